@@ -1,0 +1,16 @@
+/** Writes a string value as a Modus plain string literal that parses back to the same value. */
+export function quoteModusString(value: string): string {
+  let out = '"';
+  for (const ch of value) {
+    switch (ch) {
+      case '"': out += '\\"'; break;
+      case '\\': out += '\\\\'; break;
+      case '\n': out += '\\n'; break;
+      case '\r': out += '\\r'; break;
+      case '\t': out += '\\t'; break;
+      case '\0': out += '\\0'; break;
+      default: out += ch;
+    }
+  }
+  return out + '"';
+}
