@@ -23,8 +23,12 @@ export interface CacheControl {
   noCache: boolean;
   /** `::cache_key(V)` values, outermost first. */
   keys: string[];
-  /** `::cache_probe(CMD)`: commands whose answers enter the key, outermost first. */
-  probes: { command: string; origin: Origin }[];
+  /**
+   * `::cache_probe(CMD)`: commands whose answers enter the key, outermost first. `base` is the
+   * image node the operand starts from (where the probe runs); absent when the operand starts
+   * the image itself (no image exists yet at the operator).
+   */
+  probes: { command: string; base?: NodeId; origin: Origin }[];
   /** `::cache_ttl(D)` durations in seconds, outermost first. */
   ttlSeconds: number[];
 }
@@ -48,11 +52,18 @@ export type PlanNode =
       cache: CacheControl;
       origin: Origin;
     }
+  /** `dst` is joined onto the in_workdir path; relative paths are resolved by the LLB stage. */
   | { kind: 'copyLocal'; parent: NodeId; src: string; dst: string; cache: CacheControl; origin: Origin }
+  /** `src` is relative to the source image's workdir unless absolute; `dst` as for copyLocal. */
   | { kind: 'copyImage'; parent: NodeId; image: NodeId; src: string; dst: string; cache: CacheControl; origin: Origin }
   | { kind: 'merge'; parent: NodeId; operations: MergeOperation[]; cache: CacheControl; origin: Origin }
+  /**
+   * `path` is the operator's argument joined onto the enclosing in_workdir path (normally none,
+   * so the argument as written); a relative path is resolved against the parent's workdir.
+   */
   | { kind: 'setWorkdir'; parent: NodeId; path: string; origin: Origin }
   | { kind: 'setEnv'; parent: NodeId; key: string; value: string; origin: Origin }
+  /** `value` is the path as written; PATH becomes `(PATH or "") + ":" + value`. */
   | { kind: 'appendPath'; parent: NodeId; value: string; origin: Origin }
   | { kind: 'setEntrypoint'; parent: NodeId; value: string[]; origin: Origin }
   | { kind: 'setCmd'; parent: NodeId; value: string[]; origin: Origin }
