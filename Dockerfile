@@ -1,0 +1,19 @@
+# The Modus frontend image (`npm run image` builds it as modus-frontend:dev).
+# Build the bundle first (`npm run build` writes dist/frontend.js). On a machine that can pull,
+# the default base works as is; offline, scripts/build-frontend-image.sh passes a local base
+# image made from the machine's own node (NODE_IMAGE=modus-node-base:20).
+ARG NODE_IMAGE=node:20-bookworm-slim
+FROM ${NODE_IMAGE}
+
+COPY dist/frontend.js /modus/frontend.js
+
+# BuildKit starts the frontend with the entrypoint (CMD and USER are ignored), stdin/stdout being
+# the gRPC pipe. The frontend needs no network: without this label Docker 20.10 tries to attach
+# it to the bridge network. The caps label lists the frontend options we implement; add
+# moby.buildkit.frontend.contexts once named contexts (--build-context) are supported.
+LABEL moby.buildkit.frontend.network.none="true" \
+      moby.buildkit.frontend.caps="moby.buildkit.frontend.inputs" \
+      org.opencontainers.image.title="Modus BuildKit frontend"
+ENV NODE_ENV=production
+WORKDIR /modus
+ENTRYPOINT ["/usr/local/bin/node", "/modus/frontend.js"]

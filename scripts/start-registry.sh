@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Starts a local image registry (Debian's docker-registry) on 127.0.0.1:5000 unless one answers.
+# dockerd allows plain HTTP to 127.0.0.0/8 registries, so push and pull work without TLS.
+# Our own configuration: the package's default one asks for htpasswd authentication.
+#
+# Environment:
+#   MODUS_REGISTRY_ADDR  host:port to serve on (default 127.0.0.1:5000)
+#   MODUS_REGISTRY_DIR   configuration, storage and log (default /var/lib/modus-registry)
+set -euo pipefail
+
+ADDR="${MODUS_REGISTRY_ADDR:-127.0.0.1:5000}"
+DIR="${MODUS_REGISTRY_DIR:-/var/lib/modus-registry}"
+TIMEOUT=30
+
+fail() {
+  echo "start-registry: error: $*" >&2
+  exit 1
+}
+
+registry_answers() {
+  busybox wget -q -T 2 -O /dev/null "http://$ADDR/v2/" 2>/dev/null
+}
+
+registry_answers && exit 0
+command -v docker-registry >/dev/null || fail "docker-registry not found (run scripts/setup-machine.sh)"
+
+mkdir -p "$DIR/data"
+cat >"$DIR/config.yml" <<EOF
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $DIR/data
+  delete:
+    enabled: true
+http:
+  addr: $ADDR
+EOF
+
+setsid docker-registry serve "$DIR/config.yml" >>"$DIR/registry.log" 2>&1 </dev/null &
+pid=$!
+deadline=$((SECONDS + TIMEOUT))
+until registry_answers; do
+  if ! kill -0 "$pid" 2>/dev/null; then
+    tail -n 20 "$DIR/registry.log" >&2 || true
+    fail "docker-registry exited while starting (log: $DIR/registry.log)"
+  fi
+  ((SECONDS < deadline)) || fail "the registry did not answer on http://$ADDR/v2/ within ${TIMEOUT}s"
+  sleep 0.5
+done
+echo "start-registry: serving on $ADDR (pid $pid, log: $DIR/registry.log)"

@@ -1,0 +1,120 @@
+// Smoke tests of the machine set-up and of the e2e helpers themselves (no Modus program involved):
+// the base images run, and dockerBuild/dockerRun/inspectImage work through the daemon's BuildKit.
+import {
+  BUSYBOX_IMAGE,
+  FRONTEND_IMAGE,
+  NODE_BASE_IMAGE,
+  describeE2e,
+  dockerBuild,
+  dockerRun,
+  inspectImage,
+  makeContext,
+  removeImages,
+  testImageName,
+} from './support';
+
+describeE2e(
+  'base images',
+  () => {
+    test('the busybox image runs a shell', async () => {
+      expect(await dockerRun(BUSYBOX_IMAGE, ['sh', '-c', 'echo ok'])).toBe('ok\n');
+    });
+
+    test('the busybox image has users, a home directory and a sticky /tmp', async () => {
+      const script = 'adduser -D dev && su dev -c "id -un; echo ~; touch ~/f /tmp/g" && stat -c %a /tmp';
+      expect(await dockerRun(BUSYBOX_IMAGE, ['sh', '-c', script])).toBe('dev\n/home/dev\n1777\n');
+    });
+
+    test('the node base image runs node', async () => {
+      expect(await dockerRun(NODE_BASE_IMAGE, ['node', '-e', 'console.log(6 * 7)'])).toBe('42\n');
+    });
+  },
+  { images: [BUSYBOX_IMAGE, NODE_BASE_IMAGE] },
+);
+
+describeE2e(
+  'e2e helpers',
+  () => {
+    const tag = testImageName('smoke');
+    afterAll(() => removeImages(tag));
+
+    test('dockerBuild builds through BuildKit with options, labels and tags', async () => {
+      const context = makeContext({ 'greeting.txt': 'hello\n' });
+      const dockerfile = [
+        `FROM ${BUSYBOX_IMAGE} AS base`,
+        'RUN adduser -D dev',
+        'FROM base AS final',
+        'ARG WHO',
+        'COPY greeting.txt /srv/greeting.txt',
+        'USER dev',
+        'RUN id -un > ~/out && echo "$WHO" >> ~/out',
+        'FROM base AS unused',
+        'RUN false',
+      ].join('\n');
+      const result = await dockerBuild({
+        context,
+        file: 'Dockerfile',
+        modusfile: dockerfile,
+        syntax: 'none',
+        target: 'final',
+        buildArgs: { WHO: 'tester' },
+        labels: { 'dev.modus.test': 'smoke' },
+        tag,
+      });
+      expect(result.output).toContain('COPY greeting.txt');
+      expect(result.code).toBe(0);
+      expect(result.imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
+
+      const image = await inspectImage(tag);
+      expect(image.Id).toBe(result.imageId);
+      expect(image.Config.User).toBe('dev');
+      expect(image.Config.Labels?.['dev.modus.test']).toBe('smoke');
+      expect(await dockerRun(tag, ['cat', '/home/dev/out', '/srv/greeting.txt'])).toBe('dev\ntester\nhello\n');
+    });
+
+    test('a failing build reports its exit code and error, and no image', async () => {
+      const context = makeContext();
+      const result = await dockerBuild({
+        context,
+        file: 'Dockerfile',
+        modusfile: `FROM ${BUSYBOX_IMAGE}\nRUN echo broken-step && exit 3\n`,
+        syntax: 'none',
+      });
+      expect(result.code).not.toBe(0);
+      expect(result.imageId).toBeUndefined();
+      expect(result.output).toContain('broken-step');
+      expect(result.output).toMatch(/exit code: 3/);
+    });
+
+    test('builds have no network by default', async () => {
+      const context = makeContext();
+      const result = await dockerBuild({
+        context,
+        file: 'Dockerfile',
+        modusfile: `FROM ${BUSYBOX_IMAGE}\nRUN ip -o link | grep -v ' lo:' | wc -l > /links\n`,
+        syntax: 'none',
+        noCache: true,
+      });
+      expect(result.code).toBe(0);
+      expect((await dockerRun(result.imageId!, ['cat', '/links'])).trim()).toBe('0');
+      await removeImages(result.imageId);
+    });
+  },
+  { images: [BUSYBOX_IMAGE] },
+);
+
+describeE2e(
+  'frontend image',
+  () => {
+    test('carries the gateway labels and starts node on the bundle', async () => {
+      const image = await inspectImage(FRONTEND_IMAGE);
+      expect(image.Config.Labels?.['moby.buildkit.frontend.network.none']).toBe('true');
+      expect(image.Config.Labels?.['moby.buildkit.frontend.caps']).toContain('moby.buildkit.frontend.inputs');
+      expect(image.Config.Entrypoint).toEqual(['/usr/local/bin/node', '/modus/frontend.js']);
+      expect(await dockerRun(FRONTEND_IMAGE, ['-e', 'console.log(typeof require)'], { entrypoint: 'node' })).toBe(
+        'function\n',
+      );
+    });
+  },
+  { images: [FRONTEND_IMAGE] },
+);

@@ -1,0 +1,151 @@
+// docker build / run / inspect through the real daemon, shaped for assertions in e2e tests.
+import * as fs from 'fs';
+import * as path from 'path';
+import { makeTempDirectory, writeContextFile } from './context';
+import { docker, dockerChecked } from './process';
+
+export const FRONTEND_IMAGE: string = process.env.MODUS_FRONTEND_IMAGE || 'modus-frontend:dev';
+export const BUSYBOX_IMAGE = 'modus-test/busybox:1';
+export const NODE_BASE_IMAGE = 'modus-node-base:20';
+
+export interface BuildOptions {
+  /** The build context directory (see makeContext). */
+  context: string;
+  /** Text of the build file, written to <context>/<file> before the build. */
+  modusfile?: string;
+  /** The build file, relative to the context (or absolute). Default `Modusfile`. */
+  file?: string;
+  target?: string;
+  buildArgs?: Record<string, string>;
+  /** `--network`; default `none` (the frontend receives force-network-mode=none). */
+  network?: 'none' | 'host' | 'default';
+  noCache?: boolean;
+  /**
+   * How docker is told to use our frontend. `build-arg` (default) passes BUILDKIT_SYNTAX and keeps
+   * the file's line numbers; `directive` puts `# syntax=` on a new first line of `modusfile`;
+   * `none` adds neither (the file has its own directive, or it is a plain Dockerfile).
+   */
+  syntax?: 'directive' | 'build-arg' | 'none';
+  frontendImage?: string;
+  tag?: string | string[];
+  labels?: Record<string, string>;
+  platform?: string;
+  /** More `docker build` arguments, placed before the context path. */
+  extraArgs?: string[];
+  timeoutMs?: number;
+}
+
+export interface BuildResult {
+  code: number;
+  /** The plain progress output and the errors (docker build prints both on stderr). */
+  output: string;
+  /** `sha256:...` when the build succeeded. */
+  imageId: string | undefined;
+}
+
+export async function dockerBuild(options: BuildOptions): Promise<BuildResult> {
+  const frontend = options.frontendImage ?? FRONTEND_IMAGE;
+  const syntax = options.syntax ?? 'build-arg';
+  const file = path.resolve(options.context, options.file ?? 'Modusfile');
+  if (options.modusfile !== undefined) {
+    const directive = syntax === 'directive' ? `# syntax=${frontend}\n` : '';
+    writeContextFile(options.context, path.relative(options.context, file), directive + options.modusfile);
+  }
+  const iidFile = path.join(makeTempDirectory('modus-e2e-iid-'), 'iid');
+  const args = buildArguments(options, { file, iidFile, frontend, syntax });
+  const result = await docker(args, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  const imageId = result.code === 0 && fs.existsSync(iidFile) ? fs.readFileSync(iidFile, 'utf8').trim() : undefined;
+  return { code: result.code, output: result.output, imageId: imageId || undefined };
+}
+
+interface ResolvedBuild {
+  file: string;
+  iidFile: string;
+  frontend: string;
+  syntax: 'directive' | 'build-arg' | 'none';
+}
+
+function buildArguments(options: BuildOptions, resolved: ResolvedBuild): string[] {
+  const args = ['build', '--progress=plain', '--iidfile', resolved.iidFile, '-f', resolved.file];
+  args.push(`--network=${options.network ?? 'none'}`);
+  if (resolved.syntax === 'build-arg') args.push('--build-arg', `BUILDKIT_SYNTAX=${resolved.frontend}`);
+  for (const [key, value] of sortedEntries(options.buildArgs)) args.push('--build-arg', `${key}=${value}`);
+  for (const [key, value] of sortedEntries(options.labels)) args.push('--label', `${key}=${value}`);
+  if (options.target !== undefined) args.push('--target', options.target);
+  if (options.noCache) args.push('--no-cache');
+  if (options.platform !== undefined) args.push('--platform', options.platform);
+  for (const tag of ([] as string[]).concat(options.tag ?? [])) args.push('-t', tag);
+  args.push(...(options.extraArgs ?? []), options.context);
+  return args;
+}
+
+function sortedEntries(record: Record<string, string> | undefined): [string, string][] {
+  return Object.entries(record ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+export interface RunOptions {
+  entrypoint?: string;
+  user?: string;
+  env?: Record<string, string>;
+  /** Default `none`. */
+  network?: 'none' | 'host' | 'default';
+  timeoutMs?: number;
+}
+
+/** Runs `cmd` in a throw-away container of `image` and returns its stdout; throws on a non-zero exit. */
+export async function dockerRun(image: string, cmd: string[] = [], options: RunOptions = {}): Promise<string> {
+  const args = ['run', '--rm', `--network=${options.network ?? 'none'}`];
+  if (options.entrypoint !== undefined) args.push('--entrypoint', options.entrypoint);
+  if (options.user !== undefined) args.push('--user', options.user);
+  for (const [key, value] of sortedEntries(options.env)) args.push('-e', `${key}=${value}`);
+  args.push(image, ...cmd);
+  const result = await dockerChecked(args, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  return result.stdout;
+}
+
+/** The parts of `docker image inspect` tests look at; everything else is there too, untyped. */
+export interface ImageInspect {
+  Id: string;
+  RepoTags: string[] | null;
+  Created: string;
+  Architecture: string;
+  Os: string;
+  Size: number;
+  Config: {
+    User?: string;
+    Env?: string[] | null;
+    Cmd?: string[] | null;
+    Entrypoint?: string[] | null;
+    WorkingDir?: string;
+    Labels?: Record<string, string> | null;
+    ExposedPorts?: Record<string, object> | null;
+    Volumes?: Record<string, object> | null;
+    StopSignal?: string;
+    [field: string]: unknown;
+  };
+  RootFS: { Type: string; Layers?: string[] };
+  [field: string]: unknown;
+}
+
+export async function inspectImage(image: string): Promise<ImageInspect> {
+  const result = await dockerChecked(['image', 'inspect', image]);
+  const parsed = JSON.parse(result.stdout) as ImageInspect[];
+  if (parsed.length !== 1) throw new Error(`docker image inspect ${image}: expected one image, got ${parsed.length}`);
+  return parsed[0];
+}
+
+export async function imageExists(image: string): Promise<boolean> {
+  return (await docker(['image', 'inspect', image])).code === 0;
+}
+
+/** Removes images by name or id; missing ones and undefined entries are ignored. */
+export async function removeImages(...images: (string | undefined)[]): Promise<void> {
+  const present = images.filter((image): image is string => Boolean(image));
+  if (present.length === 0) return;
+  await docker(['image', 'rm', '--force', ...present]);
+}
+
+/** A tag for an image a test builds, in a namespace no public image uses. */
+export function testImageName(name: string): string {
+  return `modus-e2e/${name}:${process.pid}`;
+}
