@@ -1,0 +1,166 @@
+/**
+ * Builds the AST of grammar/ast.ts from an error-free CST (a CST visitor). String contents are
+ * analysed here, so bad escapes and malformed `${ }` are reported with their exact position.
+ */
+import type { CstNode, IToken } from 'chevrotain';
+import type { Clause, Expression, Group, Literal, Term, Unification } from './ast';
+import { tokenEnd } from './lexer';
+import { modusParser } from './parser';
+import type { Diagnostic, SourceFile, Span } from './source';
+import { analyseFormatString, analysePlainString } from './strings';
+
+type Children = Record<string, (CstNode | IToken)[] | undefined>;
+
+const BaseVisitor = modusParser.getBaseCstVisitorConstructor();
+
+function nodes(ctx: Children, key: string): CstNode[] {
+  return (ctx[key] ?? []) as CstNode[];
+}
+
+function tokens(ctx: Children, key: string): IToken[] {
+  return (ctx[key] ?? []) as IToken[];
+}
+
+/** End offset of an argument list: just after its `)`. */
+function argumentListEnd(node: CstNode): number {
+  return tokenEnd(tokens(node.children as Children, 'RParen')[0]!);
+}
+
+function tokenSpan(token: IToken): Span {
+  return { start: token.startOffset, end: tokenEnd(token) };
+}
+
+function isAnonymousName(name: string): boolean {
+  return /^_+$/.test(name);
+}
+
+class AstBuilder extends BaseVisitor {
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(private readonly file: SourceFile) {
+    super();
+    this.validateVisitor();
+  }
+
+  clause(ctx: Children): Clause {
+    const bangs = tokens(ctx, 'Bang');
+    const head = this.negatable(this.visit(nodes(ctx, 'literal')[0]!) as Literal, bangs) as Literal;
+    const bodyNode = nodes(ctx, 'body')[0];
+    const dot = tokens(ctx, 'Dot')[0]!;
+    const span = { start: head.span.start, end: tokenEnd(dot) };
+    if (!bodyNode) return { kind: 'clause', head, span };
+    return { kind: 'clause', head, body: this.visit(bodyNode) as Expression, span };
+  }
+
+  goal(ctx: Children): Expression {
+    return this.visit(nodes(ctx, 'body')[0]!) as Expression;
+  }
+
+  body(ctx: Children): Expression {
+    const parts = nodes(ctx, 'conjunction').map((n) => this.visit(n) as Expression);
+    return parts.reduce((left, right) => ({ kind: 'or', left, right, span: { start: left.span.start, end: right.span.end } }));
+  }
+
+  conjunction(ctx: Children): Expression {
+    const parts = nodes(ctx, 'item').map((n) => this.visit(n) as Expression);
+    return parts.reduce((left, right) => ({ kind: 'and', left, right, span: { start: left.span.start, end: right.span.end } }));
+  }
+
+  item(ctx: Children): Expression {
+    const unification = nodes(ctx, 'unification')[0];
+    return this.visit(unification ?? nodes(ctx, 'operand')[0]!) as Expression;
+  }
+
+  unification(ctx: Children): Unification {
+    const [left, right] = nodes(ctx, 'term').map((n) => this.visit(n) as Term) as [Term, Term];
+    return {
+      kind: 'unify',
+      negated: tokens(ctx, 'NotEquals').length > 0,
+      left,
+      right,
+      span: { start: left.span.start, end: right.span.end },
+    };
+  }
+
+  operand(ctx: Children): Expression {
+    const inner = nodes(ctx, 'literal')[0] ?? nodes(ctx, 'group')[0]!;
+    let expression: Expression = this.negatable(this.visit(inner) as Literal | Group, tokens(ctx, 'Bang'));
+    for (const operatorNode of nodes(ctx, 'operator')) {
+      const { name, nameSpan, args, span } = this.visit(operatorNode) as Literal;
+      expression = { kind: 'op', operand: expression, name, nameSpan, args, span: { start: expression.span.start, end: span.end } };
+    }
+    return expression;
+  }
+
+  group(ctx: Children): Group {
+    const span = { start: tokens(ctx, 'LParen')[0]!.startOffset, end: tokenEnd(tokens(ctx, 'RParen')[0]!) };
+    return { kind: 'group', negated: false, body: this.visit(nodes(ctx, 'body')[0]!) as Expression, span };
+  }
+
+  literal(ctx: Children): Literal {
+    const name = tokens(ctx, 'Ident')[0]!;
+    const argumentList = nodes(ctx, 'argumentList')[0];
+    const args = argumentList ? (this.visit(argumentList) as Term[]) : [];
+    const end = argumentList ? argumentListEnd(argumentList) : tokenEnd(name);
+    return { kind: 'literal', negated: false, name: name.image, nameSpan: tokenSpan(name), args, span: { start: name.startOffset, end } };
+  }
+
+  operator(ctx: Children): Literal {
+    return this.literal(ctx);
+  }
+
+  argumentList(ctx: Children): Term[] {
+    return nodes(ctx, 'term').map((n) => this.visit(n) as Term);
+  }
+
+  list(ctx: Children): Term {
+    const span = { start: tokens(ctx, 'LBracket')[0]!.startOffset, end: tokenEnd(tokens(ctx, 'RBracket')[0]!) };
+    return { kind: 'list', items: nodes(ctx, 'term').map((n) => this.visit(n) as Term), span };
+  }
+
+  term(ctx: Children): Term {
+    const list = nodes(ctx, 'list')[0];
+    if (list) return this.visit(list) as Term;
+    const plain = tokens(ctx, 'StringLit')[0];
+    if (plain) return this.plainString(plain);
+    const format = tokens(ctx, 'FString')[0];
+    if (format) return this.formatString(format);
+    const ident = tokens(ctx, 'Ident')[0]!;
+    if (isAnonymousName(ident.image)) return { kind: 'anon', span: tokenSpan(ident) };
+    return { kind: 'var', name: ident.image, span: tokenSpan(ident) };
+  }
+
+  private plainString(token: IToken): Term {
+    const raw = token.image.slice(1, -1);
+    const { value, diagnostics } = analysePlainString(raw, token.startOffset + 1, this.file);
+    this.diagnostics.push(...diagnostics);
+    return { kind: 'string', raw, value, span: tokenSpan(token) };
+  }
+
+  private formatString(token: IToken): Term {
+    const raw = token.image.slice(2, -1);
+    const { parts, diagnostics } = analyseFormatString(raw, token.startOffset + 2, this.file);
+    this.diagnostics.push(...diagnostics);
+    return { kind: 'fstring', parts, span: tokenSpan(token) };
+  }
+
+  /** Applies the parity of leading `!`s and widens the span over them. */
+  private negatable(node: Literal | Group, bangs: IToken[]): Literal | Group {
+    if (bangs.length === 0) return node;
+    return { ...node, negated: bangs.length % 2 === 1, span: { start: bangs[0]!.startOffset, end: node.span.end } };
+  }
+}
+
+/** One builder per source file; `diagnostics` collects string-content errors of everything built. */
+export function createAstBuilder(file: SourceFile): {
+  buildClause(cst: CstNode): Clause;
+  buildGoal(cst: CstNode): Expression;
+  diagnostics: Diagnostic[];
+} {
+  const builder = new AstBuilder(file);
+  return {
+    buildClause: (cst) => builder.visit(cst) as Clause,
+    buildGoal: (cst) => builder.visit(cst) as Expression,
+    diagnostics: builder.diagnostics,
+  };
+}

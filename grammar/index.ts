@@ -1,0 +1,162 @@
+/**
+ * Entry points of the grammar: source bytes → text, Modusfile text → AST, goal text → expression.
+ * Every problem in the input is a Diagnostic; nothing here throws on user input.
+ */
+import type { IToken } from 'chevrotain';
+import type { Clause, Expression, Modusfile } from './ast';
+import { createAstBuilder } from './ast-builder';
+import { Dot, tokenEnd, tokenize } from './lexer';
+import { parseTokens } from './parser';
+import { SourceFile, type Diagnostic } from './source';
+
+export { printClause, printExpression, printModusfile, printTerm } from './printer';
+export { MAX_NESTING } from './parser';
+
+/** Errors reported in full for one input; the rest are summarised in one note. */
+export const MAX_REPORTED_ERRORS = 20;
+
+function internalError(file: SourceFile, error: unknown): Diagnostic {
+  const reason = error instanceof Error ? error.message : String(error);
+  return { severity: 'error', message: `internal error in the parser: ${reason}`, file };
+}
+
+/** Splits a token stream after every `.`: each piece is one clause, parsed on its own. */
+function splitClauses(tokens: IToken[]): IToken[][] {
+  const clauses: IToken[][] = [];
+  let current: IToken[] = [];
+  for (const token of tokens) {
+    current.push(token);
+    if (token.tokenType === Dot) {
+      clauses.push(current);
+      current = [];
+    }
+  }
+  if (current.length > 0) clauses.push(current);
+  return clauses;
+}
+
+/** Sorts by position (stable) and keeps the first MAX_REPORTED_ERRORS errors. */
+function capDiagnostics(diagnostics: Diagnostic[], file: SourceFile): Diagnostic[] {
+  const sorted = diagnostics
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => (a.d.span?.start ?? -1) - (b.d.span?.start ?? -1) || a.i - b.i)
+    .map((x) => x.d);
+  if (sorted.length <= MAX_REPORTED_ERRORS) return sorted;
+  const hidden = sorted.length - MAX_REPORTED_ERRORS;
+  return [
+    ...sorted.slice(0, MAX_REPORTED_ERRORS),
+    { severity: 'note', message: `${hidden} more error${hidden === 1 ? '' : 's'} not shown`, file },
+  ];
+}
+
+/** True when a lexing error lies in [from, to): such a clause is not parsed (no cascading errors). */
+function hasLexingErrorIn(lexingErrorOffsets: number[], from: number, to: number): boolean {
+  return lexingErrorOffsets.some((offset) => offset >= from && offset < to);
+}
+
+export function parseModusfile(file: SourceFile): { ast: Modusfile; diagnostics: Diagnostic[] } {
+  const clauses: Clause[] = [];
+  const diagnostics: Diagnostic[] = [];
+  try {
+    const lexed = tokenize(file);
+    diagnostics.push(...lexed.diagnostics);
+    const lexingErrorOffsets = lexed.diagnostics.map((d) => d.span?.start ?? 0);
+    const builder = createAstBuilder(file);
+    let previousEnd = 0;
+    for (const clauseTokens of splitClauses(lexed.tokens)) {
+      const last = clauseTokens[clauseTokens.length - 1]!;
+      const end = last.tokenType === Dot ? tokenEnd(last) : file.text.length + 1;
+      const from = previousEnd;
+      previousEnd = end;
+      if (hasLexingErrorIn(lexingErrorOffsets, from, end)) continue;
+      const outcome = parseTokens(clauseTokens, 'clause', file, diagnostics.length < MAX_REPORTED_ERRORS);
+      diagnostics.push(...outcome.diagnostics);
+      if (outcome.cst) clauses.push(builder.buildClause(outcome.cst));
+    }
+    diagnostics.push(...builder.diagnostics);
+  } catch (error) {
+    diagnostics.push(internalError(file, error));
+  }
+  return { ast: { clauses }, diagnostics: capDiagnostics(diagnostics, file) };
+}
+
+/** A goal is one body expression; any trailing input (even a `.`) is a syntax error. */
+export function parseGoal(file: SourceFile): { goal?: Expression; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  let goal: Expression | undefined;
+  try {
+    const lexed = tokenize(file);
+    diagnostics.push(...lexed.diagnostics);
+    if (lexed.diagnostics.length === 0) {
+      const outcome = parseTokens(lexed.tokens, 'goal', file);
+      diagnostics.push(...outcome.diagnostics);
+      if (outcome.cst) {
+        const builder = createAstBuilder(file);
+        goal = builder.buildGoal(outcome.cst);
+        diagnostics.push(...builder.diagnostics);
+      }
+    }
+  } catch (error) {
+    diagnostics.push(internalError(file, error));
+  }
+  const capped = capDiagnostics(diagnostics, file);
+  return capped.some((d) => d.severity === 'error') || !goal ? { diagnostics: capped } : { goal, diagnostics: capped };
+}
+
+/** Offset of the first byte that is not part of a valid UTF-8 sequence, or -1. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    let length: number;
+    let min: number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    } else if (b >= 0xc2 && b <= 0xdf) {
+      length = 2;
+      min = 0x80;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      length = 3;
+      min = 0x800;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      length = 4;
+      min = 0x10000;
+    } else {
+      return i;
+    }
+    let code = b & (0xff >> (length + 1));
+    for (let k = 1; k < length; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      code = (code << 6) | (c & 0x3f);
+    }
+    if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return i;
+    i += length;
+  }
+  return -1;
+}
+
+/**
+ * Decodes a Modusfile's bytes as UTF-8 (a leading byte-order mark is dropped). Invalid UTF-8 is
+ * reported at the line and column of its first bad byte.
+ */
+export function decodeSource(bytes: Uint8Array, name: string): { file?: SourceFile; diagnostics: Diagnostic[] } {
+  const hasBom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const body = hasBom ? bytes.subarray(3) : bytes;
+  const bad = firstInvalidUtf8(body);
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  if (bad < 0) return { file: new SourceFile(name, decoder.decode(body)), diagnostics: [] };
+  const prefixLength = decoder.decode(body.subarray(0, bad)).length;
+  const shown = new SourceFile(name, decoder.decode(body));
+  return {
+    diagnostics: [
+      {
+        severity: 'error',
+        message: `${name} is not valid UTF-8 (byte 0x${body[bad]!.toString(16).padStart(2, '0')})`,
+        span: { start: prefixLength, end: prefixLength + 1 },
+        file: shown,
+      },
+    ],
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * The Modus lexer. Strings and f-strings are single tokens (their insides, escapes and `${ }`
+ * interpolations are analysed by the AST builder), so the parser only sees a flat token stream.
+ */
+import { createToken, Lexer, type ILexingError, type IToken, type TokenType } from 'chevrotain';
+import type { Diagnostic, SourceFile } from './source';
+
+const CH_QUOTE = 34; // "
+const CH_BACKSLASH = 92; // \
+const CH_DOLLAR = 36; // $
+const CH_LBRACE = 123; // {
+const CH_RBRACE = 125; // }
+const CH_HASH = 35; // #
+const CH_NEWLINE = 10;
+
+/** End offset (after the closing quote) of a string body starting at `from`, or -1 if unterminated. */
+function scanPlainString(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === CH_QUOTE) return i + 1;
+    if (c === CH_BACKSLASH) i++;
+  }
+  return -1;
+}
+
+/**
+ * End offset of an f-string body starting at `from`, or -1 if unterminated. Inside `${ }` a `#`
+ * comment runs to the end of its line; a `"` there ends the f-string (the builder reports the
+ * unclosed interpolation).
+ */
+function scanFormatString(text: string, from: number): number {
+  let i = from;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === CH_QUOTE) return i + 1;
+    if (c === CH_BACKSLASH) {
+      i += 2;
+    } else if (c === CH_DOLLAR && text.charCodeAt(i + 1) === CH_LBRACE) {
+      i += 2;
+      while (i < text.length) {
+        const d = text.charCodeAt(i);
+        if (d === CH_RBRACE) {
+          i++;
+          break;
+        }
+        if (d === CH_QUOTE) break;
+        if (d === CH_HASH) {
+          while (i < text.length && text.charCodeAt(i) !== CH_NEWLINE) i++;
+        } else {
+          i++;
+        }
+      }
+    } else {
+      i++;
+    }
+  }
+  return -1;
+}
+
+function customMatch(scan: (text: string, from: number) => number, prefixLength: number, prefix: string) {
+  return (text: string, offset: number): RegExpExecArray | null => {
+    if (!text.startsWith(prefix, offset)) return null;
+    const end = scan(text, offset + prefixLength);
+    if (end < 0) return null;
+    const match = [text.slice(offset, end)] as unknown as RegExpExecArray;
+    return match;
+  };
+}
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED, line_breaks: true });
+export const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/, group: Lexer.SKIPPED });
+export const FString = createToken({
+  name: 'FString',
+  label: 'a format string',
+  pattern: { exec: customMatch(scanFormatString, 2, 'f"') },
+  start_chars_hint: ['f'],
+  line_breaks: true,
+});
+export const StringLit = createToken({
+  name: 'StringLit',
+  label: 'a string',
+  pattern: { exec: customMatch(scanPlainString, 1, '"') },
+  start_chars_hint: ['"'],
+  line_breaks: true,
+});
+/** A string whose closing quote is missing: swallows the rest of the file, reported at its start. */
+export const UnterminatedString = createToken({
+  name: 'UnterminatedString',
+  label: 'an unterminated string',
+  pattern: /f?"[^]*/,
+  line_breaks: true,
+});
+/** Identifiers; a run of underscores is the anonymous variable when it stands as a term. */
+export const Ident = createToken({ name: 'Ident', label: 'an identifier', pattern: /[A-Za-z_][A-Za-z0-9_-]*/ });
+export const Implies = createToken({ name: 'Implies', label: '`:-`', pattern: /:-/ });
+export const ColonColon = createToken({ name: 'ColonColon', label: '`::`', pattern: /::/ });
+export const NotEquals = createToken({ name: 'NotEquals', label: '`!=`', pattern: /!=/ });
+export const Equals = createToken({ name: 'Equals', label: '`=`', pattern: /=/ });
+export const Bang = createToken({ name: 'Bang', label: '`!`', pattern: /!/ });
+export const Comma = createToken({ name: 'Comma', label: '`,`', pattern: /,/ });
+export const Semicolon = createToken({ name: 'Semicolon', label: '`;`', pattern: /;/ });
+export const Dot = createToken({ name: 'Dot', label: '`.`', pattern: /\./ });
+export const LParen = createToken({ name: 'LParen', label: '`(`', pattern: /\(/ });
+export const RParen = createToken({ name: 'RParen', label: '`)`', pattern: /\)/ });
+export const LBracket = createToken({ name: 'LBracket', label: '`[`', pattern: /\[/ });
+export const RBracket = createToken({ name: 'RBracket', label: '`]`', pattern: /\]/ });
+
+/** Order matters: Chevrotain takes the first pattern that matches (`f"` before identifiers). */
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  Comment,
+  FString,
+  StringLit,
+  UnterminatedString,
+  Ident,
+  Implies,
+  ColonColon,
+  NotEquals,
+  Equals,
+  Bang,
+  Comma,
+  Semicolon,
+  Dot,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+];
+
+const modusLexer = new Lexer(allTokens, {
+  positionTracking: 'onlyOffset',
+  ensureOptimizations: false,
+  skipValidations: true,
+});
+
+export interface LexResult {
+  tokens: IToken[];
+  diagnostics: Diagnostic[];
+}
+
+function describeChar(text: string, offset: number): string {
+  const code = text.codePointAt(offset) ?? 0;
+  if (code < 0x20 || code === 0x7f) return `control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  return `character \`${String.fromCodePoint(code)}\``;
+}
+
+function lexingErrorDiagnostic(file: SourceFile, error: ILexingError): Diagnostic {
+  const start = error.offset;
+  return {
+    severity: 'error',
+    message: `unexpected ${describeChar(file.text, start)}`,
+    span: { start, end: Math.min(file.text.length, start + Math.max(1, error.length)) },
+    file,
+  };
+}
+
+/** Tokens of a Modusfile or goal; unterminated strings and stray characters become diagnostics. */
+export function tokenize(file: SourceFile): LexResult {
+  const result = modusLexer.tokenize(file.text);
+  const diagnostics = result.errors.map((e) => lexingErrorDiagnostic(file, e));
+  const tokens: IToken[] = [];
+  for (const token of result.tokens) {
+    if (token.tokenType === UnterminatedString) {
+      diagnostics.push({
+        severity: 'error',
+        message: 'unterminated string: the closing `"` is missing',
+        span: { start: token.startOffset, end: token.startOffset + (token.image.startsWith('f') ? 2 : 1) },
+        file,
+      });
+    } else {
+      tokens.push(token);
+    }
+  }
+  return { tokens, diagnostics };
+}
+
+/** Exclusive end offset of a token. */
+export function tokenEnd(token: IToken): number {
+  return token.startOffset + token.image.length;
+}
