@@ -17,8 +17,10 @@ fail() {
   exit 1
 }
 
+# node is always there (busybox's static wget crashes on some hosts, curl may be missing).
 registry_answers() {
-  busybox wget -q -T 2 -O /dev/null "http://$ADDR/v2/" 2>/dev/null
+  node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(2000) })
+    .then((response) => process.exit(response.ok ? 0 : 1), () => process.exit(1))' "http://$ADDR/v2/"
 }
 
 registry_answers && exit 0
