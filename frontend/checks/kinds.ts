@@ -1,0 +1,506 @@
+/**
+ * Predicate kinds (Image / Layer / Logic), reference 1.5. The kind of a predicate is keyed on its
+ * NAME (like the original: `foo` and `foo(X)` must agree). Builtins have fixed kinds, fact-only
+ * predicates are Logic, and rules get the kind of their bodies, found by a fixpoint:
+ *
+ *  1. Plain passes: evaluate every rule with the kinds known so far until nothing new is learnt.
+ *  2. When stuck, one presumptive pass: where a kind is expected (operator input, the other side
+ *     of `;`, a unique completion of a conjunction) an unknown predicate is presumed to have it;
+ *     a rule whose head is still unknown is tried with each kind for its head and keeps the only
+ *     one that makes its body consistent (this types recursive rules such as
+ *     `a(m) :- (m = "p", a("d"), run("x") ; m = "d", copy(".", "."), run("y"))`).
+ *     Then back to 1.
+ *  3. A final pass re-checks every rule and reports errors, warnings and (verbose) notes.
+ *
+ * Plain passes come first so that presumptions are only made about predicates whose kind cannot
+ * be found directly; a wrong presumption then shows up as a precise "Expected kind" error.
+ */
+import type { Clause, Expression, Literal, OperatorApplication } from '../../grammar/ast';
+import type { Diagnostic, Label, Span } from '../../grammar/source';
+import { forEachNode, literalSource, rulesOf } from './ast-util';
+
+export type Kind = 'Image' | 'Layer' | 'Logic';
+
+const ALL_KINDS: readonly Kind[] = ['Image', 'Layer', 'Logic'];
+
+/** Builtin predicate kinds. Every builtin not listed as Image/Layer is Logic. */
+export const BUILTIN_KINDS: ReadonlyMap<string, Kind> = new Map<string, Kind>([
+  ['from', 'Image'],
+  ['run', 'Layer'],
+  ['copy', 'Layer'],
+  ...[
+    'string_concat',
+    'string_eq',
+    'string_length',
+    'number_eq',
+    'number_gt',
+    'number_lt',
+    'number_geq',
+    'number_leq',
+    'semver_exact',
+    'semver_gt',
+    'semver_lt',
+    'semver_geq',
+    'semver_leq',
+    'build_arg',
+  ].map((name): [string, Kind] => [name, 'Logic']),
+]);
+
+/**
+ * An operator's signature. `input: 'ImageOrLayer'` with `output: 'SameAsInput'` is for the cache
+ * operators, which wrap any buildable expression and keep its kind.
+ */
+export interface OperatorSignature {
+  input: Kind | 'ImageOrLayer';
+  output: Kind | 'SameAsInput';
+  /** Parameter names, for arity messages. */
+  params: readonly string[];
+}
+
+export const OPERATORS: ReadonlyMap<string, OperatorSignature> = new Map<string, OperatorSignature>([
+  ['copy', { input: 'Image', output: 'Layer', params: ['src', 'dst'] }],
+  ['set_env', { input: 'Image', output: 'Image', params: ['key', 'value'] }],
+  ['set_entrypoint', { input: 'Image', output: 'Image', params: ['command'] }],
+  ['set_cmd', { input: 'Image', output: 'Image', params: ['command'] }],
+  ['set_workdir', { input: 'Image', output: 'Image', params: ['dir'] }],
+  ['set_label', { input: 'Image', output: 'Image', params: ['key', 'value'] }],
+  ['set_user', { input: 'Image', output: 'Image', params: ['user'] }],
+  ['append_path', { input: 'Image', output: 'Image', params: ['path'] }],
+  ['in_workdir', { input: 'Layer', output: 'Layer', params: ['dir'] }],
+  ['in_env', { input: 'Layer', output: 'Layer', params: ['key', 'value'] }],
+  ['merge', { input: 'Layer', output: 'Layer', params: [] }],
+  ['no_cache', { input: 'ImageOrLayer', output: 'SameAsInput', params: [] }],
+  ['cache_key', { input: 'ImageOrLayer', output: 'SameAsInput', params: ['value'] }],
+  ['cache_probe', { input: 'ImageOrLayer', output: 'SameAsInput', params: ['command'] }],
+  ['cache_ttl', { input: 'ImageOrLayer', output: 'SameAsInput', params: ['duration'] }],
+]);
+
+/** `e1, e2`: the allowed (left, right) → result combinations; anything else is an error. */
+export const CONJUNCTION_TABLE: ReadonlyArray<readonly [Kind, Kind, Kind]> = [
+  ['Image', 'Logic', 'Image'],
+  ['Image', 'Layer', 'Image'],
+  ['Logic', 'Image', 'Image'],
+  ['Layer', 'Layer', 'Layer'],
+  ['Logic', 'Layer', 'Layer'],
+  ['Layer', 'Logic', 'Layer'],
+  ['Logic', 'Logic', 'Logic'],
+];
+
+/** `e1 ; e2`: both sides of the same kind. */
+export const DISJUNCTION_TABLE: ReadonlyArray<readonly [Kind, Kind, Kind]> = ALL_KINDS.map(
+  (k) => [k, k, k] as const,
+);
+
+export function conjunctionKind(left: Kind, right: Kind): Kind | undefined {
+  return CONJUNCTION_TABLE.find(([l, r]) => l === left && r === right)?.[2];
+}
+
+export function disjunctionKind(left: Kind, right: Kind): Kind | undefined {
+  return left === right ? left : undefined;
+}
+
+export interface KindAnalysis {
+  /** Kind per predicate name: builtins and every user predicate whose kind was determined. */
+  kinds: Map<string, Kind>;
+  diagnostics: Diagnostic[];
+}
+
+export interface KindOptions {
+  /** Also emit a note per rule: "`p` is of kind `Image`" (what `modus check -v` prints). */
+  verbose?: boolean;
+}
+
+/** Kind of a predicate name under an analysis result; undefined = not determined. */
+export function kindOfPredicate(name: string, kinds: ReadonlyMap<string, Kind>): Kind | undefined {
+  return kinds.get(name);
+}
+
+/**
+ * The kind of an expression (e.g. a goal) under known predicate kinds, without presuming
+ * anything. Predicates absent from `kinds` count as Logic (undefined predicates are the
+ * solver's business), unless they are listed in `undetermined`.
+ */
+export function kindOfExpression(
+  expr: Expression,
+  kinds: ReadonlyMap<string, Kind>,
+  undetermined: ReadonlySet<string> = new Set(),
+): Kind | undefined {
+  const evaluator = new KindEvaluator(new Map(kinds), undetermined, false);
+  const outcome = evaluator.evaluate(expr, undefined);
+  return 'kind' in outcome ? outcome.kind : undefined;
+}
+
+export function analyseKinds(ast: { clauses: readonly Clause[] }, options: KindOptions = {}): KindAnalysis {
+  const rules = rulesOf(ast.clauses);
+  const ruleNames = new Set(rules.map((r) => r.head.name));
+  const kinds = initialKinds(ast.clauses);
+  const evaluator = new KindEvaluator(kinds, ruleNames, false);
+
+  let changed = true;
+  while (changed) {
+    changed = plainPass(evaluator, rules);
+    if (!changed) changed = presumptivePass(evaluator, rules);
+  }
+
+  const diagnostics = [...finalPass(evaluator, ast.clauses, options), ...operatorArityDiagnostics(ast.clauses)];
+  return { kinds: sortedByName(kinds), diagnostics };
+}
+
+function initialKinds(clauses: readonly Clause[]): Map<string, Kind> {
+  const kinds = new Map<string, Kind>(BUILTIN_KINDS);
+  for (const clause of clauses) {
+    if (clause.body === undefined && !kinds.has(clause.head.name)) kinds.set(clause.head.name, 'Logic');
+  }
+  return kinds;
+}
+
+type Rule = Clause & { body: Expression };
+
+/** Evaluates rules with unknown heads against current knowledge; true when a kind was learnt. */
+function plainPass(evaluator: KindEvaluator, rules: readonly Rule[]): boolean {
+  evaluator.presume = false;
+  let changed = false;
+  for (const rule of rules) {
+    if (evaluator.get(rule.head.name) !== undefined) continue;
+    const outcome = evaluator.evaluate(rule.body, undefined);
+    if ('kind' in outcome && evaluator.get(rule.head.name) === undefined) {
+      evaluator.set(rule.head.name, outcome.kind);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/** One pass with presumptions allowed; true when anything new (learnt or presumed) was recorded. */
+function presumptivePass(evaluator: KindEvaluator, rules: readonly Rule[]): boolean {
+  evaluator.presume = true;
+  const before = evaluator.size();
+  for (const rule of rules) {
+    const head = rule.head.name;
+    const known = evaluator.get(head);
+    const outcome = evaluator.evaluate(rule.body, known);
+    if (known !== undefined) continue;
+    if ('kind' in outcome) {
+      if (evaluator.get(head) === undefined) evaluator.set(head, outcome.kind);
+    } else if (outcome.failure.severity === 'warning') {
+      tryEachHeadKind(evaluator, rule);
+    }
+  }
+  evaluator.presume = false;
+  return evaluator.size() > before;
+}
+
+/** Keeps the only head kind under which the body is consistent, if there is exactly one. */
+function tryEachHeadKind(evaluator: KindEvaluator, rule: Rule): void {
+  const consistent: Array<Map<string, Kind>> = [];
+  for (const kind of ALL_KINDS) {
+    const tentative = new Map<string, Kind>([[rule.head.name, kind]]);
+    evaluator.tentative = tentative;
+    const outcome = evaluator.evaluate(rule.body, kind);
+    evaluator.tentative = undefined;
+    if ('kind' in outcome) consistent.push(tentative);
+  }
+  if (consistent.length === 1) {
+    for (const [name, kind] of consistent[0]!) evaluator.set(name, kind);
+  }
+}
+
+interface RuleVerdict {
+  rule: Rule;
+  kind?: Kind;
+  diagnostic?: Diagnostic;
+}
+
+function finalPass(evaluator: KindEvaluator, clauses: readonly Clause[], options: KindOptions): Diagnostic[] {
+  evaluator.presume = true;
+  const verdicts: RuleVerdict[] = rulesOf(clauses).map((rule) => judgeRule(evaluator, rule));
+  const diagnostics: Diagnostic[] = [];
+  for (const verdict of verdicts) {
+    const { rule } = verdict;
+    if (verdict.diagnostic) {
+      diagnostics.push(verdict.diagnostic);
+      continue;
+    }
+    const known = evaluator.get(rule.head.name);
+    if (verdict.kind !== undefined && known !== undefined && verdict.kind !== known) {
+      diagnostics.push(conflictingKind(rule, verdict.kind, known, clauses, verdicts, evaluator));
+    } else if (options.verbose && verdict.kind !== undefined) {
+      diagnostics.push({
+        severity: 'note',
+        message: `\`${rule.head.name}\` is of kind \`${verdict.kind}\``,
+        span: rule.body.span,
+        labels: [{ span: rule.body.span, message: `since this is found to be a \`${verdict.kind}\` expression` }],
+      });
+    }
+  }
+  return diagnostics;
+}
+
+function judgeRule(evaluator: KindEvaluator, rule: Rule): RuleVerdict {
+  const known = evaluator.get(rule.head.name);
+  const asserted = evaluator.evaluate(rule.body, known);
+  if ('kind' in asserted) return { rule, kind: asserted.kind };
+  if (known !== undefined) {
+    const free = evaluator.evaluate(rule.body, undefined);
+    if ('kind' in free && free.kind !== known) return { rule, kind: free.kind };
+  }
+  const failure = asserted.failure;
+  return {
+    rule,
+    diagnostic: {
+      ...failure,
+      notes: [...(failure.notes ?? []), `Therefore, couldn't evaluate clause with head ${literalSource(rule.head)}.`],
+    },
+  };
+}
+
+function conflictingKind(
+  rule: Rule,
+  found: Kind,
+  known: Kind,
+  clauses: readonly Clause[],
+  verdicts: readonly RuleVerdict[],
+  evaluator: KindEvaluator,
+): Diagnostic {
+  const labels: Label[] = [];
+  const previous = previousEvidence(rule.head.name, known, clauses, verdicts, evaluator);
+  if (previous) labels.push({ span: previous.span, message: previous.message });
+  labels.push({ span: rule.body.span, message: `but this was found to be a ${found} kind` });
+  return {
+    severity: 'error',
+    message: 'A rule with matching head predicate has a different kind.',
+    span: rule.body.span,
+    labels,
+  };
+}
+
+/** Where the established kind of a predicate comes from: a fact, a rule of that kind, or a presumption. */
+function previousEvidence(
+  name: string,
+  known: Kind,
+  clauses: readonly Clause[],
+  verdicts: readonly RuleVerdict[],
+  evaluator: KindEvaluator,
+): Label | undefined {
+  const message = `previous kind was found to be ${known}`;
+  for (const clause of clauses) {
+    if (clause.head.name !== name) continue;
+    if (clause.body === undefined && known === 'Logic') return { span: clause.span, message };
+    const verdict = verdicts.find((v) => v.rule === clause);
+    if (verdict?.kind === known) return { span: verdict.rule.body.span, message };
+  }
+  const presumedAt = evaluator.presumedAt.get(name);
+  if (presumedAt) return { span: presumedAt, message: `kind ${known} was presumed from this use` };
+  return undefined;
+}
+
+function sortedByName(kinds: Map<string, Kind>): Map<string, Kind> {
+  return new Map([...kinds].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expression evaluation
+
+/** A kind, or why none could be found (severity warning = "not determined yet", error = a fault). */
+type Outcome = { kind: Kind } | { failure: Diagnostic };
+
+class KindEvaluator {
+  /** Overlay used while trying a head kind; writes go here when set. */
+  tentative: Map<string, Kind> | undefined;
+  /** Where each presumed kind was first presumed (for explanations). */
+  readonly presumedAt = new Map<string, Span>();
+
+  constructor(
+    private readonly kinds: Map<string, Kind>,
+    /** Predicates defined by rules: without a known kind they are "not determined yet". */
+    private readonly ruleNames: ReadonlySet<string>,
+    public presume: boolean,
+  ) {}
+
+  get(name: string): Kind | undefined {
+    return this.tentative?.get(name) ?? this.kinds.get(name);
+  }
+
+  set(name: string, kind: Kind): void {
+    (this.tentative ?? this.kinds).set(name, kind);
+  }
+
+  size(): number {
+    return this.kinds.size;
+  }
+
+  evaluate(expr: Expression, expected: Kind | undefined): Outcome {
+    switch (expr.kind) {
+      case 'literal':
+        return expr.negated ? this.fixed(expr, 'Logic', expected) : this.literal(expr, expected);
+      case 'unify':
+        return this.fixed(expr, 'Logic', expected);
+      case 'group':
+        return expr.negated ? this.fixed(expr, 'Logic', expected) : this.evaluate(expr.body, expected);
+      case 'and':
+        return this.combine(expr, CONJUNCTION_TABLE, expected, false);
+      case 'or':
+        return this.combine(expr, DISJUNCTION_TABLE, expected, true);
+      case 'op':
+        return this.operator(expr, expected);
+    }
+  }
+
+  private fixed(expr: Expression, kind: Kind, expected: Kind | undefined): Outcome {
+    return expected !== undefined && expected !== kind ? expectedKind(expr.span, expected, kind) : { kind };
+  }
+
+  private literal(lit: Literal, expected: Kind | undefined): Outcome {
+    const known = this.get(lit.name);
+    if (known !== undefined) return this.fixed(lit, known, expected);
+    if (expected !== undefined && this.presume) {
+      this.set(lit.name, expected);
+      if (!this.tentative && !this.presumedAt.has(lit.name)) this.presumedAt.set(lit.name, lit.span);
+      return { kind: expected };
+    }
+    if (this.ruleNames.has(lit.name)) {
+      return {
+        failure: { severity: 'warning', message: `\`${lit.name}\` not determined yet.`, span: lit.span },
+      };
+    }
+    return this.fixed(lit, 'Logic', expected);
+  }
+
+  /**
+   * A binary node under a kind table: both sides are evaluated; when a side is undetermined and
+   * the table, the other side and the expectation leave exactly one possibility, the undetermined
+   * side is re-evaluated expecting its kind from that row (which presumes inside it).
+   */
+  private combine(
+    expr: Expression & { left: Expression; right: Expression },
+    table: ReadonlyArray<readonly [Kind, Kind, Kind]>,
+    expected: Kind | undefined,
+    passExpectation: boolean,
+  ): Outcome {
+    const sideExpectation = passExpectation ? expected : undefined;
+    const left = this.evaluate(expr.left, sideExpectation);
+    if (isFault(left)) return left;
+    const right = this.evaluate(expr.right, sideExpectation);
+    if (isFault(right)) return right;
+
+    if ('kind' in left && 'kind' in right) {
+      const row = table.find(([l, r]) => l === left.kind && r === right.kind);
+      if (!row) return cannotCombine(expr, left.kind, right.kind);
+      return this.fixed(expr, row[2], expected);
+    }
+    const rows = table.filter(
+      ([l, r, result]) =>
+        (!('kind' in left) || left.kind === l) &&
+        (!('kind' in right) || right.kind === r) &&
+        (expected === undefined || expected === result),
+    );
+    if (rows.length !== 1) return 'failure' in left ? left : right;
+    const [leftKind, rightKind, result] = rows[0]!;
+    if ('failure' in left) {
+      const again = this.evaluate(expr.left, leftKind);
+      if ('failure' in again) return again;
+    }
+    if ('failure' in right) {
+      const again = this.evaluate(expr.right, rightKind);
+      if ('failure' in again) return again;
+    }
+    return { kind: result };
+  }
+
+  private operator(op: OperatorApplication, expected: Kind | undefined): Outcome {
+    const signature = OPERATORS.get(op.name);
+    if (!signature) return unknownOperator(op);
+    if (signature.output !== 'SameAsInput') {
+      if (expected !== undefined && expected !== signature.output) {
+        return expectedKind(op.span, expected, signature.output);
+      }
+      const operand = this.evaluate(op.operand, signature.input as Kind);
+      return 'failure' in operand ? operand : { kind: signature.output };
+    }
+    const operand = this.evaluate(op.operand, expected === 'Logic' ? undefined : expected);
+    if ('failure' in operand) return operand;
+    if (operand.kind === 'Logic') {
+      return {
+        failure: {
+          severity: 'error',
+          message: 'Expected kind: Image or Layer',
+          span: op.operand.span,
+          labels: [{ span: op.operand.span, message: 'expression found to be Logic' }],
+          notes: [`\`::${op.name}\` applies to an image or layer expression and keeps its kind.`],
+        },
+      };
+    }
+    return this.fixed(op, operand.kind, expected);
+  }
+}
+
+function isFault(outcome: Outcome): outcome is { failure: Diagnostic } {
+  return 'failure' in outcome && outcome.failure.severity === 'error';
+}
+
+function expectedKind(span: Span, expected: Kind, found: Kind): Outcome {
+  return {
+    failure: {
+      severity: 'error',
+      message: `Expected kind: ${expected}`,
+      span,
+      labels: [{ span, message: `expression found to be ${found}` }],
+    },
+  };
+}
+
+function cannotCombine(expr: Expression & { left: Expression; right: Expression }, left: Kind, right: Kind): Outcome {
+  return {
+    failure: {
+      severity: 'error',
+      message: "Couldn't determine kind of `Expression`.",
+      span: expr.span,
+      labels: [
+        { span: expr.left.span, message: `this is found to be a \`${left}\` expression` },
+        { span: expr.right.span, message: `this is found to be a \`${right}\` expression` },
+      ],
+    },
+  };
+}
+
+function unknownOperator(op: OperatorApplication): Outcome {
+  return {
+    failure: {
+      severity: 'error',
+      message: `Unknown operator: ${op.name}`,
+      span: op.nameSpan,
+      notes: [`Known operators: ${[...OPERATORS.keys()].join(', ')}.`],
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operator arity
+
+/** One error per operator application with the wrong number of arguments (unknown ones skipped). */
+export function operatorArityDiagnostics(clauses: readonly Clause[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const clause of clauses) {
+    if (!clause.body) continue;
+    forEachNode(clause.body, (node) => {
+      if (node.kind !== 'op') return;
+      const diagnostic = arityDiagnostic(node);
+      if (diagnostic) diagnostics.push(diagnostic);
+    });
+  }
+  return diagnostics;
+}
+
+export function arityDiagnostic(op: OperatorApplication): Diagnostic | undefined {
+  const signature = OPERATORS.get(op.name);
+  if (!signature || signature.params.length === op.args.length) return undefined;
+  const expected = signature.params.length;
+  const given = `${op.args.length} ${op.args.length === 1 ? 'was' : 'were'} given`;
+  const message =
+    expected === 0
+      ? `Operator \`${op.name}\` takes no arguments, but ${given}.`
+      : `Operator \`${op.name}\` expects ${expected} argument${expected === 1 ? '' : 's'} ` +
+        `(${signature.params.join(', ')}), but ${given}.`;
+  const span = { start: op.nameSpan.start, end: op.span.end };
+  return { severity: 'error', message, span };
+}

@@ -1,0 +1,11 @@
+export {
+  translateProgram,
+  translateGoal,
+  printIRClause,
+  printIRLiteral,
+  printIRProgram,
+  namedVariables,
+  type GoalLiteralOrigin,
+  type TranslatedGoal,
+} from './translate';
+export * from './ir';
