@@ -49,9 +49,17 @@ function capDiagnostics(diagnostics: Diagnostic[], file: SourceFile): Diagnostic
   ];
 }
 
-/** True when a lexing error lies in [from, to): such a clause is not parsed (no cascading errors). */
-function hasLexingErrorIn(lexingErrorOffsets: number[], from: number, to: number): boolean {
-  return lexingErrorOffsets.some((offset) => offset >= from && offset < to);
+/**
+ * Answers "is there a lexing error in [from, to)?" for successive, increasing ranges: a clause
+ * with one is not parsed (its syntax errors would only repeat the lexing error).
+ */
+function lexingErrorFinder(diagnostics: Diagnostic[]): (from: number, to: number) => boolean {
+  const offsets = diagnostics.map((d) => d.span?.start ?? 0).sort((a, b) => a - b);
+  let next = 0;
+  return (from, to) => {
+    while (next < offsets.length && offsets[next]! < from) next++;
+    return next < offsets.length && offsets[next]! < to;
+  };
 }
 
 export function parseModusfile(file: SourceFile): { ast: Modusfile; diagnostics: Diagnostic[] } {
@@ -60,16 +68,19 @@ export function parseModusfile(file: SourceFile): { ast: Modusfile; diagnostics:
   try {
     const lexed = tokenize(file);
     diagnostics.push(...lexed.diagnostics);
-    const lexingErrorOffsets = lexed.diagnostics.map((d) => d.span?.start ?? 0);
+    const hasLexingErrorIn = lexingErrorFinder(lexed.diagnostics);
     const builder = createAstBuilder(file);
     let previousEnd = 0;
+    let syntaxErrors = 0;
     for (const clauseTokens of splitClauses(lexed.tokens)) {
       const last = clauseTokens[clauseTokens.length - 1]!;
       const end = last.tokenType === Dot ? tokenEnd(last) : file.text.length + 1;
       const from = previousEnd;
       previousEnd = end;
-      if (hasLexingErrorIn(lexingErrorOffsets, from, end)) continue;
-      const outcome = parseTokens(clauseTokens, 'clause', file, diagnostics.length < MAX_REPORTED_ERRORS);
+      if (hasLexingErrorIn(from, end)) continue;
+      // Only the first errors are shown, so only they get the (costlier) detailed message.
+      const outcome = parseTokens(clauseTokens, 'clause', file, syntaxErrors < MAX_REPORTED_ERRORS);
+      syntaxErrors += outcome.diagnostics.length;
       diagnostics.push(...outcome.diagnostics);
       if (outcome.cst) clauses.push(builder.buildClause(outcome.cst));
     }

@@ -129,7 +129,7 @@ export const allTokens: TokenType[] = [
 
 const modusLexer = new Lexer(allTokens, {
   positionTracking: 'onlyOffset',
-  ensureOptimizations: false,
+  ensureOptimizations: true,
   skipValidations: true,
 });
 
@@ -158,18 +158,17 @@ function lexingErrorDiagnostic(file: SourceFile, error: ILexingError): Diagnosti
 export function tokenize(file: SourceFile): LexResult {
   const result = modusLexer.tokenize(file.text);
   const diagnostics = result.errors.map((e) => lexingErrorDiagnostic(file, e));
-  const tokens: IToken[] = [];
-  for (const token of result.tokens) {
-    if (token.tokenType === UnterminatedString) {
-      diagnostics.push({
-        severity: 'error',
-        message: 'unterminated string: the closing `"` is missing',
-        span: { start: token.startOffset, end: token.startOffset + (token.image.startsWith('f') ? 2 : 1) },
-        file,
-      });
-    } else {
-      tokens.push(token);
-    }
+  const tokens = result.tokens;
+  // An unterminated string swallows the rest of the input, so it can only be the last token.
+  const last = tokens[tokens.length - 1];
+  if (last && last.tokenType === UnterminatedString) {
+    tokens.pop();
+    diagnostics.push({
+      severity: 'error',
+      message: 'unterminated string: the closing `"` is missing',
+      span: { start: last.startOffset, end: last.startOffset + (last.image.startsWith('f') ? 2 : 1) },
+      file,
+    });
   }
   return { tokens, diagnostics };
 }
