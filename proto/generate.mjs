@@ -25,5 +25,11 @@ export function descriptorSource(dir) {
 
 const here = dirname(fileURLToPath(import.meta.url));
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  writeFileSync(join(here, 'descriptors.ts'), descriptorSource(here));
+  const target = join(here, 'descriptors.ts');
+  const fresh = descriptorSource(here);
+  if (process.argv.includes('--check')) {
+    // Exit 1 when descriptors.ts is stale (used by the unit tests).
+    process.exit(readFileSync(target, 'utf8') === fresh ? 0 : 1);
+  }
+  writeFileSync(target, fresh);
 }

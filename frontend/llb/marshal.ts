@@ -144,14 +144,15 @@ class SourceMapCollector {
   private readonly files: SourceMapFile[] = [];
   private readonly locations: [string, readonly SourceLocation[]][] = [];
 
+  /** Every op gets an entry, possibly empty, as in Go. */
   add(digest: string, locations: readonly SourceLocation[]): void {
-    if (locations.length === 0) return;
     for (const l of locations) if (!this.files.includes(l.file)) this.files.push(l.file);
     this.locations.push([digest, locations]);
   }
 
+  /** Go always writes a Source; we leave it out when no op has a location (it carries nothing then). */
   toPb(): PbSource | undefined {
-    if (this.locations.length === 0) return undefined;
+    if (this.files.length === 0) return undefined;
     const locations: PbSource['locations'] = {};
     for (const [digest, locs] of this.locations) {
       locations[digest] = {
