@@ -1,0 +1,73 @@
+import { tokenize } from '../../../grammar/lexer';
+import { SourceFile } from '../../../grammar/source';
+import { parseErrors, parseOk, stripSpans } from './helpers';
+
+function tokenNames(text: string): string[] {
+  return tokenize(new SourceFile('t', text)).tokens.map((t) => `${t.tokenType.name}:${t.image}`);
+}
+
+describe('lexer', () => {
+  test('empty input and input made only of separators', () => {
+    expect(parseOk('').clauses).toEqual([]);
+    expect(parseOk('   \n\t\n').clauses).toEqual([]);
+    expect(parseOk('# only a comment').clauses).toEqual([]);
+    expect(parseOk('# one\n# two\n\n   # three\n').clauses).toEqual([]);
+  });
+
+  test('a comment at the end of the file without a newline', () => {
+    expect(parseOk('a. # done').clauses).toHaveLength(1);
+    expect(parseOk('a :- b. #').clauses).toHaveLength(1);
+  });
+
+  test('comments wherever whitespace may go', () => {
+    const text = [
+      '# syntax=modus-frontend:dev',
+      'a(X, # first',
+      '  Y) # head done',
+      '  :- # implies',
+      '  b(X) # literal',
+      '  , # and',
+      '  !c # negated',
+      '  ::op # operator',
+      '  ; X # or',
+      '  = # unify',
+      '  f"${ # inside an interpolation',
+      '   Y # still inside',
+      '  }". # end',
+    ].join('\n');
+    const ast = stripSpans(parseOk(text));
+    expect(ast).toEqual(stripSpans(parseOk('a(X, Y) :- b(X), !c::op; X = f"${Y}".')));
+  });
+
+  test('a first line `# syntax=...` is only a comment', () => {
+    expect(parseOk('# syntax=modus-frontend:dev\nimg :- from("alpine").').clauses).toHaveLength(1);
+  });
+
+  test('`#` inside a string is text', () => {
+    const ast = parseOk('a :- run("echo # not a comment").');
+    expect(JSON.stringify(ast)).toContain('echo # not a comment');
+  });
+
+  test('f" is a format string, f alone an identifier', () => {
+    expect(tokenNames('f"x" f "x" fx')).toEqual(['FString:f"x"', 'Ident:f', 'StringLit:"x"', 'Ident:fx']);
+  });
+
+  test('identifiers may contain `-` and digits, and start with `_`', () => {
+    expect(tokenNames('my-app2 _x __ _')).toEqual(['Ident:my-app2', 'Ident:_x', 'Ident:__', 'Ident:_']);
+  });
+
+  test('two-character operators before their prefixes', () => {
+    expect(tokenNames(':- :: != = !')).toEqual(['Implies::-', 'ColonColon:::', 'NotEquals:!=', 'Equals:=', 'Bang:!']);
+  });
+
+  test('stray characters are positioned errors', () => {
+    const errors = parseErrors('a :- b @ c.');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toBe('unexpected character `@`');
+    expect(errors[0]!.span).toEqual({ start: 7, end: 8 });
+  });
+
+  test('a lone colon is not a token', () => {
+    expect(parseErrors('a : b.')[0]!.message).toBe('unexpected character `:`');
+  });
+});
