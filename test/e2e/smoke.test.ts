@@ -25,6 +25,20 @@ describeE2e(
       expect(await dockerRun(BUSYBOX_IMAGE, ['sh', '-c', script])).toBe('dev\n/home/dev\n1777\n');
     });
 
+    test('the busybox image adds groups and members like busybox does', async () => {
+      const script = [
+        'addgroup -g 1500 devs',
+        'adduser -D -u 2000 -G devs -h /srv/app -H app',
+        'adduser -D bob && adduser bob devs',
+        'id app; id bob; test ! -e /srv/app && echo no-home',
+        'adduser bob 2>/dev/null || echo refused',
+      ].join(' && ');
+      expect(await dockerRun(BUSYBOX_IMAGE, ['sh', '-c', script])).toBe(
+        'uid=2000(app) gid=1500(devs) groups=1500(devs)\n' +
+          'uid=1000(bob) gid=1000(bob) groups=1000(bob),1500(devs)\nno-home\nrefused\n',
+      );
+    });
+
     test('the node base image runs node', async () => {
       expect(await dockerRun(NODE_BASE_IMAGE, ['node', '-e', 'console.log(6 * 7)'])).toBe('42\n');
     });
