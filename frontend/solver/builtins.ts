@@ -1,0 +1,176 @@
+/**
+ * The builtin predicates (reference 1.7): name, arity, kind, modes and evaluation. A mode says
+ * which arguments must be ground when the literal is selected; modes are tried in order and the
+ * first that fits is used. Evaluation sees string values (undefined = unbound) and returns the
+ * ground argument tuples that make the literal true.
+ */
+import { parseOperatorMarker } from '../translate/ir';
+import { compareNumbers, type NumberComparison } from './builtins/number';
+import { compareSemver, type SemverComparison } from './builtins/semver';
+
+export type BuiltinKind = 'image' | 'layer' | 'logic';
+
+export type BuiltinValue = string | undefined;
+
+/** What a builtin gives back: false (fails), true (holds as called, all ground), or tuples. */
+export type BuiltinOutcome = boolean | string[][];
+
+export interface BuiltinContext {
+  /** `build_arg` facts, sorted by key. */
+  buildArgs: ReadonlyArray<readonly [string, string]>;
+}
+
+export interface Builtin {
+  name: string;
+  /** Number of arguments; undefined for the operator markers (any arity). */
+  arity: number | undefined;
+  kind: BuiltinKind;
+  /** Each mode: one flag per argument, true = must be ground. Undefined = all must be ground. */
+  modes: boolean[][] | undefined;
+  /** Layers a proof gets from this builtin (run/copy: 1). */
+  layers: number;
+  /** Whether a ground list may be an argument (only the markers of set_entrypoint/set_cmd). */
+  acceptsLists: boolean;
+  evaluate(args: readonly BuiltinValue[], context: BuiltinContext): BuiltinOutcome;
+}
+
+const G = true;
+const U = false;
+
+const succeeds = (): BuiltinOutcome => true;
+
+function comparison(name: string, test: (a: string, b: string) => boolean): Builtin {
+  return {
+    name,
+    arity: 2,
+    kind: 'logic',
+    modes: [[G, G]],
+    layers: 0,
+    acceptsLists: false,
+    evaluate: ([a, b]) => test(a!, b!),
+  };
+}
+
+function stringConcat([a, b, c]: readonly BuiltinValue[]): BuiltinOutcome {
+  if (a !== undefined && b !== undefined) {
+    if (c === undefined) return [[a, b, a + b]];
+    return a + b === c;
+  }
+  if (b !== undefined && c !== undefined) {
+    return c.endsWith(b) ? [[c.slice(0, c.length - b.length), b, c]] : false;
+  }
+  if (a !== undefined && c !== undefined) {
+    return c.startsWith(a) ? [[a, c.slice(a.length), c]] : false;
+  }
+  return false;
+}
+
+function stringEq([a, b]: readonly BuiltinValue[]): BuiltinOutcome {
+  if (a !== undefined && b !== undefined) return a === b;
+  const value = a ?? b;
+  return value === undefined ? false : [[value, value]];
+}
+
+/** Length in Unicode code points, as a decimal string; a given length is checked as a string. */
+function stringLength([s, l]: readonly BuiltinValue[]): BuiltinOutcome {
+  let count = 0;
+  for (const _ of s!) count++;
+  const text = String(count);
+  if (l !== undefined) return l === text;
+  return [[s!, text]];
+}
+
+function buildArg([k, v]: readonly BuiltinValue[], context: BuiltinContext): BuiltinOutcome {
+  const out: string[][] = [];
+  for (const [key, value] of context.buildArgs) {
+    if ((k === undefined || k === key) && (v === undefined || v === value)) out.push([key, value]);
+  }
+  return out;
+}
+
+const TABLE: Builtin[] = [
+  { name: 'from', arity: 1, kind: 'image', modes: [[G]], layers: 0, acceptsLists: false, evaluate: succeeds },
+  { name: 'run', arity: 1, kind: 'layer', modes: [[G]], layers: 1, acceptsLists: false, evaluate: succeeds },
+  { name: 'copy', arity: 2, kind: 'layer', modes: [[G, G]], layers: 1, acceptsLists: false, evaluate: succeeds },
+  {
+    name: 'string_concat',
+    arity: 3,
+    kind: 'logic',
+    modes: [
+      [G, G, U],
+      [U, G, G],
+      [G, U, G],
+    ],
+    layers: 0,
+    acceptsLists: false,
+    evaluate: stringConcat,
+  },
+  {
+    name: 'string_eq',
+    arity: 2,
+    kind: 'logic',
+    modes: [
+      [G, U],
+      [U, G],
+    ],
+    layers: 0,
+    acceptsLists: false,
+    evaluate: stringEq,
+  },
+  { name: 'string_length', arity: 2, kind: 'logic', modes: [[G, U]], layers: 0, acceptsLists: false, evaluate: stringLength },
+  { name: 'build_arg', arity: 2, kind: 'logic', modes: [[U, U]], layers: 0, acceptsLists: false, evaluate: buildArg },
+  ...(['eq', 'gt', 'lt', 'geq', 'leq'] as NumberComparison[]).map((op) =>
+    comparison(`number_${op}`, (a, b) => compareNumbers(op, a, b)),
+  ),
+  ...(['exact', 'gt', 'lt', 'geq', 'leq'] as SemverComparison[]).map((op) =>
+    comparison(`semver_${op}`, (a, b) => compareSemver(op, a, b)),
+  ),
+];
+
+const BY_NAME = new Map<string, Builtin>(TABLE.map((b) => [b.name, b]));
+
+const markers = new Map<string, Builtin>();
+
+function markerBuiltin(name: string): Builtin {
+  let b = markers.get(name);
+  if (!b) {
+    b = { name, arity: undefined, kind: 'logic', modes: undefined, layers: 0, acceptsLists: true, evaluate: succeeds };
+    markers.set(name, b);
+  }
+  return b;
+}
+
+/** The builtin called `name`, whatever the arity (operator markers included), or undefined. */
+export function builtinNamed(name: string): Builtin | undefined {
+  const b = BY_NAME.get(name);
+  if (b) return b;
+  return parseOperatorMarker(name) ? markerBuiltin(name) : undefined;
+}
+
+/** The builtin for `name` with `arity` arguments; a wrong arity gives undefined. */
+export function lookupBuiltin(name: string, arity: number): Builtin | undefined {
+  const b = builtinNamed(name);
+  return b && (b.arity === undefined || b.arity === arity) ? b : undefined;
+}
+
+/** Index of the first mode whose ground positions are all ground, or -1 (the literal waits). */
+export function fittingMode(builtin: Builtin, ground: readonly boolean[]): number {
+  if (builtin.modes === undefined) return ground.every((g) => g) ? 0 : -1;
+  for (let m = 0; m < builtin.modes.length; m++) {
+    const mode = builtin.modes[m]!;
+    let fits = true;
+    for (let i = 0; i < mode.length; i++) {
+      if (mode[i] && !ground[i]) {
+        fits = false;
+        break;
+      }
+    }
+    if (fits) return m;
+  }
+  return -1;
+}
+
+/** All builtins of the fixed table (not the markers), in table order. */
+export function builtinTable(): readonly Builtin[] {
+  return TABLE;
+}

@@ -1,0 +1,755 @@
+/**
+ * The resolution engine: SLDNF with the delayed (leftmost selectable) selection rule inside each
+ * clause body, and tabling of user predicate calls by call variant.
+ *
+ * A table holds the distinct answers of one call pattern (e.g. `reach("a", _0)`), each with its
+ * cheapest derivation so far. Tables are evaluated depth first; recursive calls read the answers
+ * found so far, and the leader of each strongly connected group of tables re-runs the group's
+ * clauses until no answer that some consumer had already read was added or improved (a
+ * fixpoint), so left recursion terminates with every answer, and a sub-goal's best proof is
+ * computed once and shared by every caller. Predicates made only of facts are looked up
+ * directly (indexed by first argument) without a table.
+ */
+import type { Diagnostic, Label } from '../../grammar/source';
+import type { IRLiteral, IRTerm } from '../translate/ir';
+import { literalText, type CostFunction } from './proof';
+import { fittingMode, type Builtin, type BuiltinContext, type BuiltinValue } from './builtins';
+import { candidateClauses, type CClause, type CLiteral, type CompiledProgram, type Predicate, type Scope } from './compile';
+import { deref, groundId, isGroundTerm, shiftTerm, undo, unify, unifyGround, type Bindings, type Term } from './terms';
+
+export const enum TableState {
+  New,
+  Evaluating,
+  Complete,
+}
+
+/** One way an answer (or a goal solution) was proved: a clause and what proved each body literal. */
+export interface Derivation {
+  clause: CClause;
+  /** Per body position: the callee's answer, the fact used, the builtin, or null (negation). */
+  children: Child[];
+  bind: Bindings;
+}
+
+export type Child = Answer | CClause | Builtin | null;
+
+export class Answer {
+  /** Figures of the best derivations: L = layers, M = layers when inside a merge, H = height. */
+  L = Infinity;
+  M = Infinity;
+  H = Infinity;
+  best!: Derivation;
+  /** The derivation with the fewest layers when used inside a `::merge` (layer costs only). */
+  bestM!: Derivation;
+  constructor(
+    readonly table: Table,
+    readonly args: number[],
+    readonly index: number,
+  ) {}
+}
+
+export interface Table {
+  pred: Predicate;
+  /** Call pattern: ground ids, or pattern variables -1-k numbered by first occurrence. */
+  pattern: Term[];
+  nPatternVars: number;
+  /** Positions holding a variable (or a list with variables): what distinguishes answers. */
+  openPositions: number[];
+  state: TableState;
+  dfn: number;
+  low: number;
+  stackPos: number;
+  answers: Answer[];
+  index: Map<string | number, Answer>;
+  /** Highest answer index a consumer has read during the current pass (incomplete tables). */
+  consumedMax: number;
+  /** Some consumer finished reading this table during the current pass. */
+  consumerFinished: boolean;
+  /** An answer was added or improved after a consumer had read past it: the group must re-run. */
+  dirty: boolean;
+  /** The first call site, for messages. */
+  site: IRLiteral;
+}
+
+export interface RootSolution {
+  ids: number[];
+  best: Derivation;
+  L: number;
+  M: number;
+  H: number;
+}
+
+interface Run {
+  clause: CClause;
+  bind: Bindings;
+  trail: number[];
+  done: Uint8Array;
+  children: Child[];
+  /** The table whose clause this is, or undefined for the goal itself. */
+  owner: Table | undefined;
+}
+
+export interface EngineOptions {
+  cost: CostFunction;
+  budget: number;
+  buildArgs: ReadonlyArray<readonly [string, string]>;
+  isAvailable?: (imageRef: string) => boolean | undefined;
+  collectWarnings: boolean;
+}
+
+export class BudgetExceeded extends Error {
+  constructor(readonly budget: number) {
+    super(`resolution budget of ${budget} steps exceeded`);
+  }
+}
+
+const MAX_DIAGNOSTICS = 100;
+
+export class Engine {
+  steps = 0;
+  readonly errors: Diagnostic[] = [];
+  readonly warnings: Diagnostic[] = [];
+  private readonly seen = new Set<string>();
+  private readonly stack: Table[] = [];
+  private dfnCounter = 0;
+  private readonly builtinContext: BuiltinContext;
+  private readonly availability = new Map<string, boolean | undefined>();
+  private readonly roots: RootSolution[] = [];
+  private readonly rootIndex = new Map<string, RootSolution>();
+  /** Figures of the derivation just completed (kept here to avoid allocating per success). */
+  private fL = 0;
+  private fM = 0;
+  private fH = 0;
+
+  constructor(
+    readonly program: CompiledProgram,
+    readonly options: EngineOptions,
+  ) {
+    this.builtinContext = { buildArgs: options.buildArgs };
+  }
+
+  /** All distinct solutions of the goal clause (its body), in order of discovery. */
+  solveGoal(goal: CClause): RootSolution[] {
+    const n = goal.body.length;
+    const run: Run = {
+      clause: goal,
+      bind: new Array(goal.nVars),
+      trail: [],
+      done: new Uint8Array(n),
+      children: new Array(n),
+      owner: undefined,
+    };
+    this.step(run, n);
+    return this.roots;
+  }
+
+  // ---- selection ----------------------------------------------------------------------------
+
+  private step(run: Run, remaining: number): void {
+    if (remaining === 0) {
+      if (run.owner) this.addAnswer(run.owner, run);
+      else this.addRoot(run);
+      return;
+    }
+    const i = this.select(run);
+    if (i < 0) return;
+    run.done[i] = 1;
+    if (run.clause.body[i]!.positive) this.resolvePositive(run, i, remaining - 1);
+    else this.resolveNegative(run, i, remaining - 1);
+    run.done[i] = 0;
+  }
+
+  /** Index of the leftmost selectable literal, or -1 after recording why there is none. */
+  private select(run: Run): number {
+    const body = run.clause.body;
+    for (let i = 0; i < body.length; i++) {
+      if (run.done[i]) continue;
+      const lit = body[i]!;
+      if (lit.pred === undefined && lit.builtin === undefined) {
+        if (lit.builtinName) continue; // a builtin's name with the wrong arity never fits a mode
+        this.unknownPredicate(lit);
+        return -1;
+      }
+      if (this.selectable(lit, run.bind)) return i;
+    }
+    this.insufficientGroundness(run);
+    return -1;
+  }
+
+  private selectable(lit: CLiteral, bind: Bindings): boolean {
+    if (!lit.positive) {
+      for (const arg of lit.args) if (!isGroundTerm(arg, bind)) return false;
+      return true;
+    }
+    if (lit.builtin !== undefined && this.modeFits(lit.builtin, lit.args, bind)) return true;
+    return lit.pred !== undefined && this.signatureHolds(lit.pred, lit.args, bind);
+  }
+
+  private modeFits(builtin: Builtin, args: Term[], bind: Bindings): boolean {
+    const ground = args.map((arg) => isGroundTerm(arg, bind));
+    return fittingMode(builtin, ground) >= 0;
+  }
+
+  private signatureHolds(pred: Predicate, args: Term[], bind: Bindings): boolean {
+    const signature = pred.signature;
+    for (let j = 0; j < args.length; j++) {
+      if (!signature[j] && !isGroundTerm(args[j]!, bind)) return false;
+    }
+    return true;
+  }
+
+  // ---- resolution ---------------------------------------------------------------------------
+
+  private resolvePositive(run: Run, i: number, rest: number): void {
+    const lit = run.clause.body[i]!;
+    if (lit.builtin !== undefined && this.modeFits(lit.builtin, lit.args, run.bind)) {
+      this.callBuiltin(run, i, rest);
+    }
+    if (lit.pred !== undefined && this.signatureHolds(lit.pred, lit.args, run.bind)) {
+      if (lit.pred.factsOnly) this.matchFacts(run, i, rest);
+      else this.consumeTable(run, i, rest);
+    }
+  }
+
+  private callBuiltin(run: Run, i: number, rest: number): void {
+    this.tick();
+    const lit = run.clause.body[i]!;
+    const builtin = lit.builtin!;
+    const values = this.builtinValues(builtin, lit.args, run.bind);
+    if (values === undefined) return this.builtinFailed(lit, run);
+    if (builtin.name === 'from' && this.options.cost === 'available' && !this.isAvailable(values[0]!)) {
+      if (this.options.collectWarnings) {
+        this.warn(lit.source.span, `image ${JSON.stringify(values[0])} is not available, so this proof is not used`);
+      }
+      return;
+    }
+    const outcome = builtin.evaluate(values, this.builtinContext);
+    if (outcome === true) {
+      run.children[i] = builtin;
+      this.step(run, rest);
+      return;
+    }
+    if (outcome === false || outcome.length === 0) return this.builtinFailed(lit, run);
+    const { bind, trail } = run;
+    const interner = this.program.interner;
+    for (const tuple of outcome) {
+      const mark = trail.length;
+      let ok = true;
+      for (let j = 0; j < tuple.length && ok; j++) {
+        ok = unifyGround(lit.args[j]!, interner.string(tuple[j]!), bind, trail, interner);
+      }
+      if (ok) {
+        run.children[i] = builtin;
+        this.step(run, rest);
+      }
+      undo(bind, trail, mark);
+    }
+  }
+
+  /** String values of the arguments (undefined = unbound), or undefined if a list is not accepted. */
+  private builtinValues(builtin: Builtin, args: Term[], bind: Bindings): BuiltinValue[] | undefined {
+    const values: BuiltinValue[] = [];
+    for (const arg of args) {
+      const t = deref(arg, bind);
+      if (typeof t === 'number') {
+        if (t < 0) {
+          values.push(undefined);
+          continue;
+        }
+        const text = this.program.interner.text(t);
+        if (text === undefined && !builtin.acceptsLists) return undefined;
+        values.push(text);
+      } else {
+        if (!builtin.acceptsLists) return undefined;
+        values.push(undefined);
+      }
+    }
+    return values;
+  }
+
+  private isAvailable(ref: string): boolean {
+    if (!this.availability.has(ref)) this.availability.set(ref, this.options.isAvailable?.(ref));
+    return this.availability.get(ref) !== false;
+  }
+
+  private matchFacts(run: Run, i: number, rest: number): void {
+    const lit = run.clause.body[i]!;
+    const pred = lit.pred!;
+    const { bind, trail } = run;
+    const candidates = candidateClauses(pred, pred.arity > 0 ? constantId(lit.args[0]!, bind) : -1);
+    let matched = false;
+    for (const fact of candidates) {
+      this.tick();
+      const mark = trail.length;
+      const offset = bind.length;
+      for (let k = 0; k < fact.nVars; k++) bind.push(undefined);
+      let ok = true;
+      for (let j = 0; j < fact.head.length && ok; j++) {
+        const h = fact.head[j]!;
+        ok = unify(fact.nVars === 0 ? h : shiftTerm(h, offset), lit.args[j]!, bind, trail);
+      }
+      if (ok) {
+        matched = true;
+        run.children[i] = fact;
+        this.step(run, rest);
+      }
+      undo(bind, trail, mark);
+      bind.length = offset;
+    }
+    if (!matched && this.options.collectWarnings) this.noRule(this.instantiate(lit, run.bind, run.clause));
+  }
+
+  private consumeTable(run: Run, i: number, rest: number): void {
+    const lit = run.clause.body[i]!;
+    const table = this.tableFor(lit.pred!, lit, run.bind);
+    if (table.state === TableState.New) this.evaluate(table);
+    const incomplete = table.state !== TableState.Complete;
+    const owner = run.owner;
+    if (incomplete && owner !== undefined && table.low < owner.low) owner.low = table.low;
+    const { bind, trail } = run;
+    const interner = this.program.interner;
+    const answers = table.answers;
+    const open = table.openPositions;
+    for (let a = 0; a < answers.length; a++) {
+      this.tick();
+      if (incomplete && a > table.consumedMax) table.consumedMax = a;
+      const answer = answers[a]!;
+      const mark = trail.length;
+      let ok = true;
+      for (let j = 0; j < open.length && ok; j++) {
+        const p = open[j]!;
+        ok = unifyGround(lit.args[p]!, answer.args[p]!, bind, trail, interner);
+      }
+      if (ok) {
+        run.children[i] = answer;
+        this.step(run, rest);
+      }
+      undo(bind, trail, mark);
+    }
+    if (incomplete) table.consumerFinished = true;
+  }
+
+  private resolveNegative(run: Run, i: number, rest: number): void {
+    this.tick();
+    const lit = run.clause.body[i]!;
+    const { bind, trail } = run;
+    let proven = false;
+    if (lit.builtin !== undefined && this.modeFits(lit.builtin, lit.args, bind)) {
+      const values = this.builtinValues(lit.builtin, lit.args, bind);
+      const outcome = values === undefined ? false : lit.builtin.evaluate(values, this.builtinContext);
+      proven = outcome === true || (Array.isArray(outcome) && outcome.length > 0);
+    }
+    const pred = lit.pred;
+    if (!proven && pred !== undefined) {
+      if (pred.factsOnly) {
+        for (const fact of candidateClauses(pred, pred.arity > 0 ? constantId(lit.args[0]!, bind) : -1)) {
+          const mark = trail.length;
+          const offset = bind.length;
+          for (let k = 0; k < fact.nVars; k++) bind.push(undefined);
+          let ok = true;
+          for (let j = 0; j < fact.head.length && ok; j++) {
+            ok = unify(shiftTerm(fact.head[j]!, offset), lit.args[j]!, bind, trail);
+          }
+          undo(bind, trail, mark);
+          bind.length = offset;
+          if (ok) {
+            proven = true;
+            break;
+          }
+        }
+      } else {
+        const table = this.tableFor(pred, lit, bind);
+        if (table.state === TableState.New) this.evaluate(table);
+        if (table.state !== TableState.Complete) {
+          const text = literalText(this.instantiate(lit, bind, run.clause));
+          this.error({
+            severity: 'error',
+            message: `${text} depends on itself through negation (the program is not stratified)`,
+            span: lit.source.span,
+          });
+          return;
+        }
+        proven = table.answers.length > 0;
+      }
+    }
+    if (proven) {
+      if (this.options.collectWarnings) {
+        const positive = { ...this.instantiate(lit, bind, run.clause), positive: true };
+        this.warn(lit.source.span, `a proof was found for ${literalText(positive)}`);
+      }
+      return;
+    }
+    run.children[i] = null;
+    this.step(run, rest);
+  }
+
+  // ---- tables -------------------------------------------------------------------------------
+
+  private tableFor(pred: Predicate, lit: CLiteral, bind: Bindings): Table {
+    const slots: number[] = [];
+    let key = '';
+    for (const arg of lit.args) key += callKeyPart(arg, bind, slots) + ',';
+    let table = pred.tables.get(key);
+    if (table !== undefined) return table;
+    const canonical: number[] = [];
+    const pattern = lit.args.map((arg) => patternTerm(arg, bind, canonical, this.program));
+    const openPositions: number[] = [];
+    pattern.forEach((p, j) => {
+      if (typeof p !== 'number' || p < 0) openPositions.push(j);
+    });
+    table = {
+      pred,
+      pattern,
+      nPatternVars: canonical.length,
+      openPositions,
+      state: TableState.New,
+      dfn: 0,
+      low: 0,
+      stackPos: 0,
+      answers: [],
+      index: new Map(),
+      consumedMax: -1,
+      consumerFinished: false,
+      dirty: false,
+      site: this.instantiate(lit, bind, undefined),
+    };
+    pred.tables.set(key, table);
+    return table;
+  }
+
+  private evaluate(table: Table): void {
+    table.state = TableState.Evaluating;
+    table.dfn = table.low = ++this.dfnCounter;
+    table.stackPos = this.stack.length;
+    this.stack.push(table);
+    this.runClauses(table);
+    if (table.low < table.dfn) return; // part of a group whose leader is below on the stack
+    const stack = this.stack;
+    const base = table.stackPos;
+    for (;;) {
+      let dirty = false;
+      for (let s = base; s < stack.length; s++) if (stack[s]!.dirty) dirty = true;
+      if (!dirty) break;
+      for (let s = base; s < stack.length; s++) {
+        const member = stack[s]!;
+        member.dirty = false;
+        member.consumedMax = -1;
+        member.consumerFinished = false;
+      }
+      for (let s = base; s < stack.length; s++) this.runClauses(stack[s]!);
+      let low = table.dfn;
+      for (let s = base; s < stack.length; s++) low = Math.min(low, stack[s]!.low);
+      if (low < table.dfn) {
+        table.low = low; // a new dependency on an older table: its leader takes over
+        return;
+      }
+    }
+    for (let s = base; s < stack.length; s++) stack[s]!.state = TableState.Complete;
+    stack.length = base;
+  }
+
+  private runClauses(table: Table): void {
+    const pred = table.pred;
+    const first = pred.arity > 0 ? table.pattern[0]! : -1;
+    const candidates = candidateClauses(pred, typeof first === 'number' && first >= 0 ? first : -1);
+    let matched = false;
+    for (const clause of candidates) {
+      this.tick();
+      const bind: Bindings = new Array(clause.nVars + table.nPatternVars);
+      const trail: number[] = [];
+      let ok = true;
+      for (let j = 0; j < clause.head.length && ok; j++) {
+        ok = unify(clause.head[j]!, shiftTerm(table.pattern[j]!, clause.nVars), bind, trail);
+      }
+      if (!ok) continue;
+      matched = true;
+      const n = clause.body.length;
+      const run: Run = { clause, bind, trail, done: new Uint8Array(n), children: new Array(n), owner: table };
+      this.step(run, n);
+    }
+    if (!matched && this.options.collectWarnings) this.noRule(table.site);
+  }
+
+  private addAnswer(table: Table, run: Run): void {
+    const { clause, bind } = run;
+    const interner = this.program.interner;
+    const pattern = table.pattern;
+    const args = new Array<number>(pattern.length);
+    for (let j = 0; j < pattern.length; j++) {
+      const p = pattern[j]!;
+      if (typeof p === 'number' && p >= 0) {
+        args[j] = p;
+        continue;
+      }
+      const id = groundId(shiftTerm(p, clause.nVars), bind, interner);
+      if (id < 0) return this.nonGroundAnswer(run);
+      args[j] = id;
+    }
+    const open = table.openPositions;
+    let key: string | number;
+    if (open.length === 0) key = 0;
+    else if (open.length === 1) key = args[open[0]!]!;
+    else {
+      key = '';
+      for (const p of open) key += args[p] + ',';
+    }
+    const mode = this.options.cost;
+    if (mode !== 'first') this.figures(run);
+    const existing = table.index.get(key);
+    if (existing === undefined) {
+      const answer = new Answer(table, args, table.answers.length);
+      const derivation = snapshot(run);
+      answer.best = answer.bestM = derivation;
+      answer.L = this.fL;
+      answer.M = this.fM;
+      answer.H = this.fH;
+      table.answers.push(answer);
+      table.index.set(key, answer);
+      if (table.consumerFinished) table.dirty = true;
+      return;
+    }
+    if (mode === 'first') return;
+    let improved = false;
+    if (mode === 'height') {
+      if (this.fH < existing.H) {
+        existing.best = existing.bestM = snapshot(run);
+        existing.H = this.fH;
+        existing.L = this.fL;
+        existing.M = this.fM;
+        improved = true;
+      }
+    } else {
+      let derivation: Derivation | undefined;
+      if (this.fL < existing.L) {
+        derivation = snapshot(run);
+        existing.best = derivation;
+        existing.L = this.fL;
+        existing.H = this.fH;
+        improved = true;
+      }
+      if (this.fM < existing.M) {
+        existing.bestM = derivation ?? snapshot(run);
+        existing.M = this.fM;
+        improved = true;
+      }
+    }
+    if (improved && existing.index <= table.consumedMax) table.dirty = true;
+  }
+
+  private addRoot(run: Run): void {
+    const interner = this.program.interner;
+    const ids: number[] = [];
+    let key = '';
+    for (const lit of run.clause.body) {
+      for (const arg of lit.args) {
+        const id = groundId(arg, run.bind, interner);
+        ids.push(id);
+        key += id + ',';
+      }
+      key += ';';
+    }
+    const mode = this.options.cost;
+    this.figures(run);
+    const existing = this.rootIndex.get(key);
+    if (existing === undefined) {
+      const solution: RootSolution = { ids, best: snapshot(run), L: this.fL, M: this.fM, H: this.fH };
+      this.roots.push(solution);
+      this.rootIndex.set(key, solution);
+      return;
+    }
+    if (mode === 'first') return;
+    const better = mode === 'height' ? this.fH < existing.H : this.fL < existing.L;
+    if (better) {
+      existing.best = snapshot(run);
+      existing.L = this.fL;
+      existing.M = this.fM;
+      existing.H = this.fH;
+    }
+  }
+
+  // ---- cost figures -------------------------------------------------------------------------
+
+  /** Sets fL, fM, fH for the derivation `run` has just completed. */
+  private figures(run: Run): void {
+    const children = run.children;
+    const n = children.length;
+    let h = 0;
+    for (let i = 0; i < n; i++) {
+      const child = children[i];
+      if (child instanceof Answer && child.H > h) h = child.H;
+    }
+    this.fH = n === 0 ? 0 : 1 + h;
+    const scopes = run.clause.scopes;
+    if (scopes === undefined) {
+      let l = 0;
+      let m = 0;
+      for (let i = 0; i < n; i++) {
+        l += childLayers(children[i]!, false);
+        m += childLayers(children[i]!, true);
+      }
+      this.fL = l;
+      this.fM = m;
+    } else {
+      this.fL = scopeLayers(scopes, false, children);
+      this.fM = scopeLayers(scopes, true, children);
+    }
+  }
+
+  // ---- budget and diagnostics ---------------------------------------------------------------
+
+  private tick(): void {
+    if (++this.steps > this.options.budget) throw new BudgetExceeded(this.options.budget);
+  }
+
+  instantiate(lit: CLiteral, bind: Bindings, clause: CClause | undefined): IRLiteral {
+    const names = clause?.varNames ?? [];
+    const interner = this.program.interner;
+    const term = (t: Term): IRTerm => {
+      const d = deref(t, bind);
+      if (typeof d === 'number') {
+        if (d >= 0) return interner.toIR(d);
+        return { kind: 'var', name: names[-1 - d] ?? '_' };
+      }
+      return { kind: 'list', items: d.items.map(term) };
+    };
+    const out: IRLiteral = { positive: lit.positive, predicate: lit.predicate, args: lit.args.map(term) };
+    if (lit.source.span) out.span = lit.source.span;
+    return out;
+  }
+
+  private unknownPredicate(lit: CLiteral): void {
+    const diagnostic: Diagnostic = {
+      severity: 'error',
+      message: `unknown predicate \`${lit.predicate}/${lit.args.length}\``,
+    };
+    if (lit.source.span) diagnostic.span = lit.source.span;
+    this.error(diagnostic);
+  }
+
+  private insufficientGroundness(run: Run): void {
+    const waiting = run.clause.body
+      .filter((_, i) => !run.done[i])
+      .map((lit) => this.instantiate(lit, run.bind, run.clause));
+    this.error(groundnessDiagnostic(waiting));
+  }
+
+  private nonGroundAnswer(run: Run): void {
+    const head = run.clause.source?.head;
+    const diagnostic: Diagnostic = {
+      severity: 'error',
+      message: 'insufficient groundness for 1 goal(s)',
+      notes: [`a proof of a ${run.clause.source ? literalText(run.clause.source.head) : 'clause'} leaves its head not ground`],
+    };
+    if (head?.span) diagnostic.span = head.span;
+    this.error(diagnostic);
+  }
+
+  private builtinFailed(lit: CLiteral, run: Run): void {
+    if (!this.options.collectWarnings) return;
+    const instance = this.instantiate(lit, run.bind, run.clause);
+    this.warn(lit.source.span, `builtin ${lit.predicate} failed to apply or unify: ${literalText(instance)}`);
+  }
+
+  private noRule(literal: IRLiteral): void {
+    this.warn(literal.span, `could not find a rule to resolve with literal ${literalText(literal)}`);
+  }
+
+  private warn(span: IRLiteral['span'], message: string): void {
+    const diagnostic: Diagnostic = { severity: 'warning', message };
+    if (span) diagnostic.span = span;
+    this.record(this.warnings, diagnostic);
+  }
+
+  private error(diagnostic: Diagnostic): void {
+    this.record(this.errors, diagnostic);
+  }
+
+  private record(into: Diagnostic[], diagnostic: Diagnostic): void {
+    if (into.length >= MAX_DIAGNOSTICS) return;
+    const key = JSON.stringify([diagnostic.message, diagnostic.span, diagnostic.labels, diagnostic.notes]);
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    into.push(diagnostic);
+  }
+}
+
+export function groundnessDiagnostic(waiting: IRLiteral[]): Diagnostic {
+  const labels: Label[] = [];
+  for (const literal of waiting) {
+    if (literal.span) labels.push({ span: literal.span, message: `${literalText(literal)} cannot be selected` });
+  }
+  const diagnostic: Diagnostic = {
+    severity: 'error',
+    message: `insufficient groundness for ${waiting.length} goal(s)`,
+    notes: waiting.map((literal) => `waiting: ${literalText(literal)}`),
+  };
+  if (labels.length > 0) {
+    diagnostic.span = labels[0]!.span;
+    diagnostic.labels = labels;
+  }
+  return diagnostic;
+}
+
+function snapshot(run: Run): Derivation {
+  return { clause: run.clause, children: run.children.slice(), bind: run.bind.slice() };
+}
+
+function constantId(term: Term, bind: Bindings): number {
+  const t = deref(term, bind);
+  return typeof t === 'number' && t >= 0 ? t : -1;
+}
+
+/** Layers a body position contributes (inside a merge, its own run/copy layers are squashed). */
+function childLayers(child: Child, insideMerge: boolean): number {
+  if (child instanceof Answer) return insideMerge ? child.M : child.L;
+  if (child === null || insideMerge || !('evaluate' in child)) return 0;
+  return child.layers;
+}
+
+function scopeLayers(scope: Scope, insideMerge: boolean, children: Child[]): number {
+  if (scope.op === 'copy') {
+    let source = 0;
+    for (const item of scope.items) {
+      source += typeof item === 'number' ? childLayers(children[item]!, false) : scopeLayers(item, false, children);
+    }
+    return source + (insideMerge ? 0 : 1);
+  }
+  const inside = insideMerge || scope.op === 'merge';
+  let sum = 0;
+  for (const item of scope.items) {
+    sum += typeof item === 'number' ? childLayers(children[item]!, inside) : scopeLayers(item, inside, children);
+  }
+  return scope.op === 'merge' && !insideMerge ? sum + 1 : sum;
+}
+
+function callKeyPart(arg: Term, bind: Bindings, slots: number[]): string {
+  const t = deref(arg, bind);
+  if (typeof t === 'number') {
+    if (t >= 0) return String(t);
+    const slot = -1 - t;
+    let k = slots.indexOf(slot);
+    if (k < 0) {
+      k = slots.length;
+      slots.push(slot);
+    }
+    return `v${k}`;
+  }
+  return `[${t.items.map((item) => callKeyPart(item, bind, slots)).join(',')}]`;
+}
+
+function patternTerm(arg: Term, bind: Bindings, slots: number[], program: CompiledProgram): Term {
+  const t = deref(arg, bind);
+  if (typeof t === 'number') {
+    if (t >= 0) return t;
+    const slot = -1 - t;
+    let k = slots.indexOf(slot);
+    if (k < 0) {
+      k = slots.length;
+      slots.push(slot);
+    }
+    return -1 - k;
+  }
+  const id = groundId(t, bind, program.interner);
+  if (id >= 0) return id;
+  return { items: t.items.map((item) => patternTerm(item, bind, slots, program)) };
+}

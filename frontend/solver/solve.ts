@@ -1,0 +1,180 @@
+/**
+ * The solver's entry point: the distinct ground solutions of a goal over an IR program, each
+ * with one proof chosen by the cost function.
+ *
+ * Severity rule (DESIGN §3): an error met anywhere in the search (unknown predicate,
+ * insufficient groundness, budget exceeded, negation through recursion) makes the solve fail
+ * with those errors. Warnings (a builtin failed, no rule matched, a negated literal was proved)
+ * are reported only when there is no solution, as the reasons; they are gathered by a second,
+ * identical search, so successful solves never pay for them.
+ *
+ * Ties between proofs of equal cost go to the first proof found: the search tries clauses in
+ * program order and body literals in selection order, so this is clause order in the common case.
+ */
+import type { Diagnostic } from '../../grammar/source';
+import type { IRLiteral, IRProgram } from '../translate/ir';
+import { QUERY_PREDICATE, parseOperatorMarker } from '../translate/ir';
+import type { CostFunction, ProofNode, Solution } from './proof';
+import { literalText } from './proof';
+import { compileGoal, compileProgram, type CClause } from './compile';
+import { Answer, BudgetExceeded, Engine, type Derivation, type RootSolution } from './engine';
+import { Interner } from './terms';
+import { proofHeight, proofLayers } from './cost';
+
+export const DEFAULT_BUDGET = 10_000_000;
+
+export interface SolveOptions {
+  cost: CostFunction;
+  /** Maximum number of resolution steps (clause, fact, answer or builtin tried). */
+  budget?: number;
+  /** `build_arg(K, V)` facts. */
+  buildArgs?: Record<string, string>;
+  /**
+   * For cost `available`: whether an image reference can be resolved. `false` makes every proof
+   * using `from(ref)` unusable; undefined means unknown (treated as available).
+   */
+  isAvailable?: (imageRef: string) => boolean | undefined;
+}
+
+export interface SolveResult {
+  solutions: Solution[];
+  diagnostics: Diagnostic[];
+  steps: number;
+}
+
+export function solve(program: IRProgram, goal: IRLiteral[], options: SolveOptions): SolveResult {
+  const first = search(program, goal, options, false);
+  if (first.errors.length > 0) return { solutions: [], diagnostics: first.errors, steps: first.steps };
+  if (first.solutions.length > 0) return { solutions: first.solutions, diagnostics: [], steps: first.steps };
+  const second = search(program, goal, options, true);
+  const diagnostics = second.errors.length > 0 ? second.errors : second.warnings;
+  if (diagnostics.length === 0) {
+    diagnostics.push({ severity: 'warning', message: `no proof found for ${goal.map(literalText).join(', ')}` });
+  }
+  return { solutions: [], diagnostics, steps: first.steps };
+}
+
+interface SearchOutcome {
+  solutions: Solution[];
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+  steps: number;
+}
+
+function search(program: IRProgram, goal: IRLiteral[], options: SolveOptions, collectWarnings: boolean): SearchOutcome {
+  const interner = new Interner();
+  const compiled = compileProgram(program, interner);
+  const goalClause = compileGoal(goal, compiled);
+  const buildArgs = Object.entries(options.buildArgs ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const engine = new Engine(compiled, {
+    cost: options.cost,
+    budget: options.budget ?? DEFAULT_BUDGET,
+    buildArgs,
+    ...(options.isAvailable ? { isAvailable: options.isAvailable } : {}),
+    collectWarnings,
+  });
+  let roots: RootSolution[] = [];
+  try {
+    roots = engine.solveGoal(goalClause);
+  } catch (e) {
+    if (e instanceof BudgetExceeded) {
+      engine.errors.push({
+        severity: 'error',
+        message: `resolution budget of ${e.budget} steps exceeded (raise it with --budget or the MODUS_BUDGET build arg)`,
+      });
+    } else if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      engine.errors.push({
+        severity: 'error',
+        message: 'the search nests too deeply for the solver (a recursion over very long chains of distinct calls)',
+      });
+    } else {
+      throw e;
+    }
+  }
+  const errors = engine.errors;
+  if (errors.length > 0) return { solutions: [], errors, warnings: engine.warnings, steps: engine.steps };
+  const extractor = new ProofExtractor(engine, options.cost);
+  const solutions = roots.map((root) => extractor.solution(root));
+  return { solutions, errors, warnings: engine.warnings, steps: engine.steps };
+}
+
+/** Turns the engine's chosen derivations into ProofNode trees (shared subtrees are reused). */
+class ProofExtractor {
+  private readonly memo: [Map<Derivation, ProofNode[]>, Map<Derivation, ProofNode[]>] = [new Map(), new Map()];
+  private readonly inProgress = new Set<Derivation>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly cost: CostFunction,
+  ) {}
+
+  solution(root: RootSolution): Solution {
+    const children = this.bodyNodes(root.best, false);
+    const proof: ProofNode = {
+      literal: { positive: true, predicate: QUERY_PREDICATE, args: [] },
+      via: { kind: 'clause', clauseId: -1 },
+      children,
+    };
+    return {
+      goal: children.map((child) => child.literal),
+      proof,
+      layers: proofLayers(proof),
+      height: proofHeight(proof),
+    };
+  }
+
+  private bodyNodes(derivation: Derivation, insideMerge: boolean): ProofNode[] {
+    const memo = this.memo[insideMerge ? 1 : 0];
+    const known = memo.get(derivation);
+    if (known) return known;
+    if (this.inProgress.has(derivation)) throw new Error('internal error: cyclic proof');
+    this.inProgress.add(derivation);
+    const clause = derivation.clause;
+    const flags = clause.insideMerge?.[insideMerge ? 1 : 0];
+    const nodes = clause.body.map((lit, i) => {
+      const literal = this.engine.instantiate(lit, derivation.bind, clause);
+      return this.childNode(literal, derivation.children[i]!, flags ? flags[i]! : insideMerge);
+    });
+    this.inProgress.delete(derivation);
+    memo.set(derivation, nodes);
+    return nodes;
+  }
+
+  private childNode(literal: IRLiteral, child: Answer | CClause | { name: string } | null, insideMerge: boolean): ProofNode {
+    if (child === null) return { literal, via: { kind: 'negation' }, children: [] };
+    if (child instanceof Answer) {
+      const chosen = insideMerge && this.cost !== 'height' && this.cost !== 'first' ? child.bestM : child.best;
+      return { literal, via: { kind: 'clause', clauseId: chosen.clause.id }, children: this.bodyNodes(chosen, insideMerge) };
+    }
+    if ('head' in child) return { literal, via: { kind: 'clause', clauseId: child.id }, children: [] };
+    if (parseOperatorMarker(child.name)) return { literal, via: { kind: 'marker' }, children: [] };
+    return { literal, via: { kind: 'builtin', name: child.name }, children: [] };
+  }
+}
+
+/**
+ * The distinct ground literals at goal position `index` (the image literal), in order of first
+ * appearance, each with the cheapest of the solutions that have it (ties: the first).
+ */
+export function groupByLiteral(
+  solutions: readonly Solution[],
+  index: number,
+  cost: CostFunction = 'layers',
+): { literal: IRLiteral; solution: Solution }[] {
+  const groups = new Map<string, { literal: IRLiteral; solution: Solution }>();
+  for (const solution of solutions) {
+    const literal = solution.goal[index];
+    if (literal === undefined) continue;
+    const key = literalText(literal);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { literal, solution });
+    else if (cheaper(solution, group.solution, cost)) group.solution = solution;
+  }
+  return [...groups.values()];
+}
+
+function cheaper(a: Solution, b: Solution, cost: CostFunction): boolean {
+  if (cost === 'first') return false;
+  if (cost === 'height') return a.height < b.height;
+  return a.layers < b.layers;
+}
