@@ -165,7 +165,7 @@ class Translator {
   private alternatives(expr: Expression): Piece[][] {
     switch (expr.kind) {
       case 'literal':
-        return expr.negated ? this.negation({ ...expr, negated: false }, expr.span) : [this.literal(expr)];
+        return expr.negated ? this.negation(withoutNegation(expr), expr.span) : [this.literal(expr)];
       case 'unify':
         return expr.negated ? this.negation({ ...expr, negated: false }, expr.span) : [this.unification(expr)];
       case 'group':
@@ -269,6 +269,11 @@ class Translator {
   private freshVariable(prefix: string): IRTerm {
     return { kind: 'var', name: `${prefix}${this.counters.fresh++}` };
   }
+}
+
+/** The literal `!p(...)` as `p(...)`, its span starting at the name. */
+function withoutNegation(lit: Literal): Literal {
+  return { ...lit, negated: false, span: { start: lit.nameSpan.start, end: lit.span.end } };
 }
 
 /** Adjacent text parts as one (the parser may split text around escapes). */
