@@ -1,0 +1,196 @@
+/**
+ * Build plan → LLB states and image configurations (reference 2.3): one State (the filesystem)
+ * and one ImageConfig per plan node. Pure: base image configurations and the context source are
+ * given; nothing here talks to the daemon.
+ */
+import type { SourceFile } from '../../grammar/source';
+import { copy as copyAction, image, scratch, type FileAction, type NetworkMode, type SourceMapFile, type State } from '../llb';
+import type { MetadataOptions, OpOptions, Platform } from '../llb/types';
+import type { BuildPlan, CacheControl, MergeOperation, NodeId, Origin, PlanNode } from '../planner/plan';
+import {
+  absoluteWorkdir,
+  addHistory,
+  appendPath,
+  inheritConfig,
+  resolvePath,
+  scratchConfig,
+  setCmd,
+  setEntrypoint,
+  setEnv,
+  setLabel,
+  setUser,
+  setWorkdir,
+  type ImageConfig,
+} from './config';
+import { mergeScript, MERGE_MOUNT_ROOT } from './merge';
+
+export interface BaseImage {
+  /** The reference to pull, normalised and pinned by digest when one is known. */
+  ref: string;
+  config: ImageConfig;
+}
+
+export interface GenerateOptions {
+  platform: Platform;
+  network: NetworkMode;
+  /** `no-cache`: every step, or the steps that come from these predicates. */
+  noCache: { all: boolean; predicates: readonly string[] };
+  /** The build context (`local://context` with the .dockerignore excludes). */
+  context: State;
+  /** Resolved base images, keyed by the reference as written in `from(...)`. */
+  bases: ReadonlyMap<string, BaseImage>;
+  /** The Modusfile, for positions in step names and source maps. */
+  file: SourceFile;
+  sourceMap?: SourceMapFile;
+  /** Extra values that must enter a step's cache key (probe answers, TTL buckets), by node id. */
+  cacheKeyOf?: (node: NodeId, cache: CacheControl) => string | undefined;
+}
+
+export interface GeneratedImage {
+  fs: State;
+  config: ImageConfig;
+}
+
+export function generateImages(plan: BuildPlan, options: GenerateOptions): GeneratedImage[] {
+  const images: GeneratedImage[] = [];
+  plan.nodes.forEach((node, id) => images.push(generateNode(node, id, images, options)));
+  return images;
+}
+
+function generateNode(node: PlanNode, id: NodeId, built: readonly GeneratedImage[], options: GenerateOptions): GeneratedImage {
+  switch (node.kind) {
+    case 'from': {
+      const base = options.bases.get(node.ref);
+      if (!base) throw new Error(`internal: base image ${node.ref} was not resolved`);
+      const fs = image(base.ref, { ...opOptions(node.origin, options), platform: options.platform });
+      return { fs, config: inheritConfig(base.config, options.platform) };
+    }
+    case 'scratch':
+      return { fs: scratch(), config: scratchConfig(options.platform) };
+    case 'run': {
+      const parent = built[node.parent]!;
+      return layer(parent, execOutput(runState(parent, node.cwd, node.env, options), node, id, options), node.origin);
+    }
+    case 'copyLocal': {
+      const parent = built[node.parent]!;
+      const action = copyAction(options.context, `/${node.src}`, node.dst, COPY_OPTIONS);
+      return layer(parent, fileState(parent).file(action, stepOptions(node.origin, node.cache, id, options)), node.origin);
+    }
+    case 'copyImage': {
+      const parent = built[node.parent]!;
+      const source = built[node.image]!;
+      const from = source.fs.withDir(absoluteWorkdir(source.config));
+      const action = copyAction(from, node.src, node.dst, COPY_OPTIONS);
+      return layer(parent, fileState(parent).file(action, stepOptions(node.origin, node.cache, id, options)), node.origin);
+    }
+    case 'merge':
+      return layer(built[node.parent]!, mergeState(node, id, built, options), node.origin);
+    case 'setWorkdir':
+      return configStep(built[node.parent]!, (c) => setWorkdir(c, node.path), node.origin);
+    case 'setEnv':
+      return configStep(built[node.parent]!, (c) => setEnv(c, node.key, node.value), node.origin);
+    case 'appendPath':
+      return configStep(built[node.parent]!, (c) => appendPath(c, node.value), node.origin);
+    case 'setEntrypoint':
+      return configStep(built[node.parent]!, (c) => setEntrypoint(c, node.value), node.origin);
+    case 'setCmd':
+      return configStep(built[node.parent]!, (c) => setCmd(c, node.value), node.origin);
+    case 'setLabel':
+      return configStep(built[node.parent]!, (c) => setLabel(c, node.key, node.value), node.origin, false);
+    case 'setUser':
+      return configStep(built[node.parent]!, (c) => setUser(c, node.user), node.origin);
+  }
+}
+
+const COPY_OPTIONS = { copyDirContentsOnly: true, createDestPath: true, followSymlinks: false, allowWildcard: false } as const;
+
+/** A state positioned for file actions on `image`: its filesystem, at its working directory. */
+function fileState(image: GeneratedImage): State {
+  return image.fs.withDir(absoluteWorkdir(image.config));
+}
+
+/** A state carrying `image`'s env, user and working directory (plus in_workdir/in_env) for a run. */
+function runState(image: GeneratedImage, cwd: string, env: readonly [string, string][], options: GenerateOptions): State {
+  let state = scratch().withOutput(image.fs.output).withImageConfig({ config: { Env: image.config.config.Env ?? [] } });
+  state = state.withDir(resolvePath(absoluteWorkdir(image.config), cwd || '.').replace(/\/$/, '') || '/');
+  state = state.withUser(image.config.config.User ?? '');
+  for (const [key, value] of env) state = state.withEnv(key, value);
+  return state.withNetwork(options.network).withPlatform(options.platform);
+}
+
+function execOutput(state: State, node: Extract<PlanNode, { kind: 'run' }>, id: NodeId, options: GenerateOptions): State {
+  const cacheKey = options.cacheKeyOf?.(id, node.cache);
+  const withKey = cacheKey === undefined ? state : state.withEnv('MODUS_CACHE_KEY', cacheKey);
+  return withKey.run({ args: ['/bin/sh', '-c', node.command], ...stepOptions(node.origin, node.cache, id, options) });
+}
+
+function mergeState(node: Extract<PlanNode, { kind: 'merge' }>, id: NodeId, built: readonly GeneratedImage[], options: GenerateOptions): State {
+  const parent = built[node.parent]!;
+  const step = stepOptions(node.origin, node.cache, id, options);
+  if (node.operations.every((op) => op.kind !== 'run')) {
+    return fileState(parent).file(mergeCopies(node.operations, parent, built, options), step);
+  }
+  const { script, mounts } = mergeScript(node.operations, absoluteWorkdir(parent.config), (op) => copySourceOf(op, built, options));
+  return runState(parent, '', [], options).run({
+    args: ['/bin/sh', '-c', script],
+    mounts: mounts.map((m) => ({ dest: `${MERGE_MOUNT_ROOT}/${m.index}`, from: m.from, readonly: true })),
+    ...step,
+  });
+}
+
+/** A merge of copies only: one FileOp with one copy action each, no shell needed. */
+function mergeCopies(operations: readonly MergeOperation[], parent: GeneratedImage, built: readonly GeneratedImage[], options: GenerateOptions): FileAction {
+  let chain: FileAction | undefined;
+  const workdir = absoluteWorkdir(parent.config);
+  for (const op of operations) {
+    if (op.kind === 'run') continue;
+    const { from, src } = copySourceOf(op, built, options);
+    const dest = resolvePath(workdir, op.dst);
+    chain = chain ? chain.copy(from, src, dest, COPY_OPTIONS) : copyAction(from, src, dest, COPY_OPTIONS);
+  }
+  return chain!;
+}
+
+/** Where a copy inside a merge reads from: a state and an absolute path in it. */
+function copySourceOf(op: Exclude<MergeOperation, { kind: 'run' }>, built: readonly GeneratedImage[], options: GenerateOptions): { from: State; src: string } {
+  if (op.kind === 'copyLocal') return { from: options.context, src: resolvePath('/', op.src) };
+  const source = built[op.image]!;
+  return { from: source.fs, src: resolvePath(absoluteWorkdir(source.config), op.src) };
+}
+
+function layer(parent: GeneratedImage, fs: State, origin: Origin): GeneratedImage {
+  return { fs, config: addHistory(parent.config, { created_by: origin.text, comment: 'modus' }) };
+}
+
+function configStep(parent: GeneratedImage, change: (c: ImageConfig) => ImageConfig, origin: Origin, history = true): GeneratedImage {
+  const config = change(parent.config);
+  return { fs: parent.fs, config: history ? addHistory(config, { created_by: origin.text, comment: 'modus', empty_layer: true }) : config };
+}
+
+function stepOptions(origin: Origin, cache: CacheControl, _id: NodeId, options: GenerateOptions): OpOptions {
+  const meta: MetadataOptions = { customName: stepName(origin, options.file) };
+  if (cache.noCache || options.noCache.all || origin.predicates.some((p) => options.noCache.predicates.includes(p))) {
+    meta.ignoreCache = true;
+  }
+  return { ...meta, ...locationOptions(origin, options) };
+}
+
+function opOptions(origin: Origin, options: GenerateOptions): OpOptions {
+  return { customName: stepName(origin, options.file), ...locationOptions(origin, options) };
+}
+
+function locationOptions(origin: Origin, options: GenerateOptions): OpOptions {
+  if (!options.sourceMap || !origin.span) return {};
+  const start = options.file.position(origin.span.start);
+  const end = options.file.position(origin.span.end);
+  return {
+    locations: [options.sourceMap.location([{ start: { line: start.line, character: start.column - 1 }, end: { line: end.line, character: end.column - 1 } }])],
+  };
+}
+
+/** The progress line of a step: `app("prod") › run("make") Modusfile:12:3`. */
+export function stepName(origin: Origin, file: SourceFile): string {
+  const where = origin.span ? ` ${file.location(origin.span.start)}` : '';
+  const image = origin.image && origin.image !== origin.text ? `${origin.image} › ` : '';
+  return `${image}${origin.text}${where}`;
+}
