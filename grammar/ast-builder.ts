@@ -7,6 +7,7 @@ import type { Clause, Expression, Group, Literal, Term, Unification } from './as
 import { tokenEnd } from './lexer';
 import { modusParser } from './parser';
 import type { Diagnostic, SourceFile, Span } from './source';
+import { append } from './source-util';
 import { analyseFormatString, analysePlainString } from './strings';
 
 type Children = Record<string, (CstNode | IToken)[] | undefined>;
@@ -133,14 +134,14 @@ class AstBuilder extends BaseVisitor {
   private plainString(token: IToken): Term {
     const raw = token.image.slice(1, -1);
     const { value, diagnostics } = analysePlainString(raw, token.startOffset + 1, this.file);
-    this.diagnostics.push(...diagnostics);
+    append(this.diagnostics, diagnostics);
     return { kind: 'string', raw, value, span: tokenSpan(token) };
   }
 
   private formatString(token: IToken): Term {
     const raw = token.image.slice(2, -1);
     const { parts, diagnostics } = analyseFormatString(raw, token.startOffset + 2, this.file);
-    this.diagnostics.push(...diagnostics);
+    append(this.diagnostics, diagnostics);
     return { kind: 'fstring', parts, span: tokenSpan(token) };
   }
 

@@ -8,6 +8,7 @@ import { createAstBuilder } from './ast-builder';
 import { Dot, tokenEnd, tokenize } from './lexer';
 import { parseTokens } from './parser';
 import { SourceFile, type Diagnostic } from './source';
+import { append } from './source-util';
 
 export { printClause, printExpression, printModusfile, printTerm } from './printer';
 export { MAX_NESTING } from './parser';
@@ -67,7 +68,7 @@ export function parseModusfile(file: SourceFile): { ast: Modusfile; diagnostics:
   const diagnostics: Diagnostic[] = [];
   try {
     const lexed = tokenize(file);
-    diagnostics.push(...lexed.diagnostics);
+    append(diagnostics, lexed.diagnostics);
     const hasLexingErrorIn = lexingErrorFinder(lexed.diagnostics);
     const builder = createAstBuilder(file);
     let previousEnd = 0;
@@ -81,10 +82,10 @@ export function parseModusfile(file: SourceFile): { ast: Modusfile; diagnostics:
       // Only the first errors are shown, so only they get the (costlier) detailed message.
       const outcome = parseTokens(clauseTokens, 'clause', file, syntaxErrors < MAX_REPORTED_ERRORS);
       syntaxErrors += outcome.diagnostics.length;
-      diagnostics.push(...outcome.diagnostics);
+      append(diagnostics, outcome.diagnostics);
       if (outcome.cst) clauses.push(builder.buildClause(outcome.cst));
     }
-    diagnostics.push(...builder.diagnostics);
+    append(diagnostics, builder.diagnostics);
   } catch (error) {
     diagnostics.push(internalError(file, error));
   }
@@ -97,14 +98,14 @@ export function parseGoal(file: SourceFile): { goal?: Expression; diagnostics: D
   let goal: Expression | undefined;
   try {
     const lexed = tokenize(file);
-    diagnostics.push(...lexed.diagnostics);
+    append(diagnostics, lexed.diagnostics);
     if (lexed.diagnostics.length === 0) {
       const outcome = parseTokens(lexed.tokens, 'goal', file);
-      diagnostics.push(...outcome.diagnostics);
+      append(diagnostics, outcome.diagnostics);
       if (outcome.cst) {
         const builder = createAstBuilder(file);
         goal = builder.buildGoal(outcome.cst);
-        diagnostics.push(...builder.diagnostics);
+        append(diagnostics, builder.diagnostics);
       }
     }
   } catch (error) {

@@ -4,6 +4,7 @@
  * every diagnostic and f-string part keeps its exact span.
  */
 import type { Anonymous, FStringPart, Variable } from './ast';
+import { append } from './source-util';
 import type { Diagnostic, SourceFile, Span } from './source';
 
 const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', r: '\r', t: '\t', '0': '\0' };
@@ -158,7 +159,7 @@ export function analyseFormatString(raw: string, rawStart: number, file: SourceF
     if (end <= textStart) return;
     const text = raw.slice(textStart, end);
     const decoded = decode(text, true);
-    diagnostics.push(...escapeDiagnostics(text, rawStart + textStart, decoded.badEscapes, file, true));
+    append(diagnostics, escapeDiagnostics(text, rawStart + textStart, decoded.badEscapes, file, true));
     parts.push({ kind: 'text', raw: text, value: decoded.value, span: { start: rawStart + textStart, end: rawStart + end } });
   };
   let i = 0;
@@ -169,7 +170,7 @@ export function analyseFormatString(raw: string, rawStart: number, file: SourceF
     } else if (ch === '$' && raw[i + 1] === '{') {
       flushText(i);
       const result = parseInterpolation(raw, rawStart, i, file);
-      diagnostics.push(...result.diagnostics);
+      append(diagnostics, result.diagnostics);
       if (result.part) parts.push(result.part);
       i = result.next;
       textStart = i;

@@ -42,14 +42,14 @@ const formatString: fc.Arbitrary<Term> = fc
     return { kind: 'fstring', parts, span: NO_SPAN };
   });
 
-const { term } = fc.letrec<{ term: Term }>((tie) => ({
+const { term } = fc.letrec<{ term: Term }>((untypedTie) => ({
   term: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     plainString,
     variableName.map((name): Term => ({ kind: 'var', name, span: NO_SPAN })),
     fc.constant<Term>({ kind: 'anon', span: NO_SPAN }),
     formatString,
-    fc.array(tie('term'), { maxLength: 3 }).map((items): Term => ({ kind: 'list', items, span: NO_SPAN })),
+    fc.array(untypedTie('term') as fc.Arbitrary<Term>, { maxLength: 3 }).map((items): Term => ({ kind: 'list', items, span: NO_SPAN })),
   ),
 }));
 
@@ -67,7 +67,9 @@ interface Shapes {
 }
 
 /** The grammar's levels: or-chains of and-chains of items; `::` only on literals and groups. */
-const shapes = fc.letrec<Shapes>((tie) => ({
+const shapes = fc.letrec<Shapes>((untypedTie) => {
+  const tie = (name: keyof Shapes): fc.Arbitrary<Expression> => untypedTie(name) as fc.Arbitrary<Expression>;
+  return {
   expression: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     tie('conjunction'),
@@ -96,7 +98,8 @@ const shapes = fc.letrec<Shapes>((tie) => ({
     literal,
     fc.tuple(fc.boolean(), tie('expression')).map(([negated, body]): Expression => ({ kind: 'group', negated, body, span: NO_SPAN })),
   ),
-}));
+  };
+});
 
 export const expressionArbitrary = shapes.expression;
 
