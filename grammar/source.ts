@@ -8,6 +8,8 @@ export interface Span {
   start: number;
   /** Offset one past the last character. */
   end: number;
+  /** The source the offsets refer to, when it is not the Modusfile (e.g. the goal text). */
+  file?: SourceFile;
 }
 
 export type Severity = 'error' | 'warning' | 'note';

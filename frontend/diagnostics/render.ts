@@ -104,7 +104,7 @@ function noteLine(note: string, width: number): string {
 }
 
 export function renderDiagnostic(d: Diagnostic, defaultFile: SourceFile | undefined, options: RenderOptions = {}): string {
-  const file = d.file ?? defaultFile;
+  const file = d.file ?? d.span?.file ?? defaultFile;
   const severity = paint(d.severity, ANSI.bold + SEVERITY_COLOR[d.severity], options);
   const message = paint(d.message, ANSI.bold, options);
   const lines: string[] = [];
@@ -118,7 +118,7 @@ export function renderDiagnostic(d: Diagnostic, defaultFile: SourceFile | undefi
   const markers: Marker[] = [];
   if (file && d.span) markers.push({ ex: excerpt(file, d.span), mark: '^', message: '', codes: SEVERITY_COLOR[d.severity] });
   for (const label of file ? d.labels ?? [] : []) {
-    markers.push({ ex: excerpt(file!, label.span), mark: '-', message: label.message, codes: ANSI.blue });
+    markers.push({ ex: excerpt(label.span.file ?? file!, label.span), mark: '-', message: label.message, codes: ANSI.blue });
   }
   const width = gutterWidth(markers.map((m) => m.ex.lineNumber));
   lines.push(...markerLines(markers, width, options));

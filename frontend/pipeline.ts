@@ -1,0 +1,164 @@
+/**
+ * The language pipeline as one pure call chain, shared by the frontend and the `modus` program:
+ * source → parse → checks → translation → solving → proof choice → build plan.
+ */
+import type { Expression, Modusfile } from '../grammar/ast';
+import { decodeSource, parseGoal, parseModusfile } from '../grammar/index';
+import { hasErrors, SourceFile, type Diagnostic } from '../grammar/source';
+import { analyseProgram, imageLiteralIndexes, validateBuildGoal } from './checks';
+import type { Kind } from './checks/kinds';
+import { planBuild, type BuildPlan } from './planner';
+import { literalText, type CostFunction, type Solution } from './solver/proof';
+import { solve } from './solver/solve';
+import { translateGoal, translateProgram, type IRLiteral, type IRProgram, type IRTerm } from './translate';
+
+export interface LoadedProgram {
+  file: SourceFile;
+  ast: Modusfile;
+  kinds: Map<string, Kind>;
+  ir: IRProgram;
+  /** Warnings of the checks (errors stop loading). */
+  warnings: Diagnostic[];
+}
+
+export interface Loaded {
+  program?: LoadedProgram;
+  diagnostics: Diagnostic[];
+}
+
+/** Decodes (UTF-8, strictly), parses and checks a Modusfile, and translates it to the IR. */
+export function loadProgram(bytes: Uint8Array, name: string): Loaded {
+  const decoded = decodeSource(bytes, name);
+  if (!decoded.file) return { diagnostics: decoded.diagnostics };
+  return loadProgramText(decoded.file);
+}
+
+export function loadProgramText(file: SourceFile): Loaded {
+  const parsed = parseModusfile(file);
+  if (hasErrors(parsed.diagnostics)) return { diagnostics: parsed.diagnostics };
+  const analysis = analyseProgram(parsed.ast);
+  const diagnostics = [...parsed.diagnostics, ...analysis.diagnostics];
+  if (hasErrors(diagnostics)) return { diagnostics };
+  const ir = translateProgram(parsed.ast);
+  return { program: { file, ast: parsed.ast, kinds: analysis.kinds, ir, warnings: diagnostics }, diagnostics };
+}
+
+export interface SolveGoalOptions {
+  cost: CostFunction;
+  budget?: number;
+  buildArgs?: Record<string, string>;
+  isAvailable?: (imageRef: string) => boolean | undefined;
+  /** Builds need exactly one image literal and no layer literal or operator in the goal. */
+  forBuild: boolean;
+}
+
+/** One distinct result of a goal: its image literal (or, for a logic goal, its first literal). */
+export interface GoalSolution {
+  literal: IRLiteral;
+  text: string;
+  predicate: string;
+  args: (string | string[])[];
+  solution: Solution;
+  /** Which goal literal is `literal`. */
+  index: number;
+}
+
+export interface SolvedGoal {
+  goalFile: SourceFile;
+  goal?: Expression;
+  solutions: GoalSolution[];
+  diagnostics: Diagnostic[];
+  steps: number;
+}
+
+export const GOAL_FILE_NAME = 'goal';
+
+export function solveGoal(program: LoadedProgram, goalText: string, options: SolveGoalOptions): SolvedGoal {
+  const goalFile = new SourceFile(GOAL_FILE_NAME, goalText);
+  const parsed = parseGoal(goalFile);
+  const inGoal = (ds: Diagnostic[]) => ds.map((d) => ({ ...d, file: d.file ?? goalFile }));
+  if (!parsed.goal || hasErrors(parsed.diagnostics)) {
+    return { goalFile, solutions: [], diagnostics: inGoal(parsed.diagnostics), steps: 0 };
+  }
+  if (options.forBuild) {
+    const invalid = validateBuildGoal(parsed.goal, program.kinds, goalFile);
+    if (hasErrors(invalid)) return { goalFile, goal: parsed.goal, solutions: [], diagnostics: invalid, steps: 0 };
+  }
+  const translated = translateGoal(parsed.goal, program.ir);
+  const helperIds = new Set(translated.program.clauses.slice(program.ir.clauses.length).map((c) => c.id));
+  const ir: IRProgram = {
+    clauses: translated.program.clauses.map((c) => (helperIds.has(c.id) ? inFile(c, goalFile) : c)),
+  };
+  const results: GoalSolution[] = [];
+  const diagnostics: Diagnostic[] = [];
+  let steps = 0;
+  translated.goals.forEach((rawGoal, alternative) => {
+    const goal = rawGoal.map((l) => withFile(l, goalFile));
+    const result = solve(ir, goal, options);
+    steps += result.steps;
+    diagnostics.push(...result.diagnostics);
+    const index = resultIndex(goal, translated.origins[alternative]!, program.kinds);
+    for (const solution of result.solutions) results.push(goalSolution(solution, index));
+  });
+  if (hasErrors(diagnostics)) return { goalFile, goal: parsed.goal, solutions: [], diagnostics, steps };
+  const solutions = distinctByLiteral(results, options.cost);
+  return { goalFile, goal: parsed.goal, solutions, diagnostics: solutions.length > 0 ? [] : diagnostics, steps };
+}
+
+/** Builds the plan of the given solutions (shared sub-images are built once). */
+export function planSolutions(solutions: readonly GoalSolution[]): { plan: BuildPlan; diagnostics: Diagnostic[] } {
+  return planBuild(solutions.map((s) => ({ proof: s.solution.proof, imageIndex: s.index })));
+}
+
+function resultIndex(goal: readonly IRLiteral[], origins: Parameters<typeof imageLiteralIndexes>[1], kinds: ReadonlyMap<string, Kind>): number {
+  const images = imageLiteralIndexes(goal, origins, kinds);
+  if (images.length > 0) return images[0]!;
+  const firstUser = origins.findIndex((o) => o === 'literal');
+  return firstUser >= 0 ? firstUser : 0;
+}
+
+function goalSolution(solution: Solution, index: number): GoalSolution {
+  const literal = solution.goal[index]!;
+  return {
+    literal,
+    text: literalText(literal),
+    predicate: literal.predicate,
+    args: literal.args.map(argValue),
+    solution,
+    index,
+  };
+}
+
+function argValue(term: IRTerm): string | string[] {
+  if (term.kind === 'const') return term.value;
+  if (term.kind === 'list') return term.items.map((t) => (t.kind === 'const' ? t.value : literalText({ positive: true, predicate: '', args: [t] })));
+  return term.name;
+}
+
+function distinctByLiteral(results: readonly GoalSolution[], cost: CostFunction): GoalSolution[] {
+  const byText = new Map<string, GoalSolution>();
+  for (const result of results) {
+    const seen = byText.get(result.text);
+    if (!seen || cheaper(result.solution, seen.solution, cost)) byText.set(result.text, result);
+  }
+  return [...byText.values()];
+}
+
+function cheaper(a: Solution, b: Solution, cost: CostFunction): boolean {
+  if (cost === 'first') return false;
+  if (cost === 'height') return a.height < b.height;
+  return a.layers < b.layers;
+}
+
+function withFile(literal: IRLiteral, file: SourceFile): IRLiteral {
+  return literal.span ? { ...literal, span: { ...literal.span, file } } : literal;
+}
+
+function inFile<C extends { head: IRLiteral; body: IRLiteral[]; span?: { start: number; end: number } }>(clause: C, file: SourceFile): C {
+  return {
+    ...clause,
+    head: withFile(clause.head, file),
+    body: clause.body.map((l) => withFile(l, file)),
+    ...(clause.span ? { span: { ...clause.span, file } } : {}),
+  };
+}
