@@ -86,8 +86,15 @@ export function compileProgram(program: IRProgram, interner: Interner): Compiled
       };
       predicates.set(key, pred);
     }
-    const positions = clausePositions(clause);
-    for (let i = 0; i < arity; i++) pred.signature[i] = pred.signature[i]! && positions[i]!;
+    if (clause.body.length === 0) {
+      // A fact: only constants (and lists of them) may be called unbound.
+      clause.head.args.forEach((arg, i) => {
+        if (arg.kind !== 'const' && !(arg.kind === 'list' && isConstList(arg))) pred.signature[i] = false;
+      });
+    } else {
+      const positions = clausePositions(clause);
+      for (let i = 0; i < arity; i++) pred.signature[i] = pred.signature[i]! && positions[i]!;
+    }
     if (clause.body.length > 0) pred.factsOnly = false;
     compiled.push({ clause, pred });
   }
@@ -113,6 +120,10 @@ function buildIndex(pred: Predicate): void {
   pred.byFirst = byFirst;
 }
 
+function isConstList(term: IRTerm): boolean {
+  return term.kind === 'const' || (term.kind === 'list' && term.items.every(isConstList));
+}
+
 function isConst(term: Term): boolean {
   return typeof term === 'number' && term >= 0;
 }
@@ -125,14 +136,13 @@ export function candidateClauses(pred: Predicate, first: number): CClause[] {
 
 class VariableNumbering {
   readonly names: string[] = [];
-  private readonly slots = new Map<string, number>();
 
   slot(name: string): number {
-    let s = this.slots.get(name);
-    if (s === undefined) {
+    // Clauses have few variables: a linear scan beats allocating a Map per clause.
+    let s = this.names.indexOf(name);
+    if (s < 0) {
       s = this.names.length;
       this.names.push(name);
-      this.slots.set(name, s);
     }
     return s;
   }
@@ -185,7 +195,7 @@ function compileBody(
   source: IRClause | undefined,
 ): CClause {
   const body = literals.map((literal) => compileLiteral(literal, vars, program));
-  const scopes = scopeTree(literals);
+  const scopes = literals.length === 0 ? undefined : scopeTree(literals);
   const layered = scopes !== undefined && hasLayerScope(scopes);
   return {
     id,

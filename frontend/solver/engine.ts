@@ -38,6 +38,8 @@ export class Answer {
   L = Infinity;
   M = Infinity;
   H = Infinity;
+  /** Height of `bestM`. */
+  HM = Infinity;
   best!: Derivation;
   /** The derivation with the fewest layers when used inside a `::merge` (layer costs only). */
   bestM!: Derivation;
@@ -120,6 +122,7 @@ export class Engine {
   private fL = 0;
   private fM = 0;
   private fH = 0;
+  private fHM = 0;
 
   constructor(
     readonly program: CompiledProgram,
@@ -494,26 +497,29 @@ export class Engine {
       for (const p of open) key += args[p] + ',';
     }
     const mode = this.options.cost;
-    if (mode !== 'first') this.figures(run);
     const existing = table.index.get(key);
     if (existing === undefined) {
+      this.figures(run);
       const answer = new Answer(table, args, table.answers.length);
       const derivation = snapshot(run);
-      answer.best = answer.bestM = derivation;
+      answer.best = derivation;
       answer.L = this.fL;
-      answer.M = this.fM;
       answer.H = this.fH;
+      answer.bestM = derivation;
+      answer.M = this.fM;
+      answer.HM = mode === 'layers' || mode === 'available' ? this.fHM : this.fH;
       table.answers.push(answer);
       table.index.set(key, answer);
       if (table.consumerFinished) table.dirty = true;
       return;
     }
     if (mode === 'first') return;
+    this.figures(run);
     let improved = false;
     if (mode === 'height') {
       if (this.fH < existing.H) {
         existing.best = existing.bestM = snapshot(run);
-        existing.H = this.fH;
+        existing.H = existing.HM = this.fH;
         existing.L = this.fL;
         existing.M = this.fM;
         improved = true;
@@ -530,6 +536,7 @@ export class Engine {
       if (this.fM < existing.M) {
         existing.bestM = derivation ?? snapshot(run);
         existing.M = this.fM;
+        existing.HM = this.fHM;
         improved = true;
       }
     }
@@ -569,17 +576,29 @@ export class Engine {
 
   // ---- cost figures -------------------------------------------------------------------------
 
-  /** Sets fL, fM, fH for the derivation `run` has just completed. */
+  /**
+   * Sets the figures of the derivation `run` has just completed: fL/fH when it is counted plainly,
+   * fM/fHM when it sits inside a merge (then its children are chosen by their merged cost).
+   */
   private figures(run: Run): void {
     const children = run.children;
     const n = children.length;
+    const clause = run.clause;
+    const mergeAware = this.options.cost === 'layers' || this.options.cost === 'available';
+    const flags = clause.insideMerge;
     let h = 0;
+    let hm = 0;
     for (let i = 0; i < n; i++) {
       const child = children[i];
-      if (child instanceof Answer && child.H > h) h = child.H;
+      if (!(child instanceof Answer)) continue;
+      const plain = mergeAware && flags !== undefined && flags[0][i] ? child.HM : child.H;
+      const merged = mergeAware && (flags === undefined || flags[1][i]) ? child.HM : child.H;
+      if (plain > h) h = plain;
+      if (merged > hm) hm = merged;
     }
     this.fH = n === 0 ? 0 : 1 + h;
-    const scopes = run.clause.scopes;
+    this.fHM = n === 0 ? 0 : 1 + hm;
+    const scopes = clause.scopes;
     if (scopes === undefined) {
       let l = 0;
       let m = 0;

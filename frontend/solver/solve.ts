@@ -16,10 +16,9 @@ import type { IRLiteral, IRProgram } from '../translate/ir';
 import { QUERY_PREDICATE, parseOperatorMarker } from '../translate/ir';
 import type { CostFunction, ProofNode, Solution } from './proof';
 import { literalText } from './proof';
-import { compileGoal, compileProgram, type CClause } from './compile';
+import { compileGoal, compileProgram } from './compile';
 import { Answer, BudgetExceeded, Engine, type Derivation, type RootSolution } from './engine';
 import { Interner } from './terms';
-import { proofHeight, proofLayers } from './cost';
 
 export const DEFAULT_BUDGET = 10_000_000;
 
@@ -98,10 +97,13 @@ function search(program: IRProgram, goal: IRLiteral[], options: SolveOptions, co
   return { solutions, errors, warnings: engine.warnings, steps: engine.steps };
 }
 
-/** Turns the engine's chosen derivations into ProofNode trees (shared subtrees are reused). */
+/**
+ * Turns the engine's chosen derivations into ProofNode trees. Subtrees are shared between
+ * solutions, built without recursion (recursive predicates can give proofs thousands of levels
+ * deep) and only when a solution's proof is first read.
+ */
 class ProofExtractor {
   private readonly memo: [Map<Derivation, ProofNode[]>, Map<Derivation, ProofNode[]>] = [new Map(), new Map()];
-  private readonly inProgress = new Set<Derivation>();
 
   constructor(
     private readonly engine: Engine,
@@ -109,46 +111,78 @@ class ProofExtractor {
   ) {}
 
   solution(root: RootSolution): Solution {
-    const children = this.bodyNodes(root.best, false);
-    const proof: ProofNode = {
-      literal: { positive: true, predicate: QUERY_PREDICATE, args: [] },
-      via: { kind: 'clause', clauseId: -1 },
-      children,
-    };
-    return {
-      goal: children.map((child) => child.literal),
-      proof,
-      layers: proofLayers(proof),
-      height: proofHeight(proof),
-    };
-  }
-
-  private bodyNodes(derivation: Derivation, insideMerge: boolean): ProofNode[] {
-    const memo = this.memo[insideMerge ? 1 : 0];
-    const known = memo.get(derivation);
-    if (known) return known;
-    if (this.inProgress.has(derivation)) throw new Error('internal error: cyclic proof');
-    this.inProgress.add(derivation);
-    const clause = derivation.clause;
-    const flags = clause.insideMerge?.[insideMerge ? 1 : 0];
-    const nodes = clause.body.map((lit, i) => {
-      const literal = this.engine.instantiate(lit, derivation.bind, clause);
-      return this.childNode(literal, derivation.children[i]!, flags ? flags[i]! : insideMerge);
+    const clause = root.best.clause;
+    const goal = clause.body.map((lit) => this.engine.instantiate(lit, root.best.bind, clause));
+    let proof: ProofNode | undefined;
+    const solution = { goal, layers: root.L, height: root.H } as Solution;
+    Object.defineProperty(solution, 'proof', {
+      enumerable: true,
+      get: () => {
+        proof ??= {
+          literal: { positive: true, predicate: QUERY_PREDICATE, args: [] },
+          via: { kind: 'clause', clauseId: -1 },
+          children: this.bodyNodes(root.best, false),
+        };
+        return proof;
+      },
     });
-    this.inProgress.delete(derivation);
-    memo.set(derivation, nodes);
-    return nodes;
+    return solution;
   }
 
-  private childNode(literal: IRLiteral, child: Answer | CClause | { name: string } | null, insideMerge: boolean): ProofNode {
-    if (child === null) return { literal, via: { kind: 'negation' }, children: [] };
-    if (child instanceof Answer) {
-      const chosen = insideMerge && this.cost !== 'height' && this.cost !== 'first' ? child.bestM : child.best;
-      return { literal, via: { kind: 'clause', clauseId: chosen.clause.id }, children: this.bodyNodes(chosen, insideMerge) };
+  private bodyNodes(top: Derivation, topInside: boolean): ProofNode[] {
+    const pending: [Derivation, boolean][] = [[top, topInside]];
+    while (pending.length > 0) {
+      const [derivation, inside] = pending[pending.length - 1]!;
+      if (this.memo[inside ? 1 : 0].has(derivation)) {
+        pending.pop();
+        continue;
+      }
+      const missing = this.missingChildren(derivation, inside);
+      if (missing.length > 0) {
+        if (pending.length > 1_000_000) throw new Error('internal error: cyclic proof');
+        pending.push(...missing);
+        continue;
+      }
+      pending.pop();
+      this.memo[inside ? 1 : 0].set(derivation, this.build(derivation, inside));
     }
-    if ('head' in child) return { literal, via: { kind: 'clause', clauseId: child.id }, children: [] };
-    if (parseOperatorMarker(child.name)) return { literal, via: { kind: 'marker' }, children: [] };
-    return { literal, via: { kind: 'builtin', name: child.name }, children: [] };
+    return this.memo[topInside ? 1 : 0].get(top)!;
+  }
+
+  /** The derivations (with their context) a derivation's body nodes need and are not built yet. */
+  private missingChildren(derivation: Derivation, inside: boolean): [Derivation, boolean][] {
+    const out: [Derivation, boolean][] = [];
+    const flags = derivation.clause.insideMerge?.[inside ? 1 : 0];
+    derivation.children.forEach((child, i) => {
+      if (!(child instanceof Answer)) return;
+      const childInside = flags ? flags[i]! : inside;
+      const chosen = this.choose(child, childInside);
+      if (!this.memo[childInside ? 1 : 0].has(chosen)) out.push([chosen, childInside]);
+    });
+    return out;
+  }
+
+  private choose(answer: Answer, insideMerge: boolean): Derivation {
+    return insideMerge && (this.cost === 'layers' || this.cost === 'available') ? answer.bestM : answer.best;
+  }
+
+  private build(derivation: Derivation, inside: boolean): ProofNode[] {
+    const clause = derivation.clause;
+    const flags = clause.insideMerge?.[inside ? 1 : 0];
+    return clause.body.map((lit, i) => {
+      const literal = this.engine.instantiate(lit, derivation.bind, clause);
+      const child = derivation.children[i]!;
+      if (child === null) return { literal, via: { kind: 'negation' }, children: [] };
+      if (child instanceof Answer) {
+        const childInside = flags ? flags[i]! : inside;
+        const chosen = this.choose(child, childInside);
+        const children = this.memo[childInside ? 1 : 0].get(chosen)!;
+        return { literal, via: { kind: 'clause', clauseId: chosen.clause.id }, children };
+      }
+      if ('head' in child) return { literal, via: { kind: 'clause', clauseId: child.id }, children: [] };
+      if (parseOperatorMarker(child.name)) return { literal, via: { kind: 'marker' }, children: [] };
+      return { literal, via: { kind: 'builtin', name: child.name }, children: [] };
+    });
   }
 }
 
