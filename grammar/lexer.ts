@@ -2,7 +2,7 @@
  * The Modus lexer. Strings and f-strings are single tokens (their insides, escapes and `${ }`
  * interpolations are analysed by the AST builder), so the parser only sees a flat token stream.
  */
-import { createToken, Lexer, type ILexingError, type IToken, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
 import type { Diagnostic, SourceFile } from './source';
 
 const CH_QUOTE = 34; // "
@@ -105,6 +105,34 @@ export const RParen = createToken({ name: 'RParen', label: '`)`', pattern: /\)/ 
 export const LBracket = createToken({ name: 'LBracket', label: '`[`', pattern: /\[/ });
 export const RBracket = createToken({ name: 'RBracket', label: '`]`', pattern: /\]/ });
 
+/** Characters that can begin some token (a lone `:` cannot, but begins `:-` and `::`). */
+const TOKEN_START = /[ \t\r\n\f\v\u00a0\ufeff#"A-Za-z_:!=,;.()[\]]/;
+const STRAY_HINTS: string[] = [];
+for (let code = 0; code < 128; code++) {
+  const ch = String.fromCharCode(code);
+  if (!TOKEN_START.test(ch)) STRAY_HINTS.push(ch);
+}
+STRAY_HINTS.push(':', '\ufffd');
+
+/**
+ * A run of characters no token can start with (or a lone `:`). Matching them as a token is much
+ * cheaper than Chevrotain's error path on garbage input; tokenize() turns them into diagnostics.
+ */
+export const Stray = createToken({
+  name: 'Stray',
+  pattern: {
+    exec: (text: string, offset: number): RegExpExecArray | null => {
+      let end = offset;
+      while (end < text.length && !TOKEN_START.test(text[end]!)) end++;
+      if (end === offset && text[offset] === ':') end++;
+      if (end === offset) return null;
+      return [text.slice(offset, end)] as unknown as RegExpExecArray;
+    },
+  },
+  start_chars_hint: STRAY_HINTS,
+  line_breaks: true,
+});
+
 /** Order matters: Chevrotain takes the first pattern that matches (`f"` before identifiers). */
 export const allTokens: TokenType[] = [
   WhiteSpace,
@@ -125,6 +153,7 @@ export const allTokens: TokenType[] = [
   RParen,
   LBracket,
   RBracket,
+  Stray,
 ];
 
 const modusLexer = new Lexer(allTokens, {
@@ -144,12 +173,11 @@ function describeChar(text: string, offset: number): string {
   return `character \`${String.fromCodePoint(code)}\``;
 }
 
-function lexingErrorDiagnostic(file: SourceFile, error: ILexingError): Diagnostic {
-  const start = error.offset;
+function lexingErrorDiagnostic(file: SourceFile, start: number, length: number): Diagnostic {
   return {
     severity: 'error',
     message: `unexpected ${describeChar(file.text, start)}`,
-    span: { start, end: Math.min(file.text.length, start + Math.max(1, error.length)) },
+    span: { start, end: Math.min(file.text.length, start + Math.max(1, length)) },
     file,
   };
 }
@@ -157,8 +185,19 @@ function lexingErrorDiagnostic(file: SourceFile, error: ILexingError): Diagnosti
 /** Tokens of a Modusfile or goal; unterminated strings and stray characters become diagnostics. */
 export function tokenize(file: SourceFile): LexResult {
   const result = modusLexer.tokenize(file.text);
-  const diagnostics = result.errors.map((e) => lexingErrorDiagnostic(file, e));
-  const tokens = result.tokens;
+  const diagnostics = result.errors.map((e) => lexingErrorDiagnostic(file, e.offset, e.length));
+  let previousStray: Diagnostic | undefined;
+  const tokens = result.tokens.filter((token) => {
+    if (token.tokenType !== Stray) return true;
+    if (previousStray && previousStray.span!.end === token.startOffset) {
+      previousStray.span!.end = tokenEnd(token);
+    } else {
+      previousStray = lexingErrorDiagnostic(file, token.startOffset, token.image.length);
+      diagnostics.push(previousStray);
+    }
+    return false;
+  });
+  diagnostics.sort((a, b) => a.span!.start - b.span!.start);
   // An unterminated string swallows the rest of the input, so it can only be the last token.
   const last = tokens[tokens.length - 1];
   if (last && last.tokenType === UnterminatedString) {

@@ -70,4 +70,18 @@ describe('lexer', () => {
   test('a lone colon is not a token', () => {
     expect(parseErrors('a : b.')[0]!.message).toBe('unexpected character `:`');
   });
+
+  test('a run of stray characters is one error', () => {
+    const errors = parseErrors('a :- b :@%\u0001 c.\nd :- é.');
+    expect(errors.map((e) => [e.message, e.span])).toEqual([
+      ['unexpected character `:`', { start: 7, end: 11 }],
+      ['unexpected character `é`', { start: 20, end: 21 }],
+    ]);
+  });
+
+  test('stray characters do not hide errors in other clauses', () => {
+    const errors = parseErrors('a :- @.\nb :- .\n');
+    expect(errors).toHaveLength(2);
+    expect(errors[1]!.message).toBe('expected an expression but found `.`');
+  });
 });
