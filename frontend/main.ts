@@ -1,4 +1,10 @@
-// The frontend entry point (started by BuildKit's gateway.v0 with the gRPC pipe on stdin/stdout).
-// Placeholder until the gateway client and the pipeline are wired together.
-process.stderr.write('modus frontend: not implemented yet\n');
-process.exit(1);
+/**
+ * The frontend entry point: BuildKit's gateway.v0 starts this with the gRPC connection on
+ * stdin/stdout. Logs go to stderr (the daemon's log); the user sees Return's error or result.
+ */
+import { runFrontend, statusFromError, userErrorStatus } from './gateway';
+import { buildImage } from './buildkit/build';
+
+void runFrontend(buildImage, {
+  toStatus: (err) => (err instanceof Error && err.name === 'OptionError' ? userErrorStatus(err.message) : statusFromError(err)),
+});

@@ -1,0 +1,187 @@
+/**
+ * The frontend's build: read the Modusfile, solve the goal, plan, resolve base images, generate
+ * LLB, solve it through the gateway and return the image with its configuration. Every user
+ * error ends as a FrontendError whose message names the Modusfile position.
+ */
+import type { Diagnostic, SourceFile } from '../../grammar/source';
+import { hasErrors } from '../../grammar/source';
+import { renderDiagnostics } from '../diagnostics/render';
+import { cacheImports, FrontendError, type FrontendContext, type ReturnResult, type SourceDetail } from '../gateway';
+import { setLabel, type ImageConfig } from '../imagegen/config';
+import { parseDockerignore } from '../imagegen/dockerignore';
+import { generateImages, type BaseImage } from '../imagegen/generate';
+import { local, marshal, normalizeImageRef, parseImageRef, SourceMapFile, type State } from '../llb';
+import type { Platform } from '../llb/types';
+import { loadProgram, planSolutions, solveGoal, type LoadedProgram } from '../pipeline';
+import type { BuildPlan, PlanNode } from '../planner/plan';
+import { formatPlatform, readBuildOptions, type BuildOptions } from './options';
+
+export async function buildImage(ctx: FrontendContext): Promise<ReturnResult> {
+  const options = readBuildOptions(ctx.env.opts);
+  const platform = choosePlatform(options.platform, ctx);
+  const { bytes, dockerignore } = await readModusfile(ctx, options);
+  const program = loadOrFail(bytes, options.filename);
+  const plan = planGoal(program, options, bytes);
+  const bases = await resolveBases(ctx, plan, platform, options, program.file, bytes);
+  const context = await contextSource(ctx, plan, options, dockerignore);
+  const sourceMap = new SourceMapFile(options.filename, bytes, 'Modusfile');
+  const images = generateImages(plan, {
+    platform,
+    network: options.network,
+    noCache: options.noCache,
+    context,
+    bases,
+    file: program.file,
+    sourceMap,
+  });
+  const output = images[plan.outputs[0]!.node]!;
+  const definition = marshal(output.fs, {
+    platform,
+    llbCaps: ctx.caps.llb,
+    encoding: ctx.caps.prefersCanonicalEncoding() ? 'canonical' : 'gogo',
+  });
+  const solved = await ctx.client.solve({
+    definition,
+    evaluate: ctx.caps.has('gateway.solve.evaluate'),
+    cacheImports: cacheImportsOf(ctx),
+  });
+  const config = options.labels.reduce<ImageConfig>((c, [k, v]) => setLabel(c, k, v), output.config);
+  return { ref: solved.ref, metadata: { 'containerimage.config': JSON.stringify(config) } };
+}
+
+function cacheImportsOf(ctx: FrontendContext): { type: string; attrs: Record<string, string> }[] {
+  return cacheImports(ctx.env.opts);
+}
+
+async function readModusfile(ctx: FrontendContext, options: BuildOptions): Promise<{ bytes: Uint8Array; dockerignore?: Uint8Array }> {
+  const ignoreName = `${options.filename}.dockerignore`;
+  const source = local(options.dockerfileLocal, {
+    sessionId: ctx.env.sessionId,
+    followPaths: [options.filename, ignoreName],
+    sharedKeyHint: options.dockerfileLocal,
+    customName: `load build definition from ${options.filename}`,
+  });
+  const { ref } = await ctx.client.solve({ definition: marshal(source) });
+  let bytes: Uint8Array;
+  try {
+    bytes = await ctx.client.readFile(ref, options.filename);
+  } catch (err) {
+    throw new FrontendError(`cannot read the Modusfile \`${options.filename}\`: ${(err as Error).message}`);
+  }
+  const dockerignore = await ctx.client.readFile(ref, ignoreName).catch(() => undefined);
+  return dockerignore ? { bytes, dockerignore } : { bytes };
+}
+
+function loadOrFail(bytes: Uint8Array, filename: string): LoadedProgram {
+  const loaded = loadProgram(bytes, filename);
+  if (!loaded.program) throw diagnosticsError(loaded.diagnostics, undefined, bytes, filename);
+  return loaded.program;
+}
+
+function planGoal(program: LoadedProgram, options: BuildOptions, bytes: Uint8Array): BuildPlan {
+  if (options.goal === undefined) throw new FrontendError(noGoalMessage(program));
+  const solved = solveGoal(program, options.goal, {
+    cost: options.cost,
+    buildArgs: options.buildArgs,
+    forBuild: true,
+    ...(options.budget !== undefined ? { budget: options.budget } : {}),
+  });
+  if (solved.solutions.length === 0) {
+    const reasons = solved.diagnostics.length > 0 ? solved.diagnostics : [{ severity: 'error' as const, message: `no solution for ${options.goal}` }];
+    throw diagnosticsError(reasons, program.file, bytes, options.filename, hasErrors(reasons) ? undefined : `goal \`${options.goal}\` has no solution`);
+  }
+  if (solved.solutions.length > 1) {
+    const list = solved.solutions.map((s) => `  ${s.text}`).join('\n');
+    throw new FrontendError(
+      `goal \`${options.goal}\` has ${solved.solutions.length} solutions; docker build makes one image:\n${list}\n` +
+        'give a goal with one solution (e.g. --target \'' + solved.solutions[0]!.text + '\'), or build them all with `modus build`',
+    );
+  }
+  const { plan, diagnostics } = planSolutions(solved.solutions);
+  if (hasErrors(diagnostics)) throw diagnosticsError(diagnostics, program.file, bytes, options.filename);
+  return plan;
+}
+
+function noGoalMessage(program: LoadedProgram): string {
+  const images = [...new Set(program.ast.clauses.filter((c) => program.kinds.get(c.head.name) === 'Image').map((c) => `${c.head.name}/${c.head.args.length}`))];
+  const list = images.length > 0 ? `image predicates in the Modusfile: ${images.join(', ')}` : 'the Modusfile defines no image predicate';
+  return `no goal given: pass --target 'GOAL' (e.g. --target '${images[0]?.replace(/\/0$/, '') ?? 'app'}') or --build-arg MODUS_GOAL=GOAL; ${list}`;
+}
+
+/** Diagnostics as one user error: every diagnostic rendered, the first error's line as the source detail. */
+function diagnosticsError(diagnostics: readonly Diagnostic[], file: SourceFile | undefined, bytes: Uint8Array, filename: string, headline?: string): FrontendError {
+  const text = renderDiagnostics(diagnostics, file);
+  const first = diagnostics.find((d) => d.severity === 'error' && d.span && !d.span.file) ?? diagnostics.find((d) => d.span && !d.span.file);
+  const sourceFile = first?.file ?? file;
+  let detail: SourceDetail | undefined;
+  if (first?.span && sourceFile && sourceFile.name === filename) {
+    const start = sourceFile.position(first.span.start);
+    const end = sourceFile.position(first.span.end);
+    detail = { filename, data: bytes, ranges: [{ start: { line: start.line, character: start.column - 1 }, end: { line: end.line, character: end.column - 1 } }] };
+  }
+  return new FrontendError(headline ? `${headline}\n${text}` : text, detail);
+}
+
+function choosePlatform(requested: Platform | undefined, ctx: FrontendContext): Platform {
+  const supported = ctx.workers.flatMap((w) => w.platforms);
+  const fallback: Platform = supported[0] ?? { os: 'linux', architecture: 'amd64' };
+  if (!requested) return fallback;
+  const same = (a: Platform, b: Platform) => a.os === b.os && a.architecture === b.architecture && (!a.variant || a.variant === b.variant);
+  const match = supported.find((p) => same(requested, p));
+  if (match || supported.length === 0) return requested;
+  throw new FrontendError(
+    `platform ${formatPlatform(requested)} is not supported by this builder; it builds ${supported.map(formatPlatform).join(', ')}`,
+  );
+}
+
+async function resolveBases(
+  ctx: FrontendContext,
+  plan: BuildPlan,
+  platform: Platform,
+  options: BuildOptions,
+  file: SourceFile,
+  bytes: Uint8Array,
+): Promise<Map<string, BaseImage>> {
+  const froms = new Map<string, Extract<PlanNode, { kind: 'from' }>>();
+  for (const node of plan.nodes) if (node.kind === 'from' && !froms.has(node.ref)) froms.set(node.ref, node);
+  const entries = await Promise.all(
+    [...froms.values()].map(async (node): Promise<[string, BaseImage]> => {
+      const parsed = parseImageRef(node.ref);
+      const positioned = (message: string) =>
+        diagnosticsError([{ severity: 'error', message, ...(node.origin.span ? { span: node.origin.span } : {}) }], file, bytes, options.filename);
+      if (!parsed) throw positioned(`invalid image reference \`${node.ref}\``);
+      const name = normalizeImageRef(node.ref);
+      try {
+        const resolved = await ctx.client.resolveImageConfig(name, { platform, resolveMode: options.imageResolveMode, logName: `[modus] resolve image ${node.ref}` });
+        const config = JSON.parse(Buffer.from(resolved.config).toString('utf8')) as ImageConfig;
+        const pinned = resolved.digest && !parsed.digest ? `${name}@${resolved.digest}` : name;
+        return [node.ref, { ref: pinned, config }];
+      } catch (err) {
+        throw positioned(`cannot resolve base image \`${node.ref}\`: ${(err as Error).message}`);
+      }
+    }),
+  );
+  return new Map(entries);
+}
+
+async function contextSource(ctx: FrontendContext, plan: BuildPlan, options: BuildOptions, dockerignore: Uint8Array | undefined): Promise<State> {
+  const readsContext = plan.nodes.some((n) => n.kind === 'copyLocal' || (n.kind === 'merge' && n.operations.some((o) => o.kind === 'copyLocal')));
+  const excludes = readsContext ? parseDockerignore(Buffer.from(dockerignore ?? (await readContextDockerignore(ctx, options)) ?? []).toString('utf8')) : [];
+  return local(options.contextLocal, {
+    sessionId: ctx.env.sessionId,
+    sharedKeyHint: options.contextLocal,
+    excludePatterns: excludes,
+    customName: '[modus] load build context',
+  });
+}
+
+async function readContextDockerignore(ctx: FrontendContext, options: BuildOptions): Promise<Uint8Array | undefined> {
+  const source = local(options.contextLocal, {
+    sessionId: ctx.env.sessionId,
+    followPaths: ['.dockerignore'],
+    sharedKeyHint: `${options.contextLocal}-.dockerignore`,
+    customName: '[modus] load .dockerignore',
+  });
+  const { ref } = await ctx.client.solve({ definition: marshal(source) });
+  return ctx.client.readFile(ref, '.dockerignore').catch(() => undefined);
+}

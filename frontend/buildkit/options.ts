@@ -1,0 +1,106 @@
+/**
+ * The frontend options a `docker build` passes (target, build args, no-cache, platform, network,
+ * labels), validated into plain data. Every bad value is a user error naming the option.
+ */
+import type { NetworkMode, Platform } from '../llb/types';
+import type { CostFunction } from '../solver/proof';
+
+export interface BuildOptions {
+  filename: string;
+  dockerfileLocal: string;
+  contextLocal: string;
+  goal?: string;
+  buildArgs: Record<string, string>;
+  cost: CostFunction;
+  budget?: number;
+  noCache: { all: boolean; predicates: string[] };
+  network: NetworkMode;
+  /** Undefined: the worker's default platform. */
+  platform?: Platform;
+  labels: [string, string][];
+  imageResolveMode: string;
+}
+
+const COSTS: readonly CostFunction[] = ['layers', 'height', 'first', 'available'];
+
+export class OptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OptionError';
+  }
+}
+
+export function readBuildOptions(opts: ReadonlyMap<string, string>): BuildOptions {
+  const buildArgs: Record<string, string> = {};
+  const labels: [string, string][] = [];
+  for (const [key, value] of opts) {
+    if (key.startsWith('build-arg:')) buildArgs[key.slice('build-arg:'.length)] = value;
+    else if (key.startsWith('label:')) labels.push([key.slice('label:'.length), value]);
+  }
+  const goal = nonEmpty(opts.get('target')) ?? nonEmpty(buildArgs.MODUS_GOAL);
+  const options: BuildOptions = {
+    filename: nonEmpty(opts.get('filename')) ?? 'Dockerfile',
+    dockerfileLocal: nonEmpty(opts.get('dockerfilekey')) ?? 'dockerfile',
+    contextLocal: nonEmpty(opts.get('contextkey')) ?? 'context',
+    buildArgs,
+    cost: readCost(buildArgs.MODUS_COST),
+    noCache: readNoCache(opts.get('no-cache')),
+    network: readNetwork(opts.get('force-network-mode')),
+    labels,
+    imageResolveMode: nonEmpty(opts.get('image-resolve-mode')) ?? 'default',
+  };
+  if (goal !== undefined) options.goal = goal;
+  const budget = readBudget(buildArgs.MODUS_BUDGET);
+  if (budget !== undefined) options.budget = budget;
+  const platform = readPlatform(opts.get('platform'));
+  if (platform) options.platform = platform;
+  return options;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function readCost(value: string | undefined): CostFunction {
+  if (value === undefined || value === '') return 'layers';
+  if ((COSTS as readonly string[]).includes(value)) return value as CostFunction;
+  throw new OptionError(`invalid MODUS_COST \`${value}\`: expected one of ${COSTS.join(', ')}`);
+}
+
+function readBudget(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^[1-9][0-9]*$/.test(value)) throw new OptionError(`invalid MODUS_BUDGET \`${value}\`: expected a positive whole number of resolution steps`);
+  return Number(value);
+}
+
+function readNoCache(value: string | undefined): BuildOptions['noCache'] {
+  if (value === undefined) return { all: false, predicates: [] };
+  const predicates = value.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  return predicates.length === 0 ? { all: true, predicates: [] } : { all: false, predicates };
+}
+
+function readNetwork(value: string | undefined): NetworkMode {
+  if (value === undefined || value === '' || value === 'default' || value === 'sandbox') return 'sandbox';
+  if (value === 'none' || value === 'host') return value;
+  throw new OptionError(`invalid network mode \`${value}\`: expected none, host or default`);
+}
+
+/** `os/arch[/variant]`; one platform per build. */
+export function readPlatform(value: string | undefined): Platform | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const list = value.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  if (list.length > 1) {
+    throw new OptionError(`several platforms (${list.join(', ')}) were requested; this frontend builds one platform per build`);
+  }
+  const parts = list[0]!.split('/');
+  if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[a-z0-9_.-]+$/i.test(p))) {
+    throw new OptionError(`invalid platform \`${list[0]}\`: expected os/architecture[/variant], e.g. linux/amd64`);
+  }
+  const platform: Platform = { os: parts[0]!.toLowerCase(), architecture: parts[1]!.toLowerCase() };
+  if (parts[2]) platform.variant = parts[2].toLowerCase();
+  return platform;
+}
+
+export function formatPlatform(p: Platform): string {
+  return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+}
