@@ -136,9 +136,10 @@ export function analyseKinds(ast: { clauses: readonly Clause[] }, options: KindO
   const kinds = initialKinds(ast.clauses);
   const evaluator = new KindEvaluator(kinds, ruleNames, false);
 
+  const users = rulesUsing(rules);
   let changed = true;
   while (changed) {
-    changed = plainPass(evaluator, rules);
+    changed = plainPass(evaluator, rules, users);
     if (!changed) changed = presumptivePass(evaluator, rules);
   }
 
@@ -156,19 +157,50 @@ function initialKinds(clauses: readonly Clause[]): Map<string, Kind> {
 
 type Rule = Clause & { body: Expression };
 
-/** Evaluates rules with unknown heads against current knowledge; true when a kind was learnt. */
-function plainPass(evaluator: KindEvaluator, rules: readonly Rule[]): boolean {
+/**
+ * Evaluates rules with unknown heads against current knowledge until nothing new is learnt: a
+ * worklist in file order where learning a head's kind re-queues the rules that use that name.
+ * True when a kind was learnt.
+ */
+function plainPass(evaluator: KindEvaluator, rules: readonly Rule[], users: ReadonlyMap<string, number[]>): boolean {
   evaluator.presume = false;
   let changed = false;
-  for (const rule of rules) {
+  const queue = rules.map((_, i) => i);
+  const queued = new Set(queue);
+  for (let q = 0; q < queue.length; q++) {
+    const index = queue[q]!;
+    queued.delete(index);
+    const rule = rules[index]!;
     if (evaluator.get(rule.head.name) !== undefined) continue;
     const outcome = evaluator.evaluate(rule.body, undefined);
-    if ('kind' in outcome && evaluator.get(rule.head.name) === undefined) {
-      evaluator.set(rule.head.name, outcome.kind);
-      changed = true;
+    if (!('kind' in outcome) || evaluator.get(rule.head.name) !== undefined) continue;
+    evaluator.set(rule.head.name, outcome.kind);
+    changed = true;
+    for (const user of users.get(rule.head.name) ?? []) {
+      if (!queued.has(user) && evaluator.get(rules[user]!.head.name) === undefined) {
+        queued.add(user);
+        queue.push(user);
+      }
     }
   }
   return changed;
+}
+
+/** For each predicate name, the indexes of the rules whose body mentions it. */
+function rulesUsing(rules: readonly Rule[]): Map<string, number[]> {
+  const users = new Map<string, number[]>();
+  rules.forEach((rule, index) => {
+    const names = new Set<string>();
+    forEachNode(rule.body, (node) => {
+      if (node.kind === 'literal') names.add(node.name);
+    });
+    for (const name of names) {
+      const list = users.get(name);
+      if (list) list.push(index);
+      else users.set(name, [index]);
+    }
+  });
+  return users;
 }
 
 /** One pass with presumptions allowed; true when anything new (learnt or presumed) was recorded. */
@@ -338,9 +370,9 @@ class KindEvaluator {
       case 'group':
         return expr.negated ? this.fixed(expr, 'Logic', expected) : this.evaluate(expr.body, expected);
       case 'and':
-        return this.combine(expr, CONJUNCTION_TABLE, expected, false);
+        return this.conjunction(expr, expected);
       case 'or':
-        return this.combine(expr, DISJUNCTION_TABLE, expected, true);
+        return this.disjunction(expr, expected);
       case 'op':
         return this.operator(expr, expected);
     }
@@ -367,44 +399,94 @@ class KindEvaluator {
   }
 
   /**
-   * A binary node under a kind table: both sides are evaluated; when a side is undetermined and
-   * the table, the other side and the expectation leave exactly one possibility, the undetermined
-   * side is re-evaluated expecting its kind from that row (which presumes inside it).
+   * A chain `c0, c1, ..., cn` (left-nested `and` nodes, flattened so long bodies cannot overflow
+   * the stack). Each conjunct is evaluated once; the undetermined ones may take any kind. A
+   * forward pass finds the reachable accumulated kinds, a backward pass those that lead to an
+   * acceptable result; an undetermined conjunct that can take only one kind in every consistent
+   * reading is re-evaluated expecting that kind (which presumes inside it).
    */
-  private combine(
-    expr: Expression & { left: Expression; right: Expression },
-    table: ReadonlyArray<readonly [Kind, Kind, Kind]>,
-    expected: Kind | undefined,
-    passExpectation: boolean,
-  ): Outcome {
-    const sideExpectation = passExpectation ? expected : undefined;
-    const left = this.evaluate(expr.left, sideExpectation);
-    if (isFault(left)) return left;
-    const right = this.evaluate(expr.right, sideExpectation);
-    if (isFault(right)) return right;
+  private conjunction(expr: Expression, expected: Kind | undefined): Outcome {
+    const parts = flattenChain(expr, 'and');
+    const outcomes: Outcome[] = [];
+    for (const part of parts) {
+      const outcome = this.evaluate(part, undefined);
+      if (isFault(outcome)) return outcome;
+      outcomes.push(outcome);
+    }
+    const options = outcomes.map((o) => ('kind' in o ? [o.kind] : ALL_KINDS));
+    const reach: Array<Set<Kind>> = [new Set(options[0])];
+    for (let i = 1; i < parts.length; i++) {
+      const next = new Set<Kind>();
+      for (const acc of reach[i - 1]!) {
+        for (const k of options[i]!) {
+          const r = conjunctionKind(acc, k);
+          if (r) next.add(r);
+        }
+      }
+      if (next.size === 0) return conjunctionConflict(parts, outcomes, reach[i - 1]!, i);
+      reach.push(next);
+    }
+    const last = parts.length - 1;
+    const finals = [...reach[last]!].filter((k) => expected === undefined || k === expected);
+    if (finals.length === 0) {
+      return reach[last]!.size === 1 ? expectedKind(expr.span, expected!, [...reach[last]!][0]!) : firstFailure(outcomes);
+    }
+    const good: Array<Set<Kind>> = [];
+    good[last] = new Set(finals);
+    for (let i = last; i > 0; i--) {
+      good[i - 1] = new Set(
+        [...reach[i - 1]!].filter((acc) => options[i]!.some((k) => good[i]!.has(conjunctionKind(acc, k)!))),
+      );
+    }
+    const chosen: Kind[] = [];
+    let ambiguous: Outcome | undefined;
+    for (let i = 0; i < parts.length; i++) {
+      const outcome = outcomes[i]!;
+      if ('kind' in outcome) {
+        chosen.push(outcome.kind);
+        continue;
+      }
+      const usable = options[i]!.filter((k) =>
+        i === 0 ? good[0]!.has(k) : [...good[i - 1]!].some((acc) => good[i]!.has(conjunctionKind(acc, k)!)),
+      );
+      if (usable.length !== 1) {
+        ambiguous ??= outcome;
+        continue;
+      }
+      const again = this.evaluate(parts[i]!, usable[0]);
+      if ('failure' in again) return again;
+      chosen.push(usable[0]!);
+    }
+    if (ambiguous) return ambiguous;
+    return { kind: chosen.reduce((acc, k) => conjunctionKind(acc, k)!) };
+  }
 
-    if ('kind' in left && 'kind' in right) {
-      const row = table.find(([l, r]) => l === left.kind && r === right.kind);
-      if (!row) return cannotCombine(expr, left.kind, right.kind);
-      return this.fixed(expr, row[2], expected);
+  /**
+   * A chain `d0; d1; ...; dn`: every disjunct has the expected kind, or the kind of the first
+   * determined disjunct; undetermined disjuncts are re-evaluated expecting it.
+   */
+  private disjunction(expr: Expression, expected: Kind | undefined): Outcome {
+    const parts = flattenChain(expr, 'or');
+    const outcomes: Outcome[] = [];
+    for (const part of parts) {
+      const outcome = this.evaluate(part, expected);
+      if (isFault(outcome)) return outcome;
+      outcomes.push(outcome);
     }
-    const rows = table.filter(
-      ([l, r, result]) =>
-        (!('kind' in left) || left.kind === l) &&
-        (!('kind' in right) || right.kind === r) &&
-        (expected === undefined || expected === result),
-    );
-    if (rows.length !== 1) return 'failure' in left ? left : right;
-    const [leftKind, rightKind, result] = rows[0]!;
-    if ('failure' in left) {
-      const again = this.evaluate(expr.left, leftKind);
+    let kind = expected;
+    for (let i = 0; i < parts.length; i++) {
+      const outcome = outcomes[i]!;
+      if (!('kind' in outcome)) continue;
+      if (kind === undefined) kind = outcome.kind;
+      else if (outcome.kind !== kind) return cannotCombine(parts.slice(0, i), parts[i]!, kind, outcome.kind);
+    }
+    if (kind === undefined) return firstFailure(outcomes);
+    for (let i = 0; i < parts.length; i++) {
+      if ('kind' in outcomes[i]!) continue;
+      const again = this.evaluate(parts[i]!, kind);
       if ('failure' in again) return again;
     }
-    if ('failure' in right) {
-      const again = this.evaluate(expr.right, rightKind);
-      if ('failure' in again) return again;
-    }
-    return { kind: result };
+    return { kind };
   }
 
   private operator(op: OperatorApplication, expected: Kind | undefined): Outcome {
@@ -449,18 +531,49 @@ function expectedKind(span: Span, expected: Kind, found: Kind): Outcome {
   };
 }
 
-function cannotCombine(expr: Expression & { left: Expression; right: Expression }, left: Kind, right: Kind): Outcome {
+/** `left, right` (or `left; right`) where left is a prefix of a chain: their kinds don't combine. */
+function cannotCombine(left: readonly Expression[], right: Expression, leftKind: Kind, rightKind: Kind): Outcome {
+  const leftSpan = { start: left[0]!.span.start, end: left[left.length - 1]!.span.end };
   return {
     failure: {
       severity: 'error',
       message: "Couldn't determine kind of `Expression`.",
-      span: expr.span,
+      span: { start: leftSpan.start, end: right.span.end },
       labels: [
-        { span: expr.left.span, message: `this is found to be a \`${left}\` expression` },
-        { span: expr.right.span, message: `this is found to be a \`${right}\` expression` },
+        { span: leftSpan, message: `this is found to be a \`${leftKind}\` expression` },
+        { span: right.span, message: `this is found to be a \`${rightKind}\` expression` },
       ],
     },
   };
+}
+
+/** No reading of the chain up to conjunct `i` is consistent. */
+function conjunctionConflict(
+  parts: readonly Expression[],
+  outcomes: readonly Outcome[],
+  before: ReadonlySet<Kind>,
+  i: number,
+): Outcome {
+  const current = outcomes[i]!;
+  if (before.size === 1 && 'kind' in current) {
+    return cannotCombine(parts.slice(0, i), parts[i]!, [...before][0]!, current.kind);
+  }
+  return firstFailure(outcomes.slice(0, i + 1));
+}
+
+function firstFailure(outcomes: readonly Outcome[]): Outcome {
+  return outcomes.find((o) => 'failure' in o) ?? outcomes[0]!;
+}
+
+/** The operands of a chain of `and` (or `or`) nodes, left to right, without recursion. */
+function flattenChain(expr: Expression, kind: 'and' | 'or'): Expression[] {
+  const rights: Expression[] = [];
+  let node = expr;
+  while (node.kind === kind) {
+    rights.push(node.right);
+    node = node.left;
+  }
+  return [node, ...rights.reverse()];
 }
 
 function unknownOperator(op: OperatorApplication): Outcome {

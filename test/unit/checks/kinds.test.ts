@@ -236,3 +236,27 @@ describe('kind tables and expressions', () => {
     ]);
   });
 });
+
+describe('large programs', () => {
+  test('a 5000-literal body does not overflow the stack', () => {
+    const body = Array.from({ length: 5000 }, (_, i) => `p${i}("${i}")`).join(', ');
+    const r = kindsOf(`a :- from("x"), ${body}, run("y").`);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.kinds.get('a')).toBe('Image');
+  });
+
+  test('a chain of rules written in reverse dependency order is typed', () => {
+    const lines = Array.from({ length: 500 }, (_, i) => `r${i} :- r${i + 1}, v("1").`);
+    lines.push('r500 :- from("x").', 'v("1").');
+    const r = kindsOf(...lines);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.kinds.get('r0')).toBe('Image');
+  });
+
+  test('undetermined conjuncts fixed by the rest of a chain are presumed', () => {
+    // `u` can only be Logic here: a layer or an image before `from` would be a kind error.
+    const r = kindsOf('u :- u.', 'a :- "1" = "1", u, from("x").');
+    expect(r.kinds.get('a')).toBe('Image');
+    expect(r.kinds.get('u')).toBe('Logic');
+  });
+});
