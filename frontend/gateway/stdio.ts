@@ -1,0 +1,94 @@
+/**
+ * Running as a BuildKit frontend: the gateway connection on stdin/stdout, Ping, the build,
+ * exactly one Return, exit 0.
+ *
+ * Exit rules (buildkit-gateway.md §1.1.5, §9): stdout carries the HTTP/2 connection and nothing
+ * else; after Return the process exits 0 at once WITHOUT closing the session (closing sends
+ * GOAWAY, the daemon kills the container and the build fails); a non-zero exit after a good
+ * Return fails the build; an error Return wins over everything.
+ */
+import { Duplex, type Readable, type Writable } from 'node:stream';
+import { format } from 'node:util';
+import type { Caps } from './caps';
+import { GatewayClient, type ReturnResult, type WorkerInfo } from './client';
+import { statusFromError } from './errors';
+import { parseFrontendEnv, type FrontendEnv } from './options';
+import { GrpcTransport, type RpcStatus } from './transport';
+
+export interface FrontendContext {
+  client: GatewayClient;
+  caps: Caps;
+  workers: WorkerInfo[];
+  env: FrontendEnv;
+}
+
+export interface RunFrontendOptions {
+  stdin?: Readable;
+  stdout?: Writable;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Diagnostics sink (default: stderr, which BuildKit sends to the daemon log). */
+  log?: (line: string) => void;
+  /** Maps a thrown value to the status to Return (default: statusFromError). */
+  toStatus?: (err: unknown) => RpcStatus;
+  exit?: (code: number) => never;
+}
+
+/** Sends console output to stderr so that no byte of it can reach the gRPC stream. */
+export function keepStdoutForGrpc(): void {
+  const toStderr = (...args: unknown[]) => {
+    process.stderr.write(format(...args) + '\n');
+  };
+  console.log = toStderr;
+  console.info = toStderr;
+  console.debug = toStderr;
+  console.warn = toStderr;
+  console.trace = toStderr;
+}
+
+/** The gateway client over stdin/stdout (or the given streams). */
+export function connectStdio(stdin: Readable = process.stdin, stdout: Writable = process.stdout): GatewayClient {
+  // EPIPE after the daemon went away must not crash the process with an unhandled 'error'.
+  stdin.on('error', () => undefined);
+  stdout.on('error', () => undefined);
+  return new GatewayClient(GrpcTransport.overStream(Duplex.from({ readable: stdin, writable: stdout })));
+}
+
+/**
+ * Runs `build` as the frontend: connects, pings, builds, Returns its result or its error, exits.
+ * Never resolves: the process ends here.
+ */
+export async function runFrontend(
+  build: (ctx: FrontendContext) => Promise<ReturnResult>,
+  options: RunFrontendOptions = {},
+): Promise<never> {
+  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  if (!options.stdout) keepStdoutForGrpc();
+  const client = connectStdio(options.stdin, options.stdout);
+  let pong;
+  try {
+    pong = await client.ping();
+  } catch (err) {
+    log(`modus frontend: cannot reach the BuildKit gateway: ${(err as Error).message}`);
+    return exit(1);
+  }
+  const ctx: FrontendContext = { client, caps: pong.caps, workers: pong.workers, env: parseFrontendEnv(options.env ?? process.env) };
+  let returned: Promise<void>;
+  try {
+    const result = await build(ctx);
+    returned = client.returnResult(result);
+  } catch (err) {
+    const status = (options.toStatus ?? statusFromError)(err);
+    if (!(err instanceof Error && (err.name === 'FrontendError' || err.name === 'DiagnosticError'))) {
+      log(`modus frontend: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+    returned = client.returnError(status);
+  }
+  try {
+    await returned;
+  } catch (err) {
+    log(`modus frontend: Return failed: ${(err as Error).message}`);
+    return exit(1);
+  }
+  return exit(0);
+}
