@@ -16,6 +16,9 @@ export { MAX_NESTING } from './parser';
 /** Errors reported in full for one input; the rest are summarised in one note. */
 export const MAX_REPORTED_ERRORS = 20;
 
+/** Tokens the detailed "expected ..." analysis may re-read per file (it re-parses the clause). */
+const DETAIL_TOKEN_BUDGET = 50_000;
+
 function internalError(file: SourceFile, error: unknown): Diagnostic {
   const reason = error instanceof Error ? error.message : String(error);
   return { severity: 'error', message: `internal error in the parser: ${reason}`, file };
@@ -73,6 +76,7 @@ export function parseModusfile(file: SourceFile): { ast: Modusfile; diagnostics:
     const builder = createAstBuilder(file);
     let previousEnd = 0;
     let syntaxErrors = 0;
+    let detailTokensLeft = DETAIL_TOKEN_BUDGET;
     for (const clauseTokens of splitClauses(lexed.tokens)) {
       const last = clauseTokens[clauseTokens.length - 1]!;
       const end = last.tokenType === Dot ? tokenEnd(last) : file.text.length + 1;
@@ -80,8 +84,12 @@ export function parseModusfile(file: SourceFile): { ast: Modusfile; diagnostics:
       previousEnd = end;
       if (hasLexingErrorIn(from, end)) continue;
       // Only the first errors are shown, so only they get the (costlier) detailed message.
-      const outcome = parseTokens(clauseTokens, 'clause', file, syntaxErrors < MAX_REPORTED_ERRORS);
-      syntaxErrors += outcome.diagnostics.length;
+      const detailed = syntaxErrors < MAX_REPORTED_ERRORS && clauseTokens.length <= detailTokensLeft;
+      const outcome = parseTokens(clauseTokens, 'clause', file, detailed);
+      if (outcome.diagnostics.length > 0) {
+        syntaxErrors += outcome.diagnostics.length;
+        if (detailed) detailTokensLeft -= clauseTokens.length;
+      }
       append(diagnostics, outcome.diagnostics);
       if (outcome.cst) clauses.push(builder.buildClause(outcome.cst));
     }
@@ -100,7 +108,7 @@ export function parseGoal(file: SourceFile): { goal?: Expression; diagnostics: D
     const lexed = tokenize(file);
     append(diagnostics, lexed.diagnostics);
     if (lexed.diagnostics.length === 0) {
-      const outcome = parseTokens(lexed.tokens, 'goal', file);
+      const outcome = parseTokens(lexed.tokens, 'goal', file, lexed.tokens.length <= DETAIL_TOKEN_BUDGET);
       append(diagnostics, outcome.diagnostics);
       if (outcome.cst) {
         const builder = createAstBuilder(file);
