@@ -150,6 +150,8 @@ export class GrpcTransport {
       const headers: http2.OutgoingHttpHeaders = {
         ':method': 'POST',
         ':path': path,
+        // Node would say "localhost:80"; Go's client (and so BuildKit's logs) say "localhost".
+        ':authority': 'localhost',
         'content-type': 'application/grpc',
         te: 'trailers',
       };
