@@ -4,7 +4,7 @@
  * given; nothing here talks to the daemon.
  */
 import type { SourceFile } from '../../grammar/source';
-import { copy as copyAction, image, scratch, type FileAction, type NetworkMode, type SourceMapFile, type State } from '../llb';
+import { copy as copyAction, image, mkfile, scratch, type FileAction, type MountOptions, type NetworkMode, type SourceMapFile, type State } from '../llb';
 import type { MetadataOptions, OpOptions, Platform } from '../llb/types';
 import type { BuildPlan, CacheControl, MergeOperation, NodeId, Origin, PlanNode } from '../planner/plan';
 import {
@@ -23,6 +23,7 @@ import {
   type ImageConfig,
 } from './config';
 import { mergeScript, MERGE_MOUNT_ROOT } from './merge';
+import { describeKey, type StepCacheKey } from '../caching/keys';
 
 export interface BaseImage {
   /** The reference to pull, normalised and pinned by digest when one is known. */
@@ -42,8 +43,8 @@ export interface GenerateOptions {
   /** The Modusfile, for positions in step names and source maps. */
   file: SourceFile;
   sourceMap?: SourceMapFile;
-  /** Extra values that must enter a step's cache key (probe answers, TTL buckets), by node id. */
-  cacheKeyOf?: (node: NodeId, cache: CacheControl) => string | undefined;
+  /** What enters a step's cache key beyond its inputs (cache_key values, probe answers, TTL buckets). */
+  cacheKeyOf?: (node: NodeId, cache: CacheControl) => StepCacheKey;
 }
 
 export interface GeneratedImage {
@@ -73,14 +74,14 @@ function generateNode(node: PlanNode, id: NodeId, built: readonly GeneratedImage
     }
     case 'copyLocal': {
       const parent = built[node.parent]!;
-      const action = copyAction(options.context, `/${node.src}`, node.dst, COPY_OPTIONS);
+      const action = salted(copyAction(options.context, `/${node.src}`, node.dst, COPY_OPTIONS), cacheKey(id, node.cache, options));
       return layer(parent, fileState(parent).file(action, stepOptions(node.origin, node.cache, id, options)), node.origin);
     }
     case 'copyImage': {
       const parent = built[node.parent]!;
       const source = built[node.image]!;
       const from = source.fs.withDir(absoluteWorkdir(source.config));
-      const action = copyAction(from, node.src, node.dst, COPY_OPTIONS);
+      const action = salted(copyAction(from, node.src, node.dst, COPY_OPTIONS), cacheKey(id, node.cache, options));
       return layer(parent, fileState(parent).file(action, stepOptions(node.origin, node.cache, id, options)), node.origin);
     }
     case 'merge':
@@ -110,7 +111,7 @@ function fileState(image: GeneratedImage): State {
 }
 
 /** A state carrying `image`'s env, user and working directory (plus in_workdir/in_env) for a run. */
-function runState(image: GeneratedImage, cwd: string, env: readonly [string, string][], options: GenerateOptions): State {
+export function runState(image: GeneratedImage, cwd: string, env: readonly [string, string][], options: GenerateOptions): State {
   let state = scratch().withOutput(image.fs.output).withImageConfig({ config: { Env: image.config.config.Env ?? [] } });
   state = state.withDir(resolvePath(absoluteWorkdir(image.config), cwd || '.').replace(/\/$/, '') || '/');
   state = state.withUser(image.config.config.User ?? '');
@@ -119,21 +120,53 @@ function runState(image: GeneratedImage, cwd: string, env: readonly [string, str
 }
 
 function execOutput(state: State, node: Extract<PlanNode, { kind: 'run' }>, id: NodeId, options: GenerateOptions): State {
-  const cacheKey = options.cacheKeyOf?.(id, node.cache);
-  const withKey = cacheKey === undefined ? state : state.withEnv('MODUS_CACHE_KEY', cacheKey);
-  return withKey.run({ args: ['/bin/sh', '-c', node.command], ...stepOptions(node.origin, node.cache, id, options) });
+  return state.run({
+    args: ['/bin/sh', '-c', node.command],
+    mounts: saltMounts(cacheKey(id, node.cache, options)),
+    ...stepOptions(node.origin, node.cache, id, options),
+  });
+}
+
+/** The path of the salt file a keyed exec sees (under /dev, a tmpfs: nothing reaches the layer). */
+export const CACHE_KEY_MOUNT = '/dev/.modus-cache-key';
+const SALT_FILE = '/.modus-cache-key';
+
+function cacheKey(id: NodeId, cache: CacheControl, options: GenerateOptions): StepCacheKey {
+  return options.cacheKeyOf?.(id, cache) ?? { parts: [] };
+}
+
+/** An exec's salt enters its cache key as a read-only mount of a file holding it. */
+function saltMounts(key: StepCacheKey): MountOptions[] {
+  if (key.salt === undefined) return [];
+  return [{ dest: CACHE_KEY_MOUNT, from: scratch().file(mkfile('/salt', 0o444, key.salt)), readonly: true }];
+}
+
+/** A FileOp's salt: a file written and removed again within the op (no trace in the layer). */
+function salted(action: FileAction, key: StepCacheKey): FileAction {
+  if (key.salt === undefined) return action;
+  return prefixSalt(action, key.salt).rm(SALT_FILE, { allowNotFound: true });
+}
+
+function prefixSalt(action: FileAction, salt: string): FileAction {
+  let chain: FileAction = mkfile(SALT_FILE, 0o444, salt);
+  for (const spec of action.specs()) {
+    if (spec.kind !== 'copy') throw new Error('internal: only copies are salted');
+    chain = chain.copy(spec.from, spec.src, spec.dest, spec.options);
+  }
+  return chain;
 }
 
 function mergeState(node: Extract<PlanNode, { kind: 'merge' }>, id: NodeId, built: readonly GeneratedImage[], options: GenerateOptions): State {
   const parent = built[node.parent]!;
   const step = stepOptions(node.origin, node.cache, id, options);
+  const key = cacheKey(id, node.cache, options);
   if (node.operations.every((op) => op.kind !== 'run')) {
-    return fileState(parent).file(mergeCopies(node.operations, parent, built, options), step);
+    return fileState(parent).file(salted(mergeCopies(node.operations, parent, built, options), key), step);
   }
   const { script, mounts } = mergeScript(node.operations, absoluteWorkdir(parent.config), (op) => copySourceOf(op, built, options));
   return runState(parent, '', [], options).run({
     args: ['/bin/sh', '-c', script],
-    mounts: mounts.map((m) => ({ dest: `${MERGE_MOUNT_ROOT}/${m.index}`, from: m.from, readonly: true })),
+    mounts: [...mounts.map((m) => ({ dest: `${MERGE_MOUNT_ROOT}/${m.index}`, from: m.from, readonly: true })), ...saltMounts(key)],
     ...step,
   });
 }
@@ -167,8 +200,9 @@ function configStep(parent: GeneratedImage, change: (c: ImageConfig) => ImageCon
   return { fs: parent.fs, config: history ? addHistory(config, { created_by: origin.text, comment: 'modus', empty_layer: true }) : config };
 }
 
-function stepOptions(origin: Origin, cache: CacheControl, _id: NodeId, options: GenerateOptions): OpOptions {
-  const meta: MetadataOptions = { customName: stepName(origin, options.file) };
+function stepOptions(origin: Origin, cache: CacheControl, id: NodeId, options: GenerateOptions): OpOptions {
+  const suffix = describeKey(cacheKey(id, cache, options));
+  const meta: MetadataOptions = { customName: stepName(origin, options.file) + (suffix ? ` ${suffix}` : '') };
   if (cache.noCache || options.noCache.all || origin.predicates.some((p) => options.noCache.predicates.includes(p))) {
     meta.ignoreCache = true;
   }

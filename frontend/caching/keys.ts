@@ -1,0 +1,85 @@
+/**
+ * Layer cache control (DESIGN 4.1) in BuildKit's terms: everything a step depends on beyond its
+ * LLB inputs — `::cache_key` values, `::cache_probe` answers, `::cache_ttl` time buckets — is
+ * folded into one salt that enters the step's cache key. Pure: probe answers and the clock are
+ * given.
+ */
+import { createHash } from 'node:crypto';
+import type { CacheControl, NodeId } from '../planner/plan';
+
+export interface ProbeAnswer {
+  /** sha256 of the probe's whole output. */
+  digest: string;
+  /** The first line of the output, shortened, for step names. */
+  short: string;
+}
+
+export type CacheKeyPart =
+  | { kind: 'key'; value: string }
+  | { kind: 'probe'; command: string; digest: string; short: string }
+  | { kind: 'ttl'; seconds: number; bucket: number };
+
+export interface StepCacheKey {
+  parts: CacheKeyPart[];
+  /** What enters the step's cache key; undefined when nothing does (plain BuildKit caching). */
+  salt?: string;
+}
+
+/** Identifies one probe run: the same command on the same base image runs once per build. */
+export function probeId(command: string, base: NodeId): string {
+  return `${base}\u0000${command}`;
+}
+
+export interface CacheInputs {
+  /** Answers by probeId. */
+  probeAnswers: ReadonlyMap<string, ProbeAnswer>;
+  /** The base node each probe of a step runs on (the planner's `base`, else the step's root image). */
+  probeBase: (probe: CacheControl['probes'][number], step: NodeId) => NodeId;
+  /** Seconds since the epoch (fixed by MODUS_CLOCK in tests). */
+  now: number;
+}
+
+export function stepCacheKey(cache: CacheControl, step: NodeId, inputs: CacheInputs): StepCacheKey {
+  const parts: CacheKeyPart[] = [];
+  for (const value of cache.keys) parts.push({ kind: 'key', value });
+  for (const probe of cache.probes) {
+    const answer = inputs.probeAnswers.get(probeId(probe.command, inputs.probeBase(probe, step)));
+    if (!answer) throw new Error(`internal: probe \`${probe.command}\` has no answer`);
+    parts.push({ kind: 'probe', command: probe.command, digest: answer.digest, short: answer.short });
+  }
+  for (const seconds of cache.ttlSeconds) parts.push({ kind: 'ttl', seconds, bucket: Math.floor(inputs.now / seconds) });
+  if (parts.length === 0) return { parts };
+  const stable = parts.map((p) => (p.kind === 'probe' ? { kind: p.kind, command: p.command, digest: p.digest } : p));
+  return { parts, salt: JSON.stringify(stable) };
+}
+
+/** The answer of a probe from its raw output. */
+export function probeAnswer(output: Uint8Array): ProbeAnswer {
+  const digest = createHash('sha256').update(output).digest('hex');
+  const firstLine = Buffer.from(output).toString('utf8').split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  const short = firstLine.length > 24 ? `${firstLine.slice(0, 23)}…` : firstLine;
+  return { digest, short };
+}
+
+/** The suffix of a step name: `[key v2] [probe "3f2a9c1 HEAD" sha256:3f2a9c1b] [ttl 1h #13560]`. */
+export function describeKey(key: StepCacheKey): string {
+  return key.parts
+    .map((p) => {
+      switch (p.kind) {
+        case 'key':
+          return `[key ${p.value}]`;
+        case 'probe':
+          return `[probe ${JSON.stringify(p.short)} ${p.digest.slice(0, 12)}]`;
+        case 'ttl':
+          return `[ttl ${formatSeconds(p.seconds)} #${p.bucket}]`;
+      }
+    })
+    .join(' ');
+}
+
+export function formatSeconds(seconds: number): string {
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
+    if (seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
+}
