@@ -49,7 +49,7 @@ describe('printer', () => {
       fc.property(modusfileArbitrary, (ast) => {
         expect(stripSpans(parseOk(printModusfile(ast)))).toEqual(stripSpans(ast));
       }),
-      { numRuns: 300, seed: 7 },
+      { numRuns: 200, seed: 7 },
     );
   });
 
