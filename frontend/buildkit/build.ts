@@ -9,7 +9,9 @@ import { renderDiagnostics } from '../diagnostics/render';
 import { cacheImports, FrontendError, type FrontendContext, type ReturnResult, type SourceDetail } from '../gateway';
 import { setLabel, type ImageConfig } from '../imagegen/config';
 import { parseDockerignore } from '../imagegen/dockerignore';
-import { generateImages, type BaseImage } from '../imagegen/generate';
+import { generateImages, type BaseImage, type GenerateOptions, type GeneratedImage } from '../imagegen/generate';
+import { stepCacheKey } from '../caching/keys';
+import { probeBase, probeJobs, runProbes } from '../caching/probes';
 import { local, marshal, normalizeImageRef, parseImageRef, SourceMapFile, type State } from '../llb';
 import type { Platform } from '../llb/types';
 import { loadProgram, planSolutions, solveGoal, type LoadedProgram } from '../pipeline';
@@ -25,7 +27,7 @@ export async function buildImage(ctx: FrontendContext): Promise<ReturnResult> {
   const bases = await resolveBases(ctx, plan, platform, options, program.file, bytes);
   const context = await contextSource(ctx, plan, options, dockerignore);
   const sourceMap = new SourceMapFile(options.filename, bytes, 'Modusfile');
-  const images = generateImages(plan, {
+  const generateOptions: GenerateOptions = {
     platform,
     network: options.network,
     noCache: options.noCache,
@@ -33,7 +35,8 @@ export async function buildImage(ctx: FrontendContext): Promise<ReturnResult> {
     bases,
     file: program.file,
     sourceMap,
-  });
+  };
+  const images = await withCacheControl(ctx, plan, generateOptions, options);
   const output = images[plan.outputs[0]!.node]!;
   const definition = marshal(output.fs, {
     platform,
@@ -47,6 +50,23 @@ export async function buildImage(ctx: FrontendContext): Promise<ReturnResult> {
   });
   const config = options.labels.reduce<ImageConfig>((c, [k, v]) => setLabel(c, k, v), output.config);
   return { ref: solved.ref, metadata: { 'containerimage.config': JSON.stringify(config) } };
+}
+
+/**
+ * LLB for the plan with every step's cache key complete: probes run first (on the images their
+ * operands start from), then the steps are generated with their salts.
+ */
+async function withCacheControl(ctx: FrontendContext, plan: BuildPlan, generate: GenerateOptions, options: BuildOptions): Promise<GeneratedImage[]> {
+  const answers = probeJobs(plan).length > 0 ? await runProbes(ctx, plan, generateImages(plan, generate), generate) : new Map();
+  const inputs = { probeAnswers: answers, probeBase: probeBase(plan), now: clockSeconds(options) };
+  return generateImages(plan, { ...generate, cacheKeyOf: (node, cache) => stepCacheKey(cache, node, inputs) });
+}
+
+/** Seconds since the epoch; the build arg MODUS_CLOCK fixes it (tests of cache_ttl). */
+function clockSeconds(options: BuildOptions): number {
+  const fixed = options.buildArgs.MODUS_CLOCK;
+  if (fixed !== undefined && /^\d+$/.test(fixed)) return Number(fixed);
+  return Math.floor(Date.now() / 1000);
 }
 
 function cacheImportsOf(ctx: FrontendContext): { type: string; attrs: Record<string, string> }[] {
