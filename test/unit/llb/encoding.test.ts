@@ -44,6 +44,31 @@ describe('deterministic protobuf encoding', () => {
     expect(exec.inputs[0].digest).toBe(sha256Digest(def.def[0]));
   });
 
+  it('round-trips nested messages, maps of messages and bytes', () => {
+    const request = {
+      Definition: { def: [new Uint8Array([1, 2]), new Uint8Array([3])], metadata: { 'sha256:b': { ignore_cache: true, caps: { x: true } }, 'sha256:a': {} } },
+      FrontendOpt: { b: '2', a: '' },
+      allowResultReturn: true,
+      CacheImports: [{ Type: 'registry', Attrs: { ref: 'r' } }],
+      Evaluate: false,
+    };
+    const decoded = decodeMessage<any>('moby.buildkit.v1.frontend.SolveRequest', encodeMessage('moby.buildkit.v1.frontend.SolveRequest', request));
+    expect(decoded.Definition.def.map((b: Uint8Array) => [...b])).toEqual([[1, 2], [3]]);
+    expect(decoded.Definition.metadata).toEqual({ 'sha256:a': { description: {}, caps: {} }, 'sha256:b': { ignore_cache: true, description: {}, caps: { x: true } } });
+    expect(decoded.FrontendOpt).toEqual({ a: '', b: '2' });
+    expect(decoded.CacheImports).toEqual([{ Type: 'registry', Attrs: { ref: 'r' } }]);
+    expect(decoded.allowResultReturn).toBe(true);
+    expect(decoded.Evaluate).toBeUndefined();
+  });
+
+  it('decodes packed and unpacked repeated numbers and skips unknown fields', () => {
+    expect(decodeMessage<any>('pb.Meta', Buffer.from('62020001', 'hex')).validExitCodes).toEqual([0, 1]);
+    expect(decodeMessage<any>('pb.Meta', Buffer.from('60006001', 'hex')).validExitCodes).toEqual([0, 1]);
+    const withUnknown = Buffer.concat([Buffer.from(encodeMessage('pb.Input', { digest: 'd', index: 2 })), Buffer.from('f80601a206026869', 'hex')]);
+    expect(decodeMessage('pb.Input', withUnknown)).toEqual({ digest: 'd', index: 2 });
+    expect(decodeMessage<any>('pb.Mount', encodeMessage('pb.Mount', { input: -1 })).input).toBe(-1);
+  });
+
   it('proto/descriptors.ts is generated from the current .proto files', () => {
     const root = join(__dirname, '../../..');
     expect(() => execFileSync(process.execPath, [join(root, 'proto/generate.mjs'), '--check'], { stdio: 'pipe' })).not.toThrow();
