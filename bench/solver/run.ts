@@ -38,6 +38,8 @@ interface SwiResult {
 interface OursResult {
   parseTranslateMs: number;
   solveMs: number;
+  /** Process CPU time (user + system, all threads: includes Node's parallel GC helpers). */
+  solveCpuMs: number;
   totalMs: number;
   answers: number;
   steps: number;
@@ -138,6 +140,7 @@ function runSwi(options: Options, program: BenchProgram): SwiResult {
 function runOurs(options: Options, program: BenchProgram): OursResult {
   const parseTranslate: number[] = [];
   const solveTimes: number[] = [];
+  const solveCpu: number[] = [];
   const totals: number[] = [];
   let last: { answers: number; steps: number; errors: string[] } | undefined;
   for (let rep = 0; rep <= options.reps; rep++) {
@@ -145,7 +148,9 @@ function runOurs(options: Options, program: BenchProgram): OursResult {
     const t0 = performance.now();
     const prepared = prepare(program);
     const t1 = performance.now();
+    const cpu0 = process.cpuUsage();
     const result = solve(prepared.program, prepared.goal, { cost: 'layers' });
+    const cpu = process.cpuUsage(cpu0);
     const t2 = performance.now();
     last = {
       answers: result.solutions.length,
@@ -155,11 +160,13 @@ function runOurs(options: Options, program: BenchProgram): OursResult {
     if (rep === 0) continue; // warm-up
     parseTranslate.push(t1 - t0);
     solveTimes.push(t2 - t1);
+    solveCpu.push((cpu.user + cpu.system) / 1000);
     totals.push(t2 - t0);
   }
   return {
     parseTranslateMs: median(parseTranslate),
     solveMs: median(solveTimes),
+    solveCpuMs: median(solveCpu),
     totalMs: median(totals),
     ...last!,
   };
@@ -209,17 +216,18 @@ function ratio(a: number | undefined, b: number | undefined): string {
 function report(rows: Row[], options: Options): string {
   const lines = [
     `Solver benchmark, median of ${options.reps} runs after 1 warm-up (times in ms).`,
-    `Machine: ${machine()}`,
+    `Machine: ${machine()}; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
     '',
-    '| program | answers (SWI / ours) | SWI load | SWI query (wall) | SWI query (cpu) | ours parse+translate | ours solve | ours total | total / SWI query | solve / SWI query |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| program | answers (SWI / ours) | SWI load | SWI query wall | SWI query cpu | ours parse+translate | ours solve wall | ours solve cpu | ours total wall | ratio total/query (wall) | ratio solve/query (wall) | ratio solve/query (cpu) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const { program, swi, ours } of rows) {
     const answers = `${swi?.answers ?? '–'} / ${ours?.answers ?? '–'}`;
     lines.push(
       `| ${program.name} | ${answers} | ${ms(swi?.loadMs)} | ${ms(swi?.queryWallMs)} | ${ms(swi?.queryCpuMs)} | ` +
-        `${ms(ours?.parseTranslateMs)} | ${ms(ours?.solveMs)} | ${ms(ours?.totalMs)} | ` +
-        `${ratio(ours?.totalMs, swi?.queryWallMs)} | ${ratio(ours?.solveMs, swi?.queryWallMs)} |`,
+        `${ms(ours?.parseTranslateMs)} | ${ms(ours?.solveMs)} | ${ms(ours?.solveCpuMs)} | ${ms(ours?.totalMs)} | ` +
+        `${ratio(ours?.totalMs, swi?.queryWallMs)} | ${ratio(ours?.solveMs, swi?.queryWallMs)} | ` +
+        `${ratio(ours?.solveCpuMs, swi?.queryCpuMs)} |`,
     );
   }
   lines.push('');
