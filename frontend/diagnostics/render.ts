@@ -32,13 +32,25 @@ function paint(text: string, codes: string, options: RenderOptions): string {
   return options.color ? `${codes}${text}${ANSI.reset}` : text;
 }
 
+/**
+ * Control characters of the source never reach the terminal raw (an ESC would restyle it): C0
+ * and DEL as their Unicode control pictures (␀, ␛, ␡), C1 as U+FFFD.
+ */
+function printable(ch: string): string {
+  const code = ch.charCodeAt(0);
+  if (code < 0x20) return String.fromCharCode(0x2400 + code);
+  if (code === 0x7f) return '\u2421';
+  if (code >= 0x80 && code < 0xa0) return '\ufffd';
+  return ch;
+}
+
 /** The source line with tabs expanded, and a map from column index to display column. */
 function expandTabs(line: string): { text: string; columns: number[] } {
   let text = '';
   const columns: number[] = [];
   for (const ch of line) {
     for (let k = 0; k < ch.length; k++) columns.push(text.length);
-    text += ch === '\t' ? ' '.repeat(TAB_WIDTH) : ch;
+    text += ch === '\t' ? ' '.repeat(TAB_WIDTH) : printable(ch);
   }
   columns.push(text.length);
   return { text, columns };
@@ -52,14 +64,33 @@ interface Excerpt {
   underlineLength: number;
 }
 
-/** The first line of a span, with the part of the span on that line located in display columns. */
-function excerpt(file: SourceFile, span: Span): Excerpt {
+/** Longer source lines (minified or garbage input) are shown as a window around the marker. */
+const MAX_SHOWN_LINE = 160;
+const WINDOW_LEAD = 40;
+
+/** The part of a line that is shown, and where line index `i` lands in it: `clamp(i) - shift`. */
+function lineWindow(rawLine: string, anchorIndex: number): { shown: string; from: number; to: number; shift: number } {
+  if (rawLine.length <= MAX_SHOWN_LINE) return { shown: rawLine, from: 0, to: rawLine.length, shift: 0 };
+  const from = Math.max(0, Math.min(anchorIndex - WINDOW_LEAD, rawLine.length - MAX_SHOWN_LINE));
+  const to = from + MAX_SHOWN_LINE;
+  const shown = `${from > 0 ? '…' : ''}${rawLine.slice(from, to)}${to < rawLine.length ? '…' : ''}`;
+  return { shown, from, to, shift: from > 0 ? from - 1 : 0 };
+}
+
+/**
+ * The first line of a span, with the part of the span on that line located in display columns.
+ * `anchor` (an offset) centres the window of a long line, so markers on one line share it.
+ */
+function excerpt(file: SourceFile, span: Span, anchor: number = span.start): Excerpt {
   const start = file.position(span.start);
   const rawLine = file.lineText(start.line);
-  const { text, columns } = expandTabs(rawLine);
-  const startIndex = Math.min(start.column - 1, rawLine.length);
+  const anchorPosition = file.position(anchor);
+  const window = lineWindow(rawLine, anchorPosition.line === start.line ? anchorPosition.column - 1 : start.column - 1);
+  const { text, columns } = expandTabs(window.shown);
+  const toShown = (index: number): number => Math.min(Math.max(index, window.from), window.to) - window.shift;
+  const startIndex = toShown(Math.min(start.column - 1, rawLine.length));
   const end = file.position(Math.max(span.end, span.start));
-  const endIndex = end.line === start.line ? Math.min(end.column - 1, rawLine.length) : rawLine.length;
+  const endIndex = toShown(end.line === start.line ? Math.min(end.column - 1, rawLine.length) : rawLine.length);
   const underlineStart = columns[startIndex] ?? text.length;
   const underlineEnd = columns[endIndex] ?? text.length;
   return { lineNumber: start.line, text, underlineStart, underlineLength: Math.max(1, underlineEnd - underlineStart) };
@@ -118,7 +149,8 @@ export function renderDiagnostic(d: Diagnostic, defaultFile: SourceFile | undefi
   const markers: Marker[] = [];
   if (file && d.span) markers.push({ ex: excerpt(file, d.span), mark: '^', message: '', codes: SEVERITY_COLOR[d.severity] });
   for (const label of file ? d.labels ?? [] : []) {
-    markers.push({ ex: excerpt(label.span.file ?? file!, label.span), mark: '-', message: label.message, codes: ANSI.blue });
+    const labelFile = label.span.file ?? file!;
+    markers.push({ ex: excerpt(labelFile, label.span, labelFile === file ? d.span?.start : undefined), mark: '-', message: label.message, codes: ANSI.blue });
   }
   const width = gutterWidth(markers.map((m) => m.ex.lineNumber));
   lines.push(...markerLines(markers, width, options));
