@@ -1,0 +1,65 @@
+/**
+ * The `modus` program's image resolver for cost `available` (the frontend asks the gateway
+ * instead): the local Docker image store first (`docker image inspect`), then, for a reference
+ * naming a registry (`host:port/...`, `host.domain/...`, `localhost/...`), that registry's HTTP
+ * API: HEAD /v2/<name>/manifests/<tag or digest> with the manifest media types accepted.
+ * Docker Hub is not asked (it needs a token exchange and these machines are offline).
+ */
+import { execFile } from 'child_process';
+import { parseImageRef } from '../llb';
+import type { ImageResolver } from './availability';
+
+const MANIFEST_TYPES = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ');
+
+export interface LocalResolverOptions {
+  /** The docker client (default: MODUS_DOCKER or /usr/bin/docker). */
+  docker?: string;
+  timeoutMs?: number;
+}
+
+export function localImageResolver(options: LocalResolverOptions = {}): ImageResolver {
+  const client = options.docker ?? process.env.MODUS_DOCKER ?? '/usr/bin/docker';
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  return async (ref) => {
+    const local = await inLocalStore(client, ref, timeoutMs);
+    if (local) return {};
+    const parsed = parseImageRef(ref);
+    if (!parsed) throw new Error('invalid image reference');
+    if (!namesRegistry(ref)) throw new Error('not in the local image store (Docker Hub is not queried)');
+    return manifestDigest(parsed.domain, parsed.path, parsed.digest ?? parsed.tag ?? 'latest', timeoutMs);
+  };
+}
+
+function inLocalStore(client: string, ref: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile(client, ['image', 'inspect', '--format', '{{.Id}}', ref], { timeout: timeoutMs }, (err) => resolve(!err));
+  });
+}
+
+/** True when the first path component is a registry host, as Docker decides it. */
+function namesRegistry(ref: string): boolean {
+  const slash = ref.indexOf('/');
+  if (slash < 0) return false;
+  const first = ref.slice(0, slash);
+  return first === 'localhost' || first.includes('.') || first.includes(':');
+}
+
+async function manifestDigest(host: string, name: string, reference: string, timeoutMs: number): Promise<{ digest?: string }> {
+  const plainHttp = /^(localhost|127\.\d+\.\d+\.\d+)(:\d+)?$/.test(host);
+  const url = `${plainHttp ? 'http' : 'https'}://${host}/v2/${name}/manifests/${reference}`;
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'HEAD', headers: { Accept: MANIFEST_TYPES }, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    throw new Error(`registry ${host} unreachable: ${(err as Error).message}`);
+  }
+  if (response.status === 404) throw new Error(`not found in registry ${host}`);
+  if (!response.ok) throw new Error(`registry ${host} answered ${response.status}`);
+  const digest = response.headers.get('docker-content-digest');
+  return digest ? { digest } : {};
+}
