@@ -5,6 +5,14 @@
 import { runFrontend, statusFromError, userErrorStatus } from './gateway';
 import { buildImage } from './buildkit/build';
 
-void runFrontend(buildImage, {
-  toStatus: (err) => (err instanceof Error && err.name === 'OptionError' ? userErrorStatus(err.message) : statusFromError(err)),
-});
+void runFrontend(
+  async (ctx) => {
+    const result = await buildImage(ctx);
+    // One line in the daemon's log: how long the frontend took from process start to Return.
+    process.stderr.write(`modus frontend: ready to return after ${Math.round(process.uptime() * 1000)} ms\n`);
+    return result;
+  },
+  {
+    toStatus: (err) => (err instanceof Error && err.name === 'OptionError' ? userErrorStatus(err.message) : statusFromError(err)),
+  },
+);
