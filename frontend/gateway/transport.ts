@@ -116,6 +116,9 @@ function decodeGrpcMessage(text: string): string {
   }
 }
 
+const STREAM_WINDOW = 4 << 20;
+const SESSION_WINDOW = 32 << 20;
+
 function grpcTimeout(ms: number): string {
   return ms < 1e8 ? `${Math.max(1, Math.ceil(ms))}m` : `${Math.ceil(ms / 1000)}S`;
 }
@@ -139,7 +142,10 @@ export class GrpcTransport {
       createConnection: () => stream,
       // Go's server accepts many streams; the peer's SETTINGS decide the real limit.
       peerMaxConcurrentStreams: 250,
+      // Big windows so that a multi-MiB ReadFile does not wait for a WINDOW_UPDATE every 64 KiB.
+      settings: { initialWindowSize: STREAM_WINDOW },
     });
+    session.on('connect', () => session.setLocalWindowSize(SESSION_WINDOW));
     return new GrpcTransport(session);
   }
 

@@ -123,6 +123,18 @@ describe('GrpcTransport against an in-process HTTP/2 server', () => {
     expect(timeout).toBe('150m');
   });
 
+  it('receives a multi-MiB message', async () => {
+    const big = Buffer.alloc(9 << 20, 7);
+    handler = (stream) => {
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      stream.end(frameMessage(encodeMessage('moby.buildkit.v1.frontend.ReadFileResponse', { Data: big })));
+    };
+    const data = await client().readFile('r', 'big');
+    expect(data.length).toBe(big.length);
+    expect(Buffer.from(data).equals(big)).toBe(true);
+  });
+
   it('runs concurrent calls on the one connection', async () => {
     handler = (stream, headers) => {
       const delay = headers[':path']!.endsWith('ReadFile') ? 30 : 0;
