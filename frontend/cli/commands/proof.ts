@@ -1,11 +1,168 @@
-import type { Command } from '../io';
+/**
+ * `modus proof [-f FILE] [--json | --explain | --graph] [--compact] [--cost C] [--budget N]
+ * [--build-arg K=V]... [CONTEXT] GOAL`: solve a goal and show, for each distinct solution, the
+ * proof the cost function chose (or the search itself, with --explain / --graph).
+ * Exit 1 when there is no solution, with the reasons on stderr.
+ */
+import { decodeSource } from '../../../grammar/index';
+import { hasErrors } from '../../../grammar/source';
+import { loadProgramText, solveGoal, type GoalSolution, type LoadedProgram, type SolvedGoal } from '../../pipeline';
+import { explainSearch, renderProofTree, searchGraphDot } from '../../solver/explain';
+import type { ProofNode, Solution } from '../../solver/proof';
+import { translateGoal } from '../../translate';
+import { formatOptions, optionValue, optionValues, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
+import type { CliIO, Command } from '../io';
+import {
+  COST_FUNCTIONS,
+  MODUSFILE_OPTION,
+  modusfilePath,
+  parseBudget,
+  parseBuildArgs,
+  parseCost,
+  readModusfile,
+  reportDiagnostics,
+} from './shared';
+
+const OPTIONS: readonly OptionSpec[] = [
+  MODUSFILE_OPTION,
+  { name: 'json', description: 'print {"solutions": [...]} (one JSON object) instead of the proof trees' },
+  { name: 'explain', alias: 'e', description: 'print how the SLD search resolves the goal, as text' },
+  { name: 'graph', alias: 'g', description: 'print the SLD search tree as a Graphviz DOT digraph' },
+  { name: 'compact', description: 'proof trees without the rule nodes (only builtins and operators)' },
+  { name: 'cost', value: true, valueName: COST_FUNCTIONS.join('|'), description: 'how a proof is chosen per solution (default: layers)' },
+  { name: 'budget', value: true, valueName: 'N', description: 'most resolution steps the solver may take' },
+  { name: 'build-arg', value: true, repeatable: true, valueName: 'K=V', description: 'a fact build_arg("K", "V") (repeatable)' },
+];
+
+const USAGE = `Usage: modus proof [OPTIONS] [CONTEXT] GOAL
+
+Solves GOAL (e.g. 'app("prod", X)') against the Modusfile (default CONTEXT/Modusfile, CONTEXT
+defaults to .) and prints, for every distinct solution, the proof chosen by the cost function.
+Exit 1 when there is no solution, with the reasons on stderr.
+
+Options:
+${formatOptions(OPTIONS)}`;
+
+type View = 'tree' | 'json' | 'explain' | 'graph';
+
+interface ProofRequest {
+  modusfile: string;
+  goal: string;
+  view: View;
+  compact: boolean;
+  cost: ReturnType<typeof parseCost>;
+  budget?: number;
+  buildArgs: Record<string, string>;
+}
+
+function request(args: ParsedArgs): ProofRequest {
+  const [context, goal] = positionalGoal(args.positionals);
+  const views = (['json', 'explain', 'graph'] as const).filter((v) => args.flags.has(v));
+  if (views.length > 1) throw new UsageError(`--${views.join(' and --')} cannot be combined`);
+  const budget = parseBudget(optionValue(args, 'budget'));
+  return {
+    modusfile: modusfilePath(optionValue(args, 'modusfile'), context),
+    goal,
+    view: views[0] ?? 'tree',
+    compact: args.flags.has('compact'),
+    cost: parseCost(optionValue(args, 'cost')),
+    ...(budget === undefined ? {} : { budget }),
+    buildArgs: parseBuildArgs(optionValues(args, 'build-arg')),
+  };
+}
+
+/** One positional is the goal; two are CONTEXT and GOAL. */
+function positionalGoal(positionals: readonly string[]): [string, string] {
+  if (positionals.length === 1) return ['.', positionals[0]!];
+  if (positionals.length === 2) return [positionals[0]!, positionals[1]!];
+  throw new UsageError(positionals.length === 0 ? 'missing GOAL' : `expected [CONTEXT] GOAL, got ${positionals.length} arguments`);
+}
+
+async function runProof(argv: readonly string[], io: CliIO): Promise<number> {
+  const req = request(parseArgs(argv, OPTIONS));
+  const noSolution = (): number => {
+    if (req.view === 'json') io.stdout(`${solutionsJson([])}\n`);
+    return 1;
+  };
+  const read = readModusfile(req.modusfile, io);
+  if ('error' in read) {
+    io.stderr(`modus proof: cannot read ${req.modusfile}: ${read.error}\n`);
+    return noSolution();
+  }
+  const decoded = decodeSource(read.bytes, req.modusfile);
+  const loaded = decoded.file ? loadProgramText(decoded.file) : { diagnostics: decoded.diagnostics };
+  if (!loaded.program) {
+    reportDiagnostics(io, loaded.diagnostics, decoded.file);
+    return noSolution();
+  }
+  const program = loaded.program;
+  reportDiagnostics(io, program.warnings, program.file);
+  if (req.cost === 'available') {
+    io.stderr('modus proof: note: --cost available: no image store is consulted here, so every image counts as available\n');
+  }
+  const solved = solveGoal(program, req.goal, { cost: req.cost, budget: req.budget, buildArgs: req.buildArgs, forBuild: false });
+  if (req.view === 'explain' || req.view === 'graph') io.stdout(`${searchView(req, program, solved)}\n`);
+  if (solved.solutions.length === 0) {
+    reportDiagnostics(io, solved.diagnostics, program.file);
+    if (!hasErrors(solved.diagnostics)) io.stderr(`modus proof: no proof found for goal \`${req.goal.trim()}\`\n`);
+    return noSolution();
+  }
+  if (req.view === 'json') io.stdout(`${solutionsJson(solved.solutions)}\n`);
+  if (req.view === 'tree') io.stdout(proofTrees(req, solved.solutions));
+  return 0;
+}
+
+/** The --explain text or --graph DOT, one per alternative of a disjunctive goal. */
+function searchView(req: ProofRequest, program: LoadedProgram, solved: SolvedGoal): string {
+  if (!solved.goal) return req.view === 'graph' ? 'digraph SLD_Tree {\n}' : '';
+  const translated = translateGoal(solved.goal, program.ir);
+  const render = req.view === 'graph' ? searchGraphDot : explainSearch;
+  return translated.goals.map((goal) => render(translated.program, goal, { buildArgs: req.buildArgs })).join('\n\n');
+}
+
+function proofTrees(req: ProofRequest, solutions: readonly GoalSolution[]): string {
+  const blocks = solutions.map((s, i) => {
+    const solution = req.compact ? compactSolution(s.solution) : s.solution;
+    const layers = `${s.solution.layers} layer${s.solution.layers === 1 ? '' : 's'}`;
+    return `Proof ${i + 1} of ${solutions.length} (${layers}):\n${renderProofTree(solution)}\n`;
+  });
+  return `${solutions.length} proof(s) found for goal \`${req.goal.trim()}\`\n\n${blocks.join('\n')}`;
+}
+
+/** The goal literals keep their place; below them, rule nodes give way to what they proved with. */
+function compactSolution(solution: Solution): Solution {
+  const children = solution.proof.children.map((top) => ({ ...top, children: top.children.flatMap(withoutRules) }));
+  return { ...solution, proof: { ...solution.proof, children } };
+}
+
+function withoutRules(node: ProofNode): ProofNode[] {
+  if (node.via.kind === 'clause') return node.children.flatMap(withoutRules);
+  return [node];
+}
+
+/**
+ * `{"solutions": [...]}` on one line, with the separators `", "` and `": "` (what Python's
+ * json.dumps writes by default, so a byte comparison against it also holds).
+ */
+export function solutionsJson(solutions: readonly GoalSolution[]): string {
+  const entries = solutions.map((s) =>
+    jsonObject([
+      ['literal', JSON.stringify(s.text)],
+      ['predicate', JSON.stringify(s.predicate)],
+      ['args', `[${s.args.map((a) => (typeof a === 'string' ? JSON.stringify(a) : `[${a.map((x) => JSON.stringify(x)).join(', ')}]`)).join(', ')}]`],
+      ['layers', String(s.solution.layers)],
+    ]),
+  );
+  return jsonObject([['solutions', `[${entries.join(', ')}]`]]);
+}
+
+function jsonObject(fields: readonly (readonly [string, string])[]): string {
+  return `{${fields.map(([k, v]) => `${JSON.stringify(k)}: ${v}`).join(', ')}}`;
+}
 
 export const proofCommand: Command = {
   name: 'proof',
-  summary: 'not implemented yet',
-  usage: 'modus proof',
-  async run(_argv, io) {
-    io.stderr('modus proof: not implemented yet\n');
-    return 1;
-  },
+  summary: 'show the proof of every solution of a goal',
+  usage: USAGE,
+  run: runProof,
 };

@@ -1,0 +1,90 @@
+/**
+ * What the commands that read a Modusfile have in common: where the file is, reading it as bytes,
+ * writing diagnostics to stderr, and the options `-f`, `--cost`, `--budget`, `--build-arg`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Diagnostic, SourceFile } from '../../../grammar/source';
+import { renderDiagnostics } from '../../diagnostics/render';
+import type { CostFunction } from '../../solver/proof';
+import { UsageError, type OptionSpec } from '../args';
+import type { CliIO } from '../io';
+
+export const MODUSFILE_OPTION: OptionSpec = {
+  name: 'modusfile',
+  alias: 'f',
+  value: true,
+  valueName: 'FILE',
+  description: 'the Modusfile (default: CONTEXT/Modusfile)',
+};
+
+export const COST_FUNCTIONS: readonly CostFunction[] = ['layers', 'height', 'first', 'available'];
+
+/** The Modusfile's path as the user will see it in diagnostics: `-f FILE` as given, else CONTEXT/Modusfile. */
+export function modusfilePath(fileOption: string | undefined, context: string): string {
+  return fileOption ?? path.join(context, 'Modusfile');
+}
+
+export type ReadResult = { bytes: Uint8Array } | { error: string };
+
+/** Reads a file as bytes (relative paths from the command's working directory). */
+export function readModusfile(file: string, io: CliIO): ReadResult {
+  try {
+    return { bytes: fs.readFileSync(path.resolve(io.cwd, file)) };
+  } catch (err) {
+    return { error: readErrorReason(err) };
+  }
+}
+
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'file name too long',
+};
+
+function readErrorReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code && READ_ERRORS[code]) return READ_ERRORS[code];
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function useColor(io: CliIO): boolean {
+  return io.isTTY && !io.env.NO_COLOR;
+}
+
+/** Writes diagnostics to stderr (nothing when the list is empty). */
+export function reportDiagnostics(io: CliIO, diagnostics: readonly Diagnostic[], file: SourceFile | undefined): void {
+  if (diagnostics.length === 0) return;
+  io.stderr(`${renderDiagnostics(diagnostics, file, { color: useColor(io) })}\n`);
+}
+
+export function parseCost(value: string | undefined): CostFunction {
+  if (value === undefined) return 'layers';
+  const cost = COST_FUNCTIONS.find((c) => c === value);
+  if (!cost) throw new UsageError(`--cost must be one of ${COST_FUNCTIONS.join(', ')}, not \`${value}\``);
+  return cost;
+}
+
+export function parseBudget(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9][0-9]*$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`--budget must be a positive whole number, not \`${value}\``);
+  }
+  return Number(value);
+}
+
+/** `--build-arg K=V` values as a record (a later value of the same key wins, as in docker). */
+export function parseBuildArgs(values: readonly string[]): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--build-arg needs KEY=VALUE, not \`${value}\``);
+    args[value.slice(0, eq)] = value.slice(eq + 1);
+  }
+  return args;
+}
