@@ -140,4 +140,12 @@ describe('gateway client against the fake gateway', () => {
     expect(r.returned!.error!.message).toBe('internal error in the Modus frontend: boom');
     expect(r.stderr).toContain('TypeError: boom');
   }, 30_000);
+
+  it('notices a frontend that writes anything but gRPC to stdout (the build then gets no Return)', async () => {
+    const r = await runWithFakeGateway({ script, opts: { mode: 'echo' }, env: { POLLUTE_STDOUT: '1' }, timeoutMs: 20_000 });
+    expect(r.stdoutIsHttp2).toBe(false);
+    expect(r.returned).toBeUndefined();
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toContain('cannot reach the BuildKit gateway');
+  }, 30_000);
 });
