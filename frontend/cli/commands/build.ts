@@ -1,11 +1,152 @@
-import type { Command } from '../io';
+/**
+ * `modus build [OPTIONS] CONTEXT GOAL`: solve GOAL locally, then build every solution as its own
+ * image through the Modus frontend — one `docker build --target <literal>` per image, all at once
+ * against the same daemon — tag them from templates and report them (DESIGN §2).
+ */
+import * as path from 'node:path';
+import { formatOptions, optionValue, optionValues, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
+import type { CliIO, Command } from '../io';
+import { buildImages } from '../build/build-images';
+import { clientCommand, DEFAULT_FRONTEND, detectClient } from '../build/docker';
+import { frontendBuildArgs, solveBuildGoal, type GoalRequest } from '../build/load';
+import { planTags } from '../build/tags';
+import { COST_FUNCTIONS, MODUSFILE_OPTION, modusfilePath, parseBudget, parseBuildArgs, parseCost } from './shared';
+
+const OPTIONS: readonly OptionSpec[] = [
+  MODUSFILE_OPTION,
+  { name: 'json', description: 'print [{"literal", "predicate", "args", "image_id", "tags"}] on stdout' },
+  { name: 'tag', alias: 't', value: true, repeatable: true, valueName: 'TEMPLATE', description: 'tag every image, e.g. \'app:{0}-{1}\' ({predicate}, {args}, {0}, {1}, ...; repeatable)' },
+  { name: 'no-cache', description: 'build every step fresh (docker build --no-cache)' },
+  { name: 'build-arg', value: true, repeatable: true, valueName: 'K=V', description: 'a fact build_arg("K", "V"), passed to every build (repeatable)' },
+  { name: 'network', value: true, valueName: 'MODE', description: 'network of the run steps: default, none or host (docker build --network)' },
+  { name: 'frontend', value: true, valueName: 'IMAGE', description: `the Modus frontend image (default: $MODUS_FRONTEND or ${DEFAULT_FRONTEND})` },
+  { name: 'concurrency', alias: 'j', value: true, valueName: 'N', description: 'most builds at a time (default: all images, up to 32)' },
+  { name: 'docker', value: true, valueName: 'PATH', description: 'the docker client (default: $MODUS_DOCKER or docker)' },
+  { name: 'cost', value: true, valueName: COST_FUNCTIONS.join('|'), description: 'how a proof is chosen per solution (build arg MODUS_COST)' },
+  { name: 'budget', value: true, valueName: 'N', description: 'most resolution steps the solver may take (build arg MODUS_BUDGET)' },
+  { name: 'verbose', alias: 'v', description: 'show the full BuildKit progress of every image' },
+];
+
+const USAGE = `Usage: modus build [OPTIONS] CONTEXT GOAL
+
+Solves GOAL (e.g. 'app(X, "release")') against the Modusfile (default CONTEXT/Modusfile) and
+builds every solution as its own image through the Modus BuildKit frontend, all at once against
+one daemon, so that the steps they share run once. Uses \`docker buildx build\` when buildx is
+there, else \`DOCKER_BUILDKIT=1 docker build\`. Progress on stderr; with --json, the images on
+stdout. Exit 1 when any image fails (none are tagged then), 130 when interrupted.
+
+Options:
+${formatOptions(OPTIONS)}`;
+
+const MAX_DEFAULT_CONCURRENCY = 32;
+
+interface BuildRequest extends GoalRequest {
+  context: string;
+  costGiven: boolean;
+  tags: string[];
+  json: boolean;
+  noCache: boolean;
+  network?: string;
+  frontend: string;
+  concurrency?: number;
+  docker: string;
+  verbose: boolean;
+}
+
+function request(args: ParsedArgs, io: CliIO): BuildRequest {
+  if (args.positionals.length !== 2) {
+    throw new UsageError(args.positionals.length < 2 ? 'expected CONTEXT and GOAL' : `expected CONTEXT GOAL, got ${args.positionals.length} arguments`);
+  }
+  const [context, goal] = args.positionals as [string, string];
+  const buildArgs = parseBuildArgs(optionValues(args, 'build-arg'));
+  const costOption = optionValue(args, 'cost');
+  const budget = parseBudget(optionValue(args, 'budget') ?? buildArgs.MODUS_BUDGET);
+  const network = optionValue(args, 'network');
+  if (network !== undefined && !['default', 'none', 'host'].includes(network)) {
+    throw new UsageError(`--network must be default, none or host, not \`${network}\``);
+  }
+  const concurrency = parseConcurrency(optionValue(args, 'concurrency'));
+  return {
+    command: 'build',
+    context,
+    modusfile: modusfilePath(optionValue(args, 'modusfile'), context),
+    goal,
+    cost: parseCost(costOption ?? buildArgs.MODUS_COST),
+    costGiven: costOption !== undefined,
+    ...(budget === undefined ? {} : { budget }),
+    buildArgs,
+    tags: optionValues(args, 'tag'),
+    json: args.flags.has('json'),
+    noCache: args.flags.has('no-cache'),
+    ...(network === undefined ? {} : { network }),
+    frontend: optionValue(args, 'frontend') ?? (io.env.MODUS_FRONTEND || DEFAULT_FRONTEND),
+    ...(concurrency === undefined ? {} : { concurrency }),
+    docker: clientCommand(optionValue(args, 'docker'), io.env),
+    verbose: args.flags.has('verbose'),
+  };
+}
+
+function parseConcurrency(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9][0-9]{0,3}$/.test(value)) throw new UsageError(`--concurrency must be a whole number from 1 to 9999, not \`${value}\``);
+  return Number(value);
+}
+
+/** Ctrl-C (and SIGTERM) abort the build instead of killing this process outright. */
+function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** The build with an interrupt source of the caller's choosing (tests abort it themselves). */
+export async function runBuild(argv: readonly string[], io: CliIO, signal: AbortSignal): Promise<number> {
+  const req = request(parseArgs(argv, OPTIONS), io);
+  const solved = solveBuildGoal(req, io);
+  if (!solved) return 1;
+  const found = solved.solutions.map((s) => ({ literal: s.text, predicate: s.predicate, args: s.args }));
+  const tagPlan = planTags(req.tags, found);
+  if ('error' in tagPlan) throw new UsageError(tagPlan.error);
+  const client = await detectClient(req.docker, io.env);
+  const images = found.map((image, i) => ({ ...image, tags: tagPlan.tags[i]! }));
+  return buildImages(
+    {
+      images,
+      client,
+      context: path.resolve(io.cwd, req.context),
+      file: path.resolve(io.cwd, req.modusfile),
+      frontend: req.frontend,
+      buildArgs: frontendBuildArgs(req, req.costGiven),
+      noCache: req.noCache,
+      ...(req.network === undefined ? {} : { network: req.network }),
+      concurrency: req.concurrency ?? Math.min(images.length, MAX_DEFAULT_CONCURRENCY),
+      verbose: req.verbose,
+      json: req.json,
+    },
+    io,
+    signal,
+  );
+}
 
 export const buildCommand: Command = {
   name: 'build',
-  summary: 'not implemented yet',
-  usage: 'modus build',
-  async run(_argv, io) {
-    io.stderr('modus build: not implemented yet\n');
-    return 1;
+  summary: 'build every solution of a goal as its own image, in parallel through BuildKit',
+  usage: USAGE,
+  async run(argv, io) {
+    const interrupt = interruptSignal();
+    try {
+      return await runBuild(argv, io, interrupt.signal);
+    } finally {
+      interrupt.dispose();
+    }
   },
 };
+

@@ -1,0 +1,142 @@
+/**
+ * `modus build` after solving: one `docker build --target <literal>` per image, all against the
+ * same daemon at once (BuildKit runs the steps they share once: their LLB is byte-identical),
+ * then the tags, only when every image was built, and the JSON report.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { CliIO } from '../io';
+import { buildArguments, dockerEnv, runDocker, type DockerClient } from './docker';
+import { BuildProgress, failureLog, seconds } from './progress';
+import { runBuilds, type BuildJob, type JobResult } from './runner';
+
+export interface ImageToBuild {
+  literal: string;
+  predicate: string;
+  args: (string | string[])[];
+  tags: string[];
+}
+
+export interface BuildImagesRequest {
+  images: ImageToBuild[];
+  client: DockerClient;
+  context: string;
+  file: string;
+  frontend: string;
+  buildArgs: Record<string, string>;
+  noCache: boolean;
+  network?: string;
+  concurrency: number;
+  verbose: boolean;
+  json: boolean;
+}
+
+export interface ImageReport {
+  literal: string;
+  predicate: string;
+  args: (string | string[])[];
+  image_id: string | null;
+  tags: string[];
+}
+
+export const INTERRUPTED_EXIT_CODE = 130;
+
+export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: AbortSignal): Promise<number> {
+  const began = performance.now();
+  const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modus-build-'));
+  try {
+    const jobs: BuildJob[] = req.images.map((image, i) => {
+      const iidFile = path.join(scratchDir, `${i}.iid`);
+      const args = buildArguments(req.client, {
+        context: req.context,
+        file: req.file,
+        target: image.literal,
+        frontend: req.frontend,
+        iidFile,
+        buildArgs: req.buildArgs,
+        noCache: req.noCache,
+        ...(req.network === undefined ? {} : { network: req.network }),
+      });
+      return { literal: image.literal, args, iidFile };
+    });
+    const concurrency = Math.max(1, Math.min(req.concurrency, jobs.length));
+    const via = req.client.buildx ? `${req.client.command} buildx build` : `DOCKER_BUILDKIT=1 ${req.client.command} build`;
+    io.stderr(`modus build: ${jobs.length} image${jobs.length === 1 ? '' : 's'}, ${concurrency} at a time, through ${via} with ${req.frontend}\n`);
+    const progress = new BuildProgress(
+      jobs.map((j) => j.literal),
+      { write: io.stderr, live: io.isTTY, verbose: req.verbose },
+    );
+    progress.begin(concurrency);
+    const results = await runBuilds(jobs, {
+      command: req.client.command,
+      env: dockerEnv(io.env),
+      cwd: io.cwd,
+      concurrency,
+      signal,
+      onEvent: (event) => progress.onEvent(event),
+    });
+    progress.end();
+    const elapsed = seconds((performance.now() - began) / 1000);
+    if (signal.aborted) {
+      const stopped = results.filter((r) => r.state === 'cancelled').length;
+      io.stderr(`modus build: interrupted; ${stopped} build${stopped === 1 ? '' : 's'} stopped, nothing was tagged\n`);
+      return INTERRUPTED_EXIT_CODE;
+    }
+    const failed = req.images.filter((_, i) => results[i]!.state !== 'done');
+    for (const [i, image] of req.images.entries()) {
+      if (results[i]!.state === 'failed') io.stderr(failureLog(image.literal, results[i]!));
+    }
+    if (failed.length > 0) {
+      if (req.json) io.stdout(reportJson(req.images, results, req.images.map(() => [])));
+      const built = req.images.length - failed.length;
+      io.stderr(
+        `modus build: ${failed.length} of ${req.images.length} images failed after ${elapsed}` +
+          `${built > 0 ? ` (${built} built, not tagged)` : ''}:\n${failed.map((f) => `  ${f.literal}\n`).join('')}`,
+      );
+      return 1;
+    }
+    const tagging = await tagImages(req, results, io);
+    if (req.json) io.stdout(reportJson(req.images, results, tagging.applied));
+    if (!tagging.ok) return 1;
+    io.stderr(`modus build: ${req.images.length} image${req.images.length === 1 ? '' : 's'} built in ${elapsed}\n`);
+    if (signal.aborted) {
+      io.stderr('modus build: interrupted after the last build ended; the tags were completed\n');
+      return INTERRUPTED_EXIT_CODE;
+    }
+    return 0;
+  } finally {
+    fs.rmSync(scratchDir, { recursive: true, force: true });
+  }
+}
+
+/** Tags every image (after all were built); an interrupt now waits for the few `docker tag`s to end. */
+async function tagImages(req: BuildImagesRequest, results: readonly JobResult[], io: CliIO): Promise<{ ok: boolean; applied: string[][] }> {
+  const work = req.images.flatMap((image, i) => image.tags.map((tag) => ({ image: i, id: results[i]!.imageId!, tag })));
+  const outcomes = await Promise.all(work.map(({ id, tag }) => runDocker(req.client.command, ['tag', id, tag], io.env)));
+  const applied: string[][] = req.images.map(() => []);
+  let ok = true;
+  outcomes.forEach((outcome, i) => {
+    const { image, id, tag } = work[i]!;
+    if (outcome.code === 0) applied[image]!.push(tag);
+    else {
+      ok = false;
+      io.stderr(`modus build: docker tag ${id} ${tag} failed: ${outcome.stderr.trim()}\n`);
+    }
+  });
+  for (const [i, image] of req.images.entries()) {
+    if (applied[i]!.length > 0) io.stderr(`  ${image.literal} -> ${applied[i]!.join(', ')}\n`);
+  }
+  return { ok, applied };
+}
+
+export function reportJson(images: readonly ImageToBuild[], results: readonly JobResult[], tags: readonly string[][]): string {
+  const report: ImageReport[] = images.map((image, i) => ({
+    literal: image.literal,
+    predicate: image.predicate,
+    args: image.args,
+    image_id: results[i]?.state === 'done' ? results[i]!.imageId! : null,
+    tags: [...(tags[i] ?? [])],
+  }));
+  return JSON.stringify(report, null, 2) + '\n';
+}

@@ -1,0 +1,74 @@
+/**
+ * The docker client `modus build` drives: which program (the --docker option, else $MODUS_DOCKER,
+ * else `docker` on PATH), whether it has buildx (`docker buildx build --load`) or needs
+ * `DOCKER_BUILDKIT=1 docker build`, and the command line of one image's build.
+ */
+import { spawn } from 'node:child_process';
+
+export interface DockerClient {
+  command: string;
+  buildx: boolean;
+}
+
+export const DEFAULT_FRONTEND = 'modus-frontend:dev';
+
+export function clientCommand(option: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  return option ?? (env.MODUS_DOCKER || 'docker');
+}
+
+/** `docker buildx version` answering means buildx; $MODUS_BUILDX=0/1 decides without asking. */
+export async function detectClient(command: string, env: Readonly<Record<string, string | undefined>>): Promise<DockerClient> {
+  if (env.MODUS_BUILDX === '0' || env.MODUS_BUILDX === '1') return { command, buildx: env.MODUS_BUILDX === '1' };
+  const result = await runDocker(command, ['buildx', 'version'], env);
+  return { command, buildx: result.code === 0 };
+}
+
+export interface ImageBuildRequest {
+  context: string;
+  file: string;
+  /** The ground image literal, the frontend's goal. */
+  target: string;
+  frontend: string;
+  iidFile: string;
+  buildArgs: Readonly<Record<string, string>>;
+  noCache: boolean;
+  network?: string;
+}
+
+/** The arguments of one image's build (progress always plain: it is logged, not shown raw). */
+export function buildArguments(client: DockerClient, request: ImageBuildRequest): string[] {
+  const args = client.buildx ? ['buildx', 'build', '--load'] : ['build'];
+  args.push('--progress=plain', '-f', request.file, '--target', request.target, '--iidfile', request.iidFile);
+  args.push('--build-arg', `BUILDKIT_SYNTAX=${request.frontend}`);
+  for (const key of Object.keys(request.buildArgs).sort()) args.push('--build-arg', `${key}=${request.buildArgs[key]}`);
+  if (request.noCache) args.push('--no-cache');
+  if (request.network !== undefined) args.push(`--network=${request.network}`);
+  args.push(request.context);
+  return args;
+}
+
+/** The environment of every docker child: BuildKit on for the plain client. */
+export function dockerEnv(env: Readonly<Record<string, string | undefined>>): NodeJS.ProcessEnv {
+  return { ...env, DOCKER_BUILDKIT: '1' };
+}
+
+export interface DockerResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A short docker command (tag, inspect, version); never throws. */
+export function runDocker(command: string, args: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<DockerResult> {
+  return new Promise((resolve) => {
+    const child = spawn(command, [...args], { env: dockerEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (error) => resolve({ code: 127, stdout: '', stderr: `cannot run ${command}: ${error.message}` }));
+    child.on('close', (code, signal) =>
+      resolve({ code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+    );
+  });
+}

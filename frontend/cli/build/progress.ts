@@ -1,0 +1,122 @@
+/**
+ * What a person sees while images build (on stderr): one line per image — waiting, building,
+ * done in N s, failed. On a terminal the lines are redrawn in place; otherwise (or with many
+ * images) each change is a new plain line. `verbose` adds every line of BuildKit's progress,
+ * prefixed by the image literal.
+ */
+import type { JobEvent, JobResult } from './runner';
+
+export interface ProgressOptions {
+  write: (text: string) => void;
+  live: boolean;
+  verbose: boolean;
+  /** Elapsed seconds for the live view's clock. */
+  now?: () => number;
+}
+
+type Row = { state: 'waiting' } | { state: 'building'; since: number } | { state: 'ended'; result: JobResult };
+
+/** At most this many rows are redrawn in place; more would scroll off a terminal. */
+const LIVE_ROWS = 40;
+
+export class BuildProgress {
+  private readonly rows: Row[];
+  private readonly width: number;
+  private readonly live: boolean;
+  private readonly now: () => number;
+  private drawn = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly literals: readonly string[],
+    private readonly options: ProgressOptions,
+  ) {
+    this.rows = literals.map(() => ({ state: 'waiting' }));
+    this.width = Math.min(48, Math.max(...literals.map((l) => l.length), 1));
+    this.live = options.live && !options.verbose && literals.length <= LIVE_ROWS;
+    this.now = options.now ?? (() => performance.now() / 1000);
+  }
+
+  begin(concurrency: number): void {
+    if (this.live) {
+      this.redraw();
+      this.timer = setInterval(() => this.redraw(), 250);
+      this.timer.unref();
+    } else if (concurrency < this.literals.length) {
+      this.literals.forEach((_, i) => this.options.write(this.line(i) + '\n'));
+    }
+  }
+
+  onEvent(event: JobEvent): void {
+    if (event.kind === 'output') {
+      if (this.options.verbose) this.options.write(`${this.label(event.index)} | ${event.line}\n`);
+      return;
+    }
+    this.rows[event.index] = event.kind === 'start' ? { state: 'building', since: this.now() } : { state: 'ended', result: event.result };
+    if (this.live) this.redraw();
+    else if (event.kind === 'start' || event.result.state !== 'cancelled') this.options.write(this.line(event.index) + '\n');
+  }
+
+  /** Stops redrawing; the last state of every row stays on screen. */
+  end(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.live) this.redraw();
+  }
+
+  private redraw(): void {
+    const up = this.drawn > 0 ? `\u001b[${this.drawn}F` : '';
+    const body = this.literals.map((_, i) => `\u001b[2K${this.line(i)}\n`).join('');
+    this.options.write(up + body);
+    this.drawn = this.literals.length;
+  }
+
+  private label(index: number): string {
+    const count = String(this.literals.length);
+    return `[${String(index + 1).padStart(count.length)}/${count}] ${this.literals[index]!.padEnd(this.width)}`;
+  }
+
+  private line(index: number): string {
+    return `${this.label(index)}  ${this.status(this.rows[index]!)}`;
+  }
+
+  private status(row: Row): string {
+    switch (row.state) {
+      case 'waiting':
+        return 'waiting';
+      case 'building':
+        return this.live ? `building ${seconds(this.now() - row.since)}` : 'building';
+      case 'ended':
+        return endStatus(row.result);
+    }
+  }
+}
+
+function endStatus(result: JobResult): string {
+  switch (result.state) {
+    case 'done':
+      return `done in ${seconds(result.seconds)}  ${shortId(result.imageId!)}`;
+    case 'failed':
+      return `failed after ${seconds(result.seconds)}${result.reason ? ` (${result.reason})` : ''}`;
+    case 'cancelled':
+      return 'cancelled';
+  }
+}
+
+export function seconds(value: number): string {
+  return `${value.toFixed(1)} s`;
+}
+
+function shortId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12);
+}
+
+/** The end of a failed build's log: BuildKit prints the failing step's output and the error last. */
+export function failureLog(literal: string, result: JobResult, maxLines = 80): string {
+  const lines = result.log.replace(/\n$/, '').split('\n');
+  const shown = lines.slice(-maxLines);
+  const cut = lines.length > shown.length ? ` (last ${shown.length} of ${lines.length} lines)` : '';
+  const head = `--- ${literal}: BuildKit log${cut} ---`;
+  const reason = result.reason ? [`modus: ${result.reason}`] : [];
+  return [head, ...shown, ...reason, '-'.repeat(Math.min(head.length, 72))].join('\n') + '\n';
+}
