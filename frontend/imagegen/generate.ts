@@ -103,7 +103,8 @@ function generateNode(node: PlanNode, id: NodeId, built: readonly GeneratedImage
   }
 }
 
-const COPY_OPTIONS = { copyDirContentsOnly: true, createDestPath: true, followSymlinks: false, allowWildcard: false } as const;
+/** Docker COPY: a directory's contents, parents created, a symlink named as the source followed (links inside kept). */
+const COPY_OPTIONS = { copyDirContentsOnly: true, createDestPath: true, followSymlinks: true, allowWildcard: false } as const;
 
 /** A state positioned for file actions on `image`: its filesystem, at its working directory. */
 function fileState(image: GeneratedImage): State {
@@ -201,11 +202,11 @@ function configStep(parent: GeneratedImage, change: (c: ImageConfig) => ImageCon
 }
 
 function stepOptions(origin: Origin, cache: CacheControl, id: NodeId, options: GenerateOptions): OpOptions {
-  const suffix = describeKey(cacheKey(id, cache, options));
+  const ignoreCache = cache.noCache || options.noCache.all || origin.predicates.some((p) => options.noCache.predicates.includes(p));
+  // `[no-cache]` in the name lets `modus build --explain-cache` tell why the step ran.
+  const suffix = [describeKey(cacheKey(id, cache, options)), ignoreCache ? '[no-cache]' : ''].filter((s) => s !== '').join(' ');
   const meta: MetadataOptions = { customName: stepName(origin, options.file) + (suffix ? ` ${suffix}` : '') };
-  if (cache.noCache || options.noCache.all || origin.predicates.some((p) => options.noCache.predicates.includes(p))) {
-    meta.ignoreCache = true;
-  }
+  if (ignoreCache) meta.ignoreCache = true;
   return { ...meta, ...locationOptions(origin, options) };
 }
 

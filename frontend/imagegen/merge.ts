@@ -52,7 +52,7 @@ function copyStep(src: string, dst: string): string {
   return [
     `if [ ! -e ${s} ] && [ ! -L ${s} ]; then echo "copy source not found: ${src.replace(/["$`\\]/g, '\\$&')}" >&2; exit 1; fi`,
     `mkdir -p ${parent} 2>/dev/null || true`,
-    `if [ -d ${s} ]; then mkdir -p ${target} 2>/dev/null || true; cp -a ${s}/. ${target}; else cp -a ${s} ${target}; fi`,
+    `if [ -d ${s} ]; then mkdir -p ${target} 2>/dev/null || true; cp -a ${s}/. ${target}; else cp -aH ${s} ${target}; fi`,
   ].join('\n');
 }
 
