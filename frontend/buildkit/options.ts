@@ -44,7 +44,7 @@ export function readBuildOptions(opts: ReadonlyMap<string, string>): BuildOption
     contextLocal: nonEmpty(opts.get('contextkey')) ?? 'context',
     buildArgs,
     cost: readCost(buildArgs.MODUS_COST),
-    noCache: readNoCache(opts.get('no-cache')),
+    noCache: readNoCache(opts.get('no-cache') ?? noCacheFilterArg(buildArgs)),
     network: readNetwork(opts.get('force-network-mode')),
     labels,
     imageResolveMode: nonEmpty(opts.get('image-resolve-mode')) ?? 'default',
@@ -71,6 +71,15 @@ function readBudget(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   if (!/^[1-9][0-9]*$/.test(value)) throw new OptionError(`invalid MODUS_BUDGET \`${value}\`: expected a positive whole number of resolution steps`);
   return Number(value);
+}
+
+/**
+ * Docker 20.10's `docker build` cannot send `no-cache` with names (buildx's --no-cache-filter
+ * can): the build arg MODUS_NO_CACHE_FILTER=P1,P2 stands in for it. Empty or absent: no filter.
+ */
+function noCacheFilterArg(buildArgs: Record<string, string>): string | undefined {
+  const filter = buildArgs.MODUS_NO_CACHE_FILTER;
+  return filter === undefined || filter.trim() === '' ? undefined : filter;
 }
 
 function readNoCache(value: string | undefined): BuildOptions['noCache'] {
