@@ -27,7 +27,6 @@ module.exports = {
       transform,
       ...esmSupport,
       testEnvironment: 'node',
-      maxWorkers: 1,
     },
   ],
 };
