@@ -15,7 +15,16 @@ export interface Command {
   run(argv: readonly string[], io: CliIO): Promise<number>;
 }
 
+/** A reader that stops early (`modus proof ... | head`) is not our failure: the rest of the output is dropped. */
+function dropOutputOnBrokenPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  });
+}
+
 export function processIO(): CliIO {
+  dropOutputOnBrokenPipe(process.stdout);
+  dropOutputOnBrokenPipe(process.stderr);
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
