@@ -1,0 +1,80 @@
+/**
+ * The bundled program as users run it: `node dist/modus.js` (made by `npm run build`), a real
+ * process with real exit codes and streams. Skipped, with a message, when dist is missing.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CRASH_PATTERN, pseudoRandomBytes, workspace, type Workspace } from './harness';
+
+const BUNDLE = path.resolve(__dirname, '../../../dist/modus.js');
+const haveBundle = fs.existsSync(BUNDLE);
+if (!haveBundle) {
+  // eslint-disable-next-line no-console
+  console.warn(`skipping the dist/modus.js tests: ${BUNDLE} is missing (run \`npm run build\`)`);
+}
+const describeBundle = haveBundle ? describe : describe.skip;
+
+let ws: Workspace;
+beforeAll(() => {
+  ws = workspace();
+  ws.write('Modusfile', 'b("0"). b("1").\napp :- from("alpine"), run("echo hi").\n');
+  ws.write('bad.mf', 'a :- from("x") run("y").\nb :- .\n');
+  ws.write('binary.mf', pseudoRandomBytes(32 * 1024, 5));
+  ws.write('nested.mf', `a :- ${'('.repeat(10_000)}from("x")${')'.repeat(10_000)}.\n`);
+});
+afterAll(() => ws.remove());
+
+function modus(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BUNDLE, ...args], {
+    cwd: ws.dir,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '' },
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describeBundle('node dist/modus.js', () => {
+  test('exit codes 0, 1 and 2', () => {
+    expect(modus('check').code).toBe(0);
+    expect(modus('check', '-f', 'bad.mf').code).toBe(1);
+    expect(modus('proof', 'b("7")').code).toBe(1);
+    expect(modus('proof', '--cost', 'nope', 'app').code).toBe(2);
+    expect(modus('check', 'a', 'b').code).toBe(2);
+    expect(modus().code).toBe(2);
+  });
+
+  test('proof --json: exactly the documented JSON on stdout', () => {
+    const r = modus('proof', '--json', 'b(X)');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({
+      solutions: [
+        { literal: 'b("0")', predicate: 'b', args: ['0'], layers: 0 },
+        { literal: 'b("1")', predicate: 'b', args: ['1'], layers: 0 },
+      ],
+    });
+    expect(JSON.parse(modus('proof', '--json', 'app').stdout).solutions[0].layers).toBe(1);
+  });
+
+  test('check: every error, each as FILE:LINE:COL: error: MESSAGE + source line + caret', () => {
+    const r = modus('check', '-f', 'bad.mf');
+    const lines = r.stderr.split('\n');
+    const headers = lines.map((l, i) => [l, i] as const).filter(([l]) => /^bad\.mf:\d+:\d+: error: /.test(l));
+    expect(headers.map(([l]) => l.split(':').slice(1, 3).join(':'))).toEqual(['1:16', '2:6']);
+    for (const [, i] of headers) {
+      expect(lines[i + 1]).toMatch(/^\s+\d+ \| /);
+      expect(lines[i + 2]).toMatch(/^\s+\| +\^/);
+    }
+  });
+
+  test('binary input and deep nesting: diagnostics and exit 1, no stack trace', () => {
+    for (const file of ['binary.mf', 'nested.mf']) {
+      const r = modus('check', '-f', file);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^${file.replace('.', '\\.')}:\\d+:\\d+: error: `));
+      expect(r.stderr).not.toMatch(CRASH_PATTERN);
+    }
+  });
+});
