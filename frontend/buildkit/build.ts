@@ -4,6 +4,7 @@
  * error ends as a FrontendError whose message names the Modusfile position.
  */
 import type { Diagnostic, SourceFile } from '../../grammar/source';
+import { decodeSource } from '../../grammar/index';
 import { hasErrors } from '../../grammar/source';
 import { renderDiagnostics } from '../diagnostics/render';
 import { cacheImports, FrontendError, type FrontendContext, type ReturnResult, type SourceDetail } from '../gateway';
@@ -12,7 +13,8 @@ import { parseDockerignore } from '../imagegen/dockerignore';
 import { generateImages, type BaseImage, type GenerateOptions, type GeneratedImage } from '../imagegen/generate';
 import { stepCacheKey } from '../caching/keys';
 import { probeBase, probeJobs, runProbes } from '../caching/probes';
-import { local, marshal, normalizeImageRef, parseImageRef, SourceMapFile, type State } from '../llb';
+import { availabilityLookup, constantFromRefs, ImageAvailability, type ImageResolution } from '../caching/availability';
+import { FileAction, local, marshal, normalizeImageRef, parseImageRef, scratch, SourceMapFile, type State } from '../llb';
 import type { Platform } from '../llb/types';
 import { loadProgram, planSolutions, solveGoal, type LoadedProgram } from '../pipeline';
 import type { BuildPlan, PlanNode } from '../planner/plan';
@@ -23,7 +25,8 @@ export async function buildImage(ctx: FrontendContext): Promise<ReturnResult> {
   const platform = choosePlatform(options.platform, ctx);
   const { bytes, dockerignore } = await readModusfile(ctx, options);
   const program = loadOrFail(bytes, options.filename);
-  const plan = planGoal(program, options, bytes);
+  const isAvailable = options.cost === 'available' ? await imageAvailability(ctx, program, platform, options) : undefined;
+  const plan = planGoal(program, options, bytes, isAvailable);
   const bases = await resolveBases(ctx, plan, platform, options, program.file, bytes);
   const context = await contextSource(ctx, plan, options, dockerignore);
   const sourceMap = new SourceMapFile(options.filename, bytes, 'Modusfile');
@@ -94,14 +97,16 @@ async function readModusfile(ctx: FrontendContext, options: BuildOptions): Promi
 
 function loadOrFail(bytes: Uint8Array, filename: string): LoadedProgram {
   const loaded = loadProgram(bytes, filename);
-  if (!loaded.program) throw diagnosticsError(loaded.diagnostics, undefined, bytes, filename);
-  return loaded.program;
+  if (loaded.program) return loaded.program;
+  // The checks' diagnostics carry spans without a file: render them against the Modusfile.
+  throw diagnosticsError(loaded.diagnostics, decodeSource(bytes, filename).file, bytes, filename);
 }
 
-function planGoal(program: LoadedProgram, options: BuildOptions, bytes: Uint8Array): BuildPlan {
+function planGoal(program: LoadedProgram, options: BuildOptions, bytes: Uint8Array, isAvailable?: (ref: string) => boolean | undefined): BuildPlan {
   if (options.goal === undefined) throw new FrontendError(noGoalMessage(program));
   const solved = solveGoal(program, options.goal, {
     cost: options.cost,
+    ...(isAvailable ? { isAvailable } : {}),
     buildArgs: options.buildArgs,
     forBuild: true,
     ...(options.budget !== undefined ? { budget: options.budget } : {}),
@@ -120,6 +125,40 @@ function planGoal(program: LoadedProgram, options: BuildOptions, bytes: Uint8Arr
   const { plan, diagnostics } = planSolutions(solved.solutions);
   if (hasErrors(diagnostics)) throw diagnosticsError(diagnostics, program.file, bytes, options.filename);
   return plan;
+}
+
+/**
+ * Cost `available`: every constant `from(...)` image is resolved through the gateway (Docker's
+ * default resolve mode looks in its local image store first, then the registry). An image that
+ * cannot be resolved makes the proofs using it unavailable; the user sees why in a warning step.
+ */
+async function imageAvailability(
+  ctx: FrontendContext,
+  program: LoadedProgram,
+  platform: Platform,
+  options: BuildOptions,
+): Promise<(ref: string) => boolean | undefined> {
+  const timeout = Number(options.buildArgs.MODUS_RESOLVE_TIMEOUT_MS);
+  const availability = new ImageAvailability(
+    (ref) =>
+      ctx.client.resolveImageConfig(normalizeImageRef(ref), {
+        platform,
+        resolveMode: options.imageResolveMode,
+        logName: `[modus] cost available: is ${ref} there?`,
+      }),
+    Number.isInteger(timeout) && timeout > 0 ? { timeoutMs: timeout } : {},
+  );
+  const resolutions = await availability.checkAll(constantFromRefs(program.ir));
+  for (const missing of resolutions.filter((r) => !r.available)) await showUnavailable(ctx, missing);
+  return availabilityLookup(resolutions);
+}
+
+/** A no-op step whose name is the warning: the progress output is what the user sees. */
+async function showUnavailable(ctx: FrontendContext, missing: ImageResolution): Promise<void> {
+  const customName = `[modus] warning: image ${missing.ref} is not available (${missing.reason ?? 'not found'}); proofs using it are not chosen`;
+  const step = scratch().file(FileAction.mkdir('/unavailable', 0o755), { customName });
+  const { ref } = await ctx.client.solve({ definition: marshal(step) });
+  await ctx.client.statFile(ref, '/').catch(() => undefined);
 }
 
 function noGoalMessage(program: LoadedProgram): string {
