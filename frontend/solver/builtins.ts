@@ -174,3 +174,24 @@ export function fittingMode(builtin: Builtin, ground: readonly boolean[]): numbe
 export function builtinTable(): readonly Builtin[] {
   return TABLE;
 }
+
+/**
+ * `fittingMode` for a literal whose ground arguments are given as bits (bit j = argument j is
+ * ground), so the engine needs no array per check. Arity must stay below 31.
+ */
+export function fittingModeBits(builtin: Builtin, ground: number, arity: number): number {
+  const modes = builtin.modes;
+  if (modes === undefined) return ground === (1 << arity) - 1 ? 0 : -1;
+  for (let m = 0; m < modes.length; m++) {
+    const mode = modes[m]!;
+    let fits = true;
+    for (let i = 0; i < mode.length; i++) {
+      if (mode[i] && (ground & (1 << i)) === 0) {
+        fits = false;
+        break;
+      }
+    }
+    if (fits) return m;
+  }
+  return -1;
+}

@@ -35,6 +35,8 @@ export interface CClause {
   body: CLiteral[];
   nVars: number;
   varNames: string[];
+  /** The head is all ground ids (every fact of constants): matched without renaming. */
+  groundHead: boolean;
   /** Set when the body has a `::merge` or `::copy` scope; undefined means every position counts plainly. */
   scopes: Scope | undefined;
   /** For each body position, whether it counts as inside a merge: when the clause itself is counted
@@ -52,9 +54,11 @@ export interface Predicate {
   signature: boolean[];
   /** Every clause is a fact: resolved by direct lookup instead of a table. */
   factsOnly: boolean;
-  /** Clauses by constant first argument (each list also holds the non-constant-first clauses, in order). */
-  byFirst: Map<number, CClause[]> | undefined;
-  nonConstFirst: CClause[];
+  /** Per argument position, built on first use: clauses by the constant at that position (each
+   * list also holds the clauses with a non-constant there, in clause order). */
+  indexes: (Map<number, CClause[]> | undefined)[];
+  /** Per argument position, built with its index: the clauses with a non-constant there. */
+  nonConstant: (CClause[] | undefined)[];
   tables: Map<string | number, Table>;
 }
 
@@ -67,12 +71,16 @@ const INDEX_THRESHOLD = 4;
 
 export function compileProgram(program: IRProgram, interner: Interner): CompiledProgram {
   const predicates = new Map<string, Predicate>();
-  const compiled: { clause: IRClause; pred: Predicate }[] = [];
+  const owners: Predicate[] = [];
+  let pred: Predicate | undefined;
   for (const clause of program.clauses) {
     const arity = clause.head.args.length;
-    const key = signatureKey(clause.head.predicate, arity);
-    let pred = predicates.get(key);
+    // Clauses of one predicate usually come together: skip the key and the lookup then.
+    if (pred === undefined || pred.name !== clause.head.predicate || pred.arity !== arity) {
+      pred = predicates.get(signatureKey(clause.head.predicate, arity));
+    }
     if (!pred) {
+      const key = signatureKey(clause.head.predicate, arity);
       pred = {
         name: clause.head.predicate,
         arity,
@@ -80,44 +88,52 @@ export function compileProgram(program: IRProgram, interner: Interner): Compiled
         clauses: [],
         signature: new Array<boolean>(arity).fill(true),
         factsOnly: true,
-        byFirst: undefined,
-        nonConstFirst: [],
+        indexes: new Array(arity).fill(undefined),
+        nonConstant: new Array(arity).fill(undefined),
         tables: new Map(),
       };
       predicates.set(key, pred);
     }
     if (clause.body.length === 0) {
       // A fact: only constants (and lists of them) may be called unbound.
-      clause.head.args.forEach((arg, i) => {
+      const args = clause.head.args;
+      for (let i = 0; i < args.length; i++) {
+        const arg = args[i]!;
         if (arg.kind !== 'const' && !(arg.kind === 'list' && isConstList(arg))) pred.signature[i] = false;
-      });
+      }
     } else {
       const positions = clausePositions(clause);
       for (let i = 0; i < arity; i++) pred.signature[i] = pred.signature[i]! && positions[i]!;
     }
     if (clause.body.length > 0) pred.factsOnly = false;
-    compiled.push({ clause, pred });
+    owners.push(pred);
   }
-  const program_: CompiledProgram = { interner, predicates };
-  for (const { clause, pred } of compiled) pred.clauses.push(compileClause(clause, program_));
-  for (const pred of predicates.values()) buildIndex(pred);
-  return program_;
+  const compiled: CompiledProgram = { interner, predicates };
+  program.clauses.forEach((clause, i) => owners[i]!.clauses.push(compileClause(clause, compiled)));
+  return compiled;
 }
 
-function buildIndex(pred: Predicate): void {
-  if (pred.arity === 0) return;
-  const firsts = pred.clauses.map((c) => c.head[0]!);
-  pred.nonConstFirst = pred.clauses.filter((_, i) => !isConst(firsts[i]!));
-  if (pred.clauses.length < INDEX_THRESHOLD) return;
-  const byFirst = new Map<number, CClause[]>();
-  for (const first of firsts) if (isConst(first) && !byFirst.has(first as number)) byFirst.set(first as number, []);
+function buildIndex(pred: Predicate, position: number): Map<number, CClause[]> {
+  const index = new Map<number, CClause[]>();
+  const nonConstant: CClause[] = [];
   // Each list keeps clause order: its own constant's clauses interleaved with the non-constant ones.
-  pred.clauses.forEach((clause, i) => {
-    const first = firsts[i]!;
-    if (isConst(first)) byFirst.get(first as number)!.push(clause);
-    else for (const list of byFirst.values()) list.push(clause);
-  });
-  pred.byFirst = byFirst;
+  for (const clause of pred.clauses) {
+    const value = clause.head[position]!;
+    if (isConst(value)) {
+      let list = index.get(value as number);
+      if (list === undefined) {
+        list = nonConstant.slice();
+        index.set(value as number, list);
+      }
+      list.push(clause);
+    } else {
+      nonConstant.push(clause);
+      for (const list of index.values()) list.push(clause);
+    }
+  }
+  pred.indexes[position] = index;
+  pred.nonConstant[position] = nonConstant;
+  return index;
 }
 
 function isConstList(term: IRTerm): boolean {
@@ -128,10 +144,14 @@ function isConst(term: Term): boolean {
   return typeof term === 'number' && term >= 0;
 }
 
-/** The clauses worth trying for a call whose first argument is `first` (-1 when unbound). */
-export function candidateClauses(pred: Predicate, first: number): CClause[] {
-  if (first < 0 || pred.byFirst === undefined) return pred.clauses;
-  return pred.byFirst.get(first) ?? pred.nonConstFirst;
+/**
+ * The clauses worth trying for a call with the constant `id` at argument `position`: those with
+ * that constant or a non-constant there, in clause order (small predicates are not indexed).
+ */
+export function clausesWith(pred: Predicate, position: number, id: number): CClause[] {
+  if (pred.clauses.length < INDEX_THRESHOLD) return pred.clauses;
+  const index = pred.indexes[position] ?? buildIndex(pred, position);
+  return index.get(id) ?? pred.nonConstant[position]!;
 }
 
 class VariableNumbering {
@@ -175,10 +195,32 @@ export function compileLiteral(literal: IRLiteral, vars: VariableNumbering, prog
   };
 }
 
+const NO_LITERALS: CLiteral[] = [];
+const NO_NAMES: string[] = [];
+
 export function compileClause(clause: IRClause, program: CompiledProgram): CClause {
+  if (clause.body.length === 0 && clause.head.args.every((arg) => arg.kind === 'const')) return compileConstantFact(clause, program);
   const vars = new VariableNumbering();
   const head = clause.head.args.map((arg) => compileTerm(arg, vars, program.interner));
   return compileBody(clause.id, head, clause.body, vars, program, clause);
+}
+
+/** A fact of string constants: the common case of large programs, compiled without extra allocation. */
+function compileConstantFact(clause: IRClause, program: CompiledProgram): CClause {
+  const args = clause.head.args;
+  const head = new Array<Term>(args.length);
+  for (let i = 0; i < args.length; i++) head[i] = program.interner.string((args[i] as { value: string }).value);
+  return {
+    id: clause.id,
+    head,
+    body: NO_LITERALS,
+    nVars: 0,
+    varNames: NO_NAMES,
+    groundHead: true,
+    scopes: undefined,
+    insideMerge: undefined,
+    source: clause,
+  };
 }
 
 /** The goal as a clause of its own (id -1) whose body is the goal's literals. */
@@ -203,6 +245,7 @@ function compileBody(
     body,
     nVars: vars.names.length,
     varNames: vars.names,
+    groundHead: vars.names.length === 0 && head.every(isConst),
     scopes: layered ? scopes : undefined,
     insideMerge: layered ? [mergeFlags(scopes, literals.length, false), mergeFlags(scopes, literals.length, true)] : undefined,
     source,

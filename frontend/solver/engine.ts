@@ -13,9 +13,10 @@
 import type { Diagnostic, Label } from '../../grammar/source';
 import type { IRLiteral, IRTerm } from '../translate/ir';
 import { literalText, type CostFunction } from './proof';
-import { fittingMode, type Builtin, type BuiltinContext, type BuiltinValue } from './builtins';
-import { candidateClauses, type CClause, type CLiteral, type CompiledProgram, type Predicate, type Scope } from './compile';
+import { fittingMode, fittingModeBits, type Builtin, type BuiltinContext, type BuiltinValue } from './builtins';
+import { clausesWith, type CClause, type CLiteral, type CompiledProgram, type Predicate, type Scope } from './compile';
 import { deref, groundId, isGroundTerm, shiftTerm, undo, unify, unifyGround, type Bindings, type Term } from './terms';
+import { TupleSet } from './tuples';
 
 export const enum TableState {
   New,
@@ -45,7 +46,7 @@ export class Answer {
   bestM!: Derivation;
   constructor(
     readonly table: Table,
-    readonly args: number[],
+    /** Its number in the table: its open arguments are tuple `index` of `table.tuples`. */
     readonly index: number,
   ) {}
 }
@@ -62,7 +63,8 @@ export interface Table {
   low: number;
   stackPos: number;
   answers: Answer[];
-  index: Map<string | number, Answer>;
+  /** The answers' values at the open positions, answer k being tuple k. */
+  tuples: TupleSet;
   /** Highest answer index a consumer has read during the current pass (incomplete tables). */
   consumedMax: number;
   /** Some consumer finished reading this table during the current pass. */
@@ -74,7 +76,6 @@ export interface Table {
 }
 
 export interface RootSolution {
-  ids: number[];
   best: Derivation;
   L: number;
   M: number;
@@ -117,7 +118,12 @@ export class Engine {
   private readonly builtinContext: BuiltinContext;
   private readonly availability = new Map<string, boolean | undefined>();
   private readonly roots: RootSolution[] = [];
-  private readonly rootIndex = new Map<string, RootSolution>();
+  /** Per root, the ids of every goal argument (the goal's distinct ground instances). */
+  private rootTuples: TupleSet | undefined;
+  /** Scratch space for one tuple of ids (answers, roots): grown when needed, never shrunk. */
+  private scratch = new Int32Array(16);
+  /** Scratch value arrays for builtin calls, by arity (a builtin does not keep its arguments). */
+  private readonly valueArrays: BuiltinValue[][] = [];
   /** Figures of the derivation just completed (kept here to avoid allocating per success). */
   private fL = 0;
   private fM = 0;
@@ -189,8 +195,10 @@ export class Engine {
   }
 
   private modeFits(builtin: Builtin, args: Term[], bind: Bindings): boolean {
-    const ground = args.map((arg) => isGroundTerm(arg, bind));
-    return fittingMode(builtin, ground) >= 0;
+    if (args.length > 30) return fittingMode(builtin, args.map((arg) => isGroundTerm(arg, bind))) >= 0;
+    let ground = 0;
+    for (let j = 0; j < args.length; j++) if (isGroundTerm(args[j]!, bind)) ground |= 1 << j;
+    return fittingModeBits(builtin, ground, args.length) >= 0;
   }
 
   private signatureHolds(pred: Predicate, args: Term[], bind: Bindings): boolean {
@@ -233,12 +241,16 @@ export class Engine {
       return;
     }
     if (outcome === false || outcome.length === 0) return this.builtinFailed(lit, run);
+    // A builtin gives back the values it was given: only the other positions need unifying.
+    let given = 0;
+    for (let j = 0; j < values.length; j++) if (values[j] !== undefined) given |= 1 << j;
     const { bind, trail } = run;
     const interner = this.program.interner;
     for (const tuple of outcome) {
       const mark = trail.length;
       let ok = true;
       for (let j = 0; j < tuple.length && ok; j++) {
+        if (j < 31 && (given & (1 << j)) !== 0) continue;
         ok = unifyGround(lit.args[j]!, interner.string(tuple[j]!), bind, trail, interner);
       }
       if (ok) {
@@ -251,20 +263,20 @@ export class Engine {
 
   /** String values of the arguments (undefined = unbound), or undefined if a list is not accepted. */
   private builtinValues(builtin: Builtin, args: Term[], bind: Bindings): BuiltinValue[] | undefined {
-    const values: BuiltinValue[] = [];
-    for (const arg of args) {
-      const t = deref(arg, bind);
+    const values = (this.valueArrays[args.length] ??= new Array<BuiltinValue>(args.length));
+    for (let j = 0; j < args.length; j++) {
+      const t = deref(args[j]!, bind);
       if (typeof t === 'number') {
         if (t < 0) {
-          values.push(undefined);
+          values[j] = undefined;
           continue;
         }
         const text = this.program.interner.text(t);
         if (text === undefined && !builtin.acceptsLists) return undefined;
-        values.push(text);
+        values[j] = text;
       } else {
         if (!builtin.acceptsLists) return undefined;
-        values.push(undefined);
+        values[j] = undefined;
       }
     }
     return values;
@@ -279,17 +291,30 @@ export class Engine {
     const lit = run.clause.body[i]!;
     const pred = lit.pred!;
     const { bind, trail } = run;
-    const candidates = candidateClauses(pred, pred.arity > 0 ? constantId(lit.args[0]!, bind) : -1);
+    const args = lit.args;
+    const candidates = candidatesFor(pred, args, bind);
     let matched = false;
-    for (const fact of candidates) {
+    for (let c = 0; c < candidates.length; c++) {
+      const fact = candidates[c]!;
       this.tick();
       const mark = trail.length;
+      let ok = true;
+      if (fact.groundHead) {
+        const interner = this.program.interner;
+        for (let j = 0; j < args.length && ok; j++) ok = unifyGround(args[j]!, fact.head[j] as number, bind, trail, interner);
+        if (ok) {
+          matched = true;
+          run.children[i] = fact;
+          this.step(run, rest);
+        }
+        undo(bind, trail, mark);
+        continue;
+      }
       const offset = bind.length;
       for (let k = 0; k < fact.nVars; k++) bind.push(undefined);
-      let ok = true;
       for (let j = 0; j < fact.head.length && ok; j++) {
         const h = fact.head[j]!;
-        ok = unify(fact.nVars === 0 ? h : shiftTerm(h, offset), lit.args[j]!, bind, trail);
+        ok = unify(fact.nVars === 0 ? h : shiftTerm(h, offset), args[j]!, bind, trail);
       }
       if (ok) {
         matched = true;
@@ -313,15 +338,17 @@ export class Engine {
     const interner = this.program.interner;
     const answers = table.answers;
     const open = table.openPositions;
+    const width = open.length;
     for (let a = 0; a < answers.length; a++) {
       this.tick();
       if (incomplete && a > table.consumedMax) table.consumedMax = a;
       const answer = answers[a]!;
       const mark = trail.length;
+      // Read after each step: the table may have grown (and moved its storage) meanwhile.
+      const values = table.tuples.data;
       let ok = true;
-      for (let j = 0; j < open.length && ok; j++) {
-        const p = open[j]!;
-        ok = unifyGround(lit.args[p]!, answer.args[p]!, bind, trail, interner);
+      for (let j = 0; j < width && ok; j++) {
+        ok = unifyGround(lit.args[open[j]!]!, values[a * width + j]!, bind, trail, interner);
       }
       if (ok) {
         run.children[i] = answer;
@@ -345,7 +372,7 @@ export class Engine {
     const pred = lit.pred;
     if (!proven && pred !== undefined) {
       if (pred.factsOnly) {
-        for (const fact of candidateClauses(pred, pred.arity > 0 ? constantId(lit.args[0]!, bind) : -1)) {
+        for (const fact of candidatesFor(pred, lit.args, bind)) {
           const mark = trail.length;
           const offset = bind.length;
           for (let k = 0; k < fact.nVars; k++) bind.push(undefined);
@@ -410,7 +437,7 @@ export class Engine {
       low: 0,
       stackPos: 0,
       answers: [],
-      index: new Map(),
+      tuples: new TupleSet(openPositions.length),
       consumedMax: -1,
       consumerFinished: false,
       dirty: false,
@@ -453,8 +480,7 @@ export class Engine {
 
   private runClauses(table: Table): void {
     const pred = table.pred;
-    const first = pred.arity > 0 ? table.pattern[0]! : -1;
-    const candidates = candidateClauses(pred, typeof first === 'number' && first >= 0 ? first : -1);
+    const candidates = candidatesFor(pred, table.pattern, NO_BINDINGS);
     let matched = false;
     for (const clause of candidates) {
       this.tick();
@@ -477,30 +503,20 @@ export class Engine {
     const { clause, bind } = run;
     const interner = this.program.interner;
     const pattern = table.pattern;
-    const args = new Array<number>(pattern.length);
-    for (let j = 0; j < pattern.length; j++) {
-      const p = pattern[j]!;
-      if (typeof p === 'number' && p >= 0) {
-        args[j] = p;
-        continue;
-      }
-      const id = groundId(shiftTerm(p, clause.nVars), bind, interner);
-      if (id < 0) return this.nonGroundAnswer(run);
-      args[j] = id;
-    }
     const open = table.openPositions;
-    let key: string | number;
-    if (open.length === 0) key = 0;
-    else if (open.length === 1) key = args[open[0]!]!;
-    else {
-      key = '';
-      for (const p of open) key += args[p] + ',';
+    const key = this.scratchFor(open.length);
+    for (let j = 0; j < open.length; j++) {
+      const p = pattern[open[j]!]!;
+      const id = typeof p === 'number' ? groundId(p - clause.nVars, bind, interner) : groundId(shiftTerm(p, clause.nVars), bind, interner);
+      if (id < 0) return this.nonGroundAnswer(run);
+      key[j] = id;
     }
     const mode = this.options.cost;
-    const existing = table.index.get(key);
+    const number = table.tuples.intern(key);
+    const existing = number >= 0 ? table.answers[number]! : undefined;
     if (existing === undefined) {
       this.figures(run);
-      const answer = new Answer(table, args, table.answers.length);
+      const answer = new Answer(table, table.answers.length);
       const derivation = snapshot(run);
       answer.best = derivation;
       answer.L = this.fL;
@@ -509,7 +525,6 @@ export class Engine {
       answer.M = this.fM;
       answer.HM = mode === 'layers' || mode === 'available' ? this.fHM : this.fH;
       table.answers.push(answer);
-      table.index.set(key, answer);
       if (table.consumerFinished) table.dirty = true;
       return;
     }
@@ -545,25 +560,21 @@ export class Engine {
 
   private addRoot(run: Run): void {
     const interner = this.program.interner;
-    const ids: number[] = [];
-    let key = '';
-    for (const lit of run.clause.body) {
-      for (const arg of lit.args) {
-        const id = groundId(arg, run.bind, interner);
-        ids.push(id);
-        key += id + ',';
-      }
-      key += ';';
-    }
+    const body = run.clause.body;
+    let width = 0;
+    for (const lit of body) width += lit.args.length;
+    const key = this.scratchFor(width);
+    let k = 0;
+    for (const lit of body) for (const arg of lit.args) key[k++] = groundId(arg, run.bind, interner);
     const mode = this.options.cost;
     this.figures(run);
-    const existing = this.rootIndex.get(key);
-    if (existing === undefined) {
-      const solution: RootSolution = { ids, best: snapshot(run), L: this.fL, M: this.fM, H: this.fH };
-      this.roots.push(solution);
-      this.rootIndex.set(key, solution);
+    this.rootTuples ??= new TupleSet(width);
+    const number = this.rootTuples.intern(key);
+    if (number < 0) {
+      this.roots.push({ best: snapshot(run), L: this.fL, M: this.fM, H: this.fH });
       return;
     }
+    const existing = this.roots[number]!;
     if (mode === 'first') return;
     const better = mode === 'height' ? this.fH < existing.H : this.fL < existing.L;
     if (better) {
@@ -572,6 +583,11 @@ export class Engine {
       existing.M = this.fM;
       existing.H = this.fH;
     }
+  }
+
+  private scratchFor(width: number): Int32Array {
+    if (this.scratch.length < width) this.scratch = new Int32Array(width * 2);
+    return this.scratch;
   }
 
   // ---- cost figures -------------------------------------------------------------------------
@@ -711,6 +727,20 @@ export function groundnessDiagnostic(waiting: IRLiteral[]): Diagnostic {
 
 function snapshot(run: Run): Derivation {
   return { clause: run.clause, children: run.children.slice(), bind: run.bind.slice() };
+}
+
+const NO_BINDINGS: Bindings = [];
+
+/** The clauses of `pred` worth trying for a call: the shortest index list over its constant arguments. */
+function candidatesFor(pred: Predicate, args: Term[], bind: Bindings): CClause[] {
+  let best = pred.clauses;
+  for (let j = 0; j < args.length && best.length > 1; j++) {
+    const id = constantId(args[j]!, bind);
+    if (id < 0) continue;
+    const list = clausesWith(pred, j, id);
+    if (list.length < best.length) best = list;
+  }
+  return best;
 }
 
 function constantId(term: Term, bind: Bindings): number {
