@@ -7,6 +7,8 @@ import { hasErrors } from '../../../grammar/source';
 import { loadProgramText, planSolutions, solveGoal, type GoalSolution, type LoadedProgram } from '../../pipeline';
 import type { BuildPlan } from '../../planner/plan';
 import type { CostFunction } from '../../solver/proof';
+import { availabilityLookup, constantFromRefs, ImageAvailability } from '../../caching/availability';
+import { localImageResolver } from '../../caching/availability-local';
 import type { CliIO } from '../io';
 import { readModusfile, reportDiagnostics } from '../commands/shared';
 
@@ -24,8 +26,12 @@ export interface SolvedBuild {
   solutions: GoalSolution[];
 }
 
-/** The goal's distinct image solutions, or undefined after reporting why there are none. */
-export function solveBuildGoal(req: GoalRequest, io: CliIO): SolvedBuild | undefined {
+/**
+ * The goal's distinct image solutions, or undefined after reporting why there are none. With
+ * cost `available`, `docker` (when given) is asked which base images exist, as the frontend asks
+ * the gateway, so that both choose the same proofs.
+ */
+export async function solveBuildGoal(req: GoalRequest, io: CliIO, docker?: string): Promise<SolvedBuild | undefined> {
   const read = readModusfile(req.modusfile, io);
   if ('error' in read) {
     io.stderr(`modus ${req.command}: cannot read ${req.modusfile}: ${read.error}\n`);
@@ -39,8 +45,10 @@ export function solveBuildGoal(req: GoalRequest, io: CliIO): SolvedBuild | undef
   }
   const program = loaded.program;
   reportDiagnostics(io, program.warnings, program.file);
+  const isAvailable = req.cost === 'available' && docker !== undefined ? await localAvailability(program, docker) : undefined;
   const solved = solveGoal(program, req.goal, {
     cost: req.cost,
+    ...(isAvailable ? { isAvailable } : {}),
     buildArgs: req.buildArgs,
     forBuild: true,
     ...(req.budget === undefined ? {} : { budget: req.budget }),
@@ -51,6 +59,11 @@ export function solveBuildGoal(req: GoalRequest, io: CliIO): SolvedBuild | undef
     return undefined;
   }
   return { program, solutions: solved.solutions };
+}
+
+async function localAvailability(program: LoadedProgram, docker: string): Promise<(ref: string) => boolean | undefined> {
+  const availability = new ImageAvailability(localImageResolver({ docker }));
+  return availabilityLookup(await availability.checkAll(constantFromRefs(program.ir)));
 }
 
 /** The build plan of the solutions, or undefined after reporting its errors. */

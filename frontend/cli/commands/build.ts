@@ -110,7 +110,7 @@ function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
 /** The build with an interrupt source of the caller's choosing (tests abort it themselves). */
 export async function runBuild(argv: readonly string[], io: CliIO, signal: AbortSignal): Promise<number> {
   const req = request(parseArgs(argv, OPTIONS), io);
-  const solved = solveBuildGoal(req, io);
+  const solved = await solveBuildGoal(req, io, req.docker);
   if (!solved) return 1;
   const found = solved.solutions.map((s) => ({ literal: s.text, predicate: s.predicate, args: s.args }));
   const tagPlan = planTags(req.tags, found);

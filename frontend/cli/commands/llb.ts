@@ -1,11 +1,164 @@
-import type { Command } from '../io';
+/**
+ * `modus llb [OPTIONS] [CONTEXT] GOAL`: print, as deterministic JSON, the LLB definition the
+ * frontend would send for each image of GOAL (ops with digests and metadata, image configs),
+ * for debugging and for diffing two versions of a Modusfile. Made offline: base images come from
+ * the local image store when a daemon answers (else unresolved: unpinned, empty configuration),
+ * the context source has no session, probes have no answers.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { OptionError, readPlatform } from '../../buildkit/options';
+import { stepCacheKey } from '../../caching/keys';
+import { probeBase, probeJobs } from '../../caching/probes';
+import { scratchConfig } from '../../imagegen/config';
+import { parseDockerignore } from '../../imagegen/dockerignore';
+import { generateImages, type BaseImage } from '../../imagegen/generate';
+import { local, marshal, normalizeImageRef, type Platform } from '../../llb';
+import type { BuildPlan } from '../../planner/plan';
+import { formatOptions, optionValue, optionValues, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
+import type { CliIO, Command } from '../io';
+import { baseRefs, inspectBases, type InspectedBase } from '../build/bases';
+import { clientCommand } from '../build/docker';
+import { llbDump } from '../build/llb-json';
+import { planOrReport, solveBuildGoal, type GoalRequest } from '../build/load';
+import { COST_FUNCTIONS, MODUSFILE_OPTION, modusfilePath, parseBudget, parseBuildArgs, parseCost } from './shared';
+import { contextAndGoal } from './transpile';
+
+const OPTIONS: readonly OptionSpec[] = [
+  MODUSFILE_OPTION,
+  { name: 'build-arg', value: true, repeatable: true, valueName: 'K=V', description: 'a fact build_arg("K", "V") (repeatable)' },
+  { name: 'cost', value: true, valueName: COST_FUNCTIONS.join('|'), description: 'how a proof is chosen per solution (default: layers)' },
+  { name: 'budget', value: true, valueName: 'N', description: 'most resolution steps the solver may take' },
+  { name: 'platform', value: true, valueName: 'OS/ARCH', description: 'target platform (default: linux/amd64, or linux/arm64 on arm64)' },
+  { name: 'encoding', value: true, valueName: 'gogo|canonical', description: 'op encoding: BuildKit <= 0.16 (gogo, default) or >= 0.17 (canonical)' },
+  { name: 'no-cache', description: 'mark every step ignore-cache, as docker build --no-cache does' },
+  { name: 'network', value: true, valueName: 'MODE', description: 'network of the run steps: default, none or host' },
+  { name: 'offline', description: 'do not ask the docker daemon for base image configurations' },
+  { name: 'docker', value: true, valueName: 'PATH', description: 'the docker client (default: $MODUS_DOCKER or docker)' },
+];
+
+const USAGE = `Usage: modus llb [OPTIONS] [CONTEXT] GOAL
+
+Prints the LLB definition the Modus frontend would send for each image of GOAL, as one JSON
+object: "ops" (every op once, by digest: the decoded op and its metadata), "images" (per image:
+its op digests, the terminal one last, and its image configuration), "bases" (how each base image
+was resolved) and "notes". Deterministic: diff the output of two versions of a Modusfile.
+
+Options:
+${formatOptions(OPTIONS)}`;
+
+interface LlbRequest extends GoalRequest {
+  context: string;
+  platform: Platform;
+  encoding: 'gogo' | 'canonical';
+  noCache: boolean;
+  network: 'sandbox' | 'none' | 'host';
+  offline: boolean;
+  docker: string;
+}
+
+function request(args: ParsedArgs, io: CliIO): LlbRequest {
+  const [context, goal] = contextAndGoal(args.positionals);
+  const buildArgs = parseBuildArgs(optionValues(args, 'build-arg'));
+  const budget = parseBudget(optionValue(args, 'budget') ?? buildArgs.MODUS_BUDGET);
+  const encoding = optionValue(args, 'encoding') ?? 'gogo';
+  if (encoding !== 'gogo' && encoding !== 'canonical') throw new UsageError(`--encoding must be gogo or canonical, not \`${encoding}\``);
+  const network = optionValue(args, 'network') ?? 'default';
+  if (!['default', 'none', 'host'].includes(network)) throw new UsageError(`--network must be default, none or host, not \`${network}\``);
+  return {
+    command: 'llb',
+    context,
+    modusfile: modusfilePath(optionValue(args, 'modusfile'), context),
+    goal,
+    cost: parseCost(optionValue(args, 'cost') ?? buildArgs.MODUS_COST),
+    ...(budget === undefined ? {} : { budget }),
+    buildArgs,
+    platform: platformOption(optionValue(args, 'platform')),
+    encoding,
+    noCache: args.flags.has('no-cache'),
+    network: network === 'default' ? 'sandbox' : (network as 'none' | 'host'),
+    offline: args.flags.has('offline'),
+    docker: clientCommand(optionValue(args, 'docker'), io.env),
+  };
+}
+
+function platformOption(value: string | undefined): Platform {
+  try {
+    return readPlatform(value) ?? { os: 'linux', architecture: process.arch === 'arm64' ? 'arm64' : 'amd64' };
+  } catch (err) {
+    if (err instanceof OptionError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+async function runLlb(argv: readonly string[], io: CliIO): Promise<number> {
+  const req = request(parseArgs(argv, OPTIONS), io);
+  const solved = await solveBuildGoal(req, io, req.offline ? undefined : req.docker);
+  if (!solved) return 1;
+  const plan = planOrReport(solved, io);
+  if (!plan) return 1;
+  const inspected = req.offline ? new Map<string, InspectedBase>() : await inspectBases(req.docker, baseRefs(plan), io.env);
+  const notes: string[] = [
+    'the context source has no session id here (the frontend adds the build session); its digest differs from a real build',
+  ];
+  const bases = new Map<string, BaseImage>();
+  const basesReport: Record<string, { ref: string; config: string }> = {};
+  for (const ref of baseRefs(plan)) {
+    const found = inspected.get(ref);
+    const pinned = found?.repoDigest ?? normalizeImageRef(ref);
+    bases.set(ref, { ref: pinned, config: found ? found.config : scratchConfig(req.platform) });
+    basesReport[ref] = { ref: pinned, config: found ? `local image ${found.id}` : 'unresolved: empty configuration, reference unpinned' };
+  }
+  if (plan.nodes.some((n) => 'cache' in n && n.cache.probes.length > 0)) notes.push('cache_probe answers are not run here: their salts use the placeholder answer "unresolved"');
+  const images = generateImages(plan, {
+    platform: req.platform,
+    network: req.network,
+    noCache: { all: req.noCache, predicates: [] },
+    context: contextSource(plan, req, io),
+    bases,
+    file: solved.program.file,
+    cacheKeyOf: cacheKeys(plan, req),
+  });
+  const dump = llbDump(
+    plan.outputs.map((output) => ({
+      literal: output.literal,
+      definition: marshal(images[output.node]!.fs, { platform: req.platform, encoding: req.encoding }),
+      config: images[output.node]!.config,
+    })),
+  );
+  const report = {
+    goal: req.goal.trim(),
+    platform: [req.platform.os, req.platform.architecture, req.platform.variant].filter(Boolean).join('/'),
+    encoding: req.encoding,
+    bases: basesReport,
+    notes,
+    images: dump.images,
+    ops: dump.ops,
+  };
+  io.stdout(JSON.stringify(report, null, 2) + '\n');
+  return 0;
+}
+
+/** The context as the frontend names it, with the .dockerignore excludes, without a session. */
+function contextSource(plan: BuildPlan, req: LlbRequest, io: CliIO) {
+  const readsContext = plan.nodes.some((n) => n.kind === 'copyLocal' || (n.kind === 'merge' && n.operations.some((o) => o.kind === 'copyLocal')));
+  const contextDir = path.resolve(io.cwd, req.context);
+  const ignoreFile = [`${path.resolve(io.cwd, req.modusfile)}.dockerignore`, path.join(contextDir, '.dockerignore')].find((f) => fs.existsSync(f));
+  const excludes = readsContext && ignoreFile ? parseDockerignore(fs.readFileSync(ignoreFile, 'utf8')) : [];
+  return local('context', { sharedKeyHint: 'context', excludePatterns: excludes, customName: '[modus] load build context' });
+}
+
+function cacheKeys(plan: BuildPlan, req: LlbRequest) {
+  const answers = new Map(probeJobs(plan).map((job) => [job.id, { digest: 'unresolved', short: 'unresolved' }] as const));
+  const fixed = req.buildArgs.MODUS_CLOCK;
+  const now = fixed !== undefined && /^\d+$/.test(fixed) ? Number(fixed) : Math.floor(Date.now() / 1000);
+  const inputs = { probeAnswers: answers, probeBase: probeBase(plan), now };
+  return (node: number, cache: Parameters<typeof stepCacheKey>[0]) => stepCacheKey(cache, node, inputs);
+}
 
 export const llbCommand: Command = {
   name: 'llb',
-  summary: 'not implemented yet',
-  usage: 'modus llb',
-  async run(_argv, io) {
-    io.stderr('modus llb: not implemented yet\n');
-    return 1;
-  },
+  summary: 'print the LLB the frontend would send, as deterministic JSON',
+  usage: USAGE,
+  run: runLlb,
 };

@@ -1,0 +1,162 @@
+/** `modus build` end to end against a fake docker client: arguments, concurrency, tags, JSON, failures, interrupts. */
+import * as path from 'node:path';
+import { main } from '../../../frontend/cli/main';
+import { runBuild } from '../../../frontend/cli/commands/build';
+import { fakeSetup, recordingIO, removeSetup, waitFor, type FakeSetup } from './helpers';
+
+const MODUSFILE = [
+  'base :- from("busybox"), run("echo base").',
+  'a(X) :- aa(X), base, run(f"echo ${X}").',
+  'aa("1"). aa("2"). aa("3"). aa("4").',
+  '',
+].join('\n');
+
+const setups: FakeSetup[] = [];
+afterAll(() => setups.forEach(removeSetup));
+
+function setup(spec: Parameters<typeof fakeSetup>[1] = {}, env: Record<string, string> = {}) {
+  const s = fakeSetup({ 'ctx/Modusfile': MODUSFILE }, spec);
+  setups.push(s);
+  const rec = recordingIO(s.dir, { ...s.env, ...env });
+  return { s, rec };
+}
+
+const builds = (s: FakeSetup) => s.calls().filter((c) => c.cmd === 'build');
+const tags = (s: FakeSetup) => s.calls().filter((c) => c.cmd === 'tag');
+
+test('one docker build per solution, with the literal as target and the frontend as syntax', async () => {
+  const { s, rec } = setup();
+  const code = await main(['build', 'ctx', 'a(X)', '--build-arg', 'V=1', '--no-cache', '--network', 'none', '--frontend', 'my-frontend:1'], rec.io);
+  expect(rec.stderr()).toContain('4 images built');
+  expect(code).toBe(0);
+  const calls = builds(s);
+  expect(calls.map((c) => c.target).sort()).toEqual(['a("1")', 'a("2")', 'a("3")', 'a("4")']);
+  const args = calls.find((c) => c.target === 'a("1")')!.args as string[];
+  expect(args.slice(0, 2)).toEqual(['build', '--progress=plain']);
+  expect(args).toEqual(expect.arrayContaining(['-f', path.join(s.dir, 'ctx', 'Modusfile'), '--build-arg', 'BUILDKIT_SYNTAX=my-frontend:1']));
+  expect(args).toEqual(expect.arrayContaining(['--build-arg', 'V=1', '--no-cache', '--network=none']));
+  expect(args[args.length - 1]).toBe(path.join(s.dir, 'ctx'));
+  expect(calls.every((c) => c.buildkit === '1')).toBe(true);
+});
+
+test('builds run at once by default and one by one with --concurrency 1', async () => {
+  const overlap = (s: FakeSetup) => {
+    let running = 0;
+    let most = 0;
+    for (const c of s.calls()) {
+      if (c.cmd === 'build') most = Math.max(most, ++running);
+      if (c.cmd === 'end') running--;
+    }
+    return most;
+  };
+  const all = setup({ 'a("1")': { sleepMs: 400 }, 'a("2")': { sleepMs: 400 }, 'a("3")': { sleepMs: 400 }, 'a("4")': { sleepMs: 400 } });
+  expect(await main(['build', 'ctx', 'a(X)'], all.rec.io)).toBe(0);
+  expect(overlap(all.s)).toBe(4);
+  const one = setup();
+  expect(await main(['build', 'ctx', 'a(X)', '--concurrency', '1'], one.rec.io)).toBe(0);
+  expect(overlap(one.s)).toBe(1);
+  expect(one.rec.stderr()).toMatch(/\[1\/4\] a\("1"\)\s+waiting/);
+});
+
+test('--json prints the fixed report; --tag tags every image after all were built', async () => {
+  const { s, rec } = setup();
+  const code = await main(['build', 'ctx', 'a(X)', '--json', '--tag', 'app:{0}', '-t', 'app:{predicate}-{args}'], rec.io);
+  expect(code).toBe(0);
+  const report = JSON.parse(rec.stdout()) as Record<string, unknown>[];
+  expect(report).toHaveLength(4);
+  expect(Object.keys(report[0]!)).toEqual(['literal', 'predicate', 'args', 'image_id', 'tags']);
+  expect(report[0]).toEqual({
+    literal: 'a("1")',
+    predicate: 'a',
+    args: ['1'],
+    image_id: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+    tags: ['app:1', 'app:a-1'],
+  });
+  const tagCalls = tags(s);
+  expect(tagCalls.map((c) => c.tag).sort()).toEqual(['app:1', 'app:2', 'app:3', 'app:4', 'app:a-1', 'app:a-2', 'app:a-3', 'app:a-4']);
+  expect(tagCalls.find((c) => c.tag === 'app:1')!.id).toBe(report[0]!.image_id);
+  const lastBuildEnd = Math.max(...s.calls().filter((c) => c.cmd === 'end').map((c) => c.t as number));
+  expect(Math.min(...tagCalls.map((c) => c.t as number))).toBeGreaterThanOrEqual(lastBuildEnd);
+});
+
+test('a failing image among good ones: exit 1, its log, the failed literals, nothing tagged', async () => {
+  const { s, rec } = setup({ 'a("3")': { fail: true } });
+  const code = await main(['build', 'ctx', 'a(X)', '--json', '--tag', 'app:{0}'], rec.io);
+  expect(code).toBe(1);
+  const err = rec.stderr();
+  expect(err).toMatch(/\[3\/4\] a\("3"\)\s+failed after/);
+  expect(err).toContain('--- a("3"): BuildKit log ---');
+  expect(err).toContain('#2 ERROR: step of a("3") failed: exit code 3');
+  expect(err).toContain('1 of 4 images failed');
+  expect(err).toMatch(/failed after [0-9.]+ s \(3 built, not tagged\):\n  a\("3"\)\n/);
+  expect(tags(s)).toEqual([]);
+  const report = JSON.parse(rec.stdout()) as { image_id: string | null; tags: string[] }[];
+  expect(report.map((r) => r.image_id === null)).toEqual([false, false, true, false]);
+  expect(report.every((r) => r.tags.length === 0)).toBe(true);
+});
+
+test('an interrupt stops every running build, starts no more and tags nothing', async () => {
+  const slow = { sleepMs: 20_000 };
+  const { s, rec } = setup({ 'a("1")': slow, 'a("2")': slow, 'a("3")': slow, 'a("4")': slow });
+  const controller = new AbortController();
+  const done = runBuild(['ctx', 'a(X)', '--concurrency', '2', '--tag', 'app:{0}'], rec.io, controller.signal);
+  await waitFor(() => builds(s).length === 2);
+  await new Promise((r) => setTimeout(r, 200));
+  controller.abort();
+  expect(await done).toBe(130);
+  const calls = s.calls();
+  expect(calls.filter((c) => c.cmd === 'interrupted').map((c) => c.target).sort()).toEqual(['a("1")', 'a("2")']);
+  expect(builds(s)).toHaveLength(2);
+  expect(tags(s)).toEqual([]);
+  expect(rec.stderr()).toContain('interrupted; 4 builds stopped, nothing was tagged');
+}, 15_000);
+
+test('buildx is used when the client has it', async () => {
+  const { s, rec } = setup({}, { FAKE_DOCKER_BUILDX: '1' });
+  expect(await main(['build', 'ctx', 'a("1")'], rec.io)).toBe(0);
+  expect((builds(s)[0]!.args as string[]).slice(0, 4)).toEqual(['buildx', 'build', '--load', '--progress=plain']);
+  expect(rec.stderr()).toContain('buildx build');
+});
+
+test('--verbose shows every line of BuildKit progress, prefixed by the image', async () => {
+  const { rec } = setup();
+  expect(await main(['build', 'ctx', 'a("2")', '--verbose'], rec.io)).toBe(0);
+  expect(rec.stderr()).toMatch(/\[1\/1\] a\("2"\) \| #2 building a\("2"\)/);
+});
+
+test('the docker client comes from --docker before $MODUS_DOCKER', async () => {
+  const { rec } = setup({}, { MODUS_DOCKER: '/nonexistent/docker' });
+  const s = setups[setups.length - 1]!;
+  expect(await main(['build', 'ctx', 'a("1")', '--docker', s.env.MODUS_DOCKER!], rec.io)).toBe(0);
+  const bad = setup({}, { MODUS_DOCKER: '/nonexistent/docker' });
+  expect(await main(['build', 'ctx', 'a("1")'], bad.rec.io)).toBe(1);
+  expect(bad.rec.stderr()).toContain('cannot run /nonexistent/docker');
+});
+
+test('usage errors exit 2 before any build', async () => {
+  const cases = [
+    ['build', 'ctx'],
+    ['build', 'ctx', 'a(X)', '--tag', 'app:x'],
+    ['build', 'ctx', 'a(X)', '--tag', 'app:{9}'],
+    ['build', 'ctx', 'a(X)', '--network', 'bridge'],
+    ['build', 'ctx', 'a(X)', '--concurrency', '0'],
+  ];
+  for (const argv of cases) {
+    const { s, rec } = setup();
+    expect(await main(argv, rec.io)).toBe(2);
+    expect(builds(s)).toEqual([]);
+  }
+});
+
+test('no solution: exit 1 with the reason, no build', async () => {
+  const { s, rec } = setup();
+  expect(await main(['build', 'ctx', 'a("9")'], rec.io)).toBe(1);
+  expect(rec.stderr()).toContain('a("9")');
+  expect(builds(s)).toEqual([]);
+});
+
+test('--cost reaches the frontend as MODUS_COST', async () => {
+  const { s, rec } = setup();
+  expect(await main(['build', 'ctx', 'a("1")', '--cost', 'height'], rec.io)).toBe(0);
+  expect(builds(s)[0]!.args).toEqual(expect.arrayContaining(['--build-arg', 'MODUS_COST=height']));
+});
