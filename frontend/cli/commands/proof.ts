@@ -10,6 +10,8 @@ import { loadProgramText, solveGoal, type GoalSolution, type LoadedProgram, type
 import { explainSearch, renderProofTree, searchGraphDot } from '../../solver/explain';
 import type { ProofNode, Solution } from '../../solver/proof';
 import { translateGoal } from '../../translate';
+import { availabilityLookup, availabilityReport, constantFromRefs, ImageAvailability } from '../../caching/availability';
+import { localImageResolver } from '../../caching/availability-local';
 import { formatOptions, optionValue, optionValues, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
 import type { CliIO, Command } from '../io';
 import {
@@ -97,10 +99,14 @@ async function runProof(argv: readonly string[], io: CliIO): Promise<number> {
   }
   const program = loaded.program;
   reportDiagnostics(io, program.warnings, program.file);
-  if (req.cost === 'available') {
-    io.stderr('modus proof: note: --cost available: no image store is consulted here, so every image counts as available\n');
-  }
-  const solved = solveGoal(program, req.goal, { cost: req.cost, budget: req.budget, buildArgs: req.buildArgs, forBuild: false });
+  const isAvailable = req.cost === 'available' ? await imagesAvailable(program, io) : undefined;
+  const solved = solveGoal(program, req.goal, {
+    cost: req.cost,
+    budget: req.budget,
+    buildArgs: req.buildArgs,
+    forBuild: false,
+    ...(isAvailable ? { isAvailable } : {}),
+  });
   if (req.view === 'explain' || req.view === 'graph') io.stdout(`${searchView(req, program, solved)}\n`);
   if (solved.solutions.length === 0) {
     reportDiagnostics(io, solved.diagnostics, program.file);
@@ -110,6 +116,17 @@ async function runProof(argv: readonly string[], io: CliIO): Promise<number> {
   if (req.view === 'json') io.stdout(`${solutionsJson(solved.solutions)}\n`);
   if (req.view === 'tree') io.stdout(proofTrees(req, solved.solutions));
   return 0;
+}
+
+/**
+ * Cost `available`: which `from(...)` images exist (local image store, or the registry a
+ * reference names), listed on stderr so that --json output stays one object.
+ */
+async function imagesAvailable(program: LoadedProgram, io: CliIO): Promise<(ref: string) => boolean | undefined> {
+  const resolver = localImageResolver(io.env.MODUS_DOCKER ? { docker: io.env.MODUS_DOCKER } : {});
+  const resolutions = await new ImageAvailability(resolver).checkAll(constantFromRefs(program.ir));
+  if (resolutions.length > 0) io.stderr(`modus proof: images (cost available):\n${availabilityReport(resolutions).map((l) => `  ${l}\n`).join('')}`);
+  return availabilityLookup(resolutions);
 }
 
 /** The --explain text or --graph DOT, one per alternative of a disjunctive goal. */
