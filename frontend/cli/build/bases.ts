@@ -65,7 +65,12 @@ export function fromInspect(ref: string, inspect: DockerInspect): InspectedBase 
   }
   const image: ImageConfig = { architecture: inspect.Architecture ?? 'amd64', os: inspect.Os ?? 'linux', config };
   if (inspect.Variant) image.variant = inspect.Variant;
-  const repository = normalizeImageRef(ref).replace(/(:[^/:@]+)?(@.*)?$/, '');
-  const repoDigest = (inspect.RepoDigests ?? []).find((d) => normalizeImageRef(d.split('@')[0]!) === repository);
+  const repository = repositoryOf(ref);
+  const repoDigest = (inspect.RepoDigests ?? []).find((d) => repositoryOf(d) === repository);
   return { id: inspect.Id, config: image, ...(repoDigest ? { repoDigest: normalizeImageRef(repoDigest) } : {}) };
+}
+
+/** `busybox:1.36` → `docker.io/library/busybox` (no tag, no digest). */
+function repositoryOf(ref: string): string {
+  return normalizeImageRef(ref).replace(/@.*$/, '').replace(/:[^/:]+$/, '');
 }
