@@ -34,6 +34,9 @@ interface ProbeJob {
   command: string;
   base: NodeId;
   origin: CacheControl['probes'][number]['origin'];
+  /** The working directory and extra env of the operand's first step (its in_workdir/in_env). */
+  cwd: string;
+  env: [string, string][];
 }
 
 /** Every distinct probe of the plan (same command on the same base image: one run). */
@@ -45,10 +48,16 @@ export function probeJobs(plan: BuildPlan): ProbeJob[] {
     for (const probe of node.cache.probes) {
       const base = baseOf(probe, step);
       const id = probeId(probe.command, base);
-      if (!jobs.has(id)) jobs.set(id, { id, command: probe.command, base, origin: probe.origin });
+      if (!jobs.has(id)) jobs.set(id, { id, command: probe.command, base, origin: probe.origin, ...runContext(node) });
     }
   });
   return [...jobs.values()];
+}
+
+/** Nodes come in topological order, so the first node carrying a probe is its operand's first step. */
+function runContext(node: PlanNode): { cwd: string; env: [string, string][] } {
+  const run = node.kind === 'run' ? node : node.kind === 'merge' ? node.operations[0] : undefined;
+  return run && run.kind === 'run' ? { cwd: run.cwd, env: run.env } : { cwd: '', env: [] };
 }
 
 export async function runProbes(
@@ -60,7 +69,7 @@ export async function runProbes(
   const answers = new Map<string, ProbeAnswer>();
   await Promise.all(
     probeJobs(plan).map(async (job) => {
-      const run = runState(images[job.base]!, '', [], options).run({
+      const run = runState(images[job.base]!, job.cwd, job.env, options).run({
         args: ['/bin/sh', '-c', probeScript(job.command)],
         mounts: [{ dest: ANSWER_DIR, from: scratch() }],
         customName: stepName(job.origin, options.file),
