@@ -218,8 +218,8 @@ function report(rows: Row[], options: Options): string {
     `Solver benchmark, median of ${options.reps} runs after 1 warm-up (times in ms).`,
     `Machine: ${machine()}; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
     '',
-    '| program | answers (SWI / ours) | SWI load | SWI query wall | SWI query cpu | ours parse+translate | ours solve wall | ours solve cpu | ours total wall | ratio total/query (wall) | ratio solve/query (wall) | ratio solve/query (cpu) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| program | answers (SWI / ours) | SWI load | SWI query wall | SWI query cpu | ours parse+translate | ours solve wall | ours solve cpu | ours total wall | ratio total/query (wall) | ratio solve/query (wall) | ratio solve/query (cpu) | ratio total/(load+query) (wall) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const { program, swi, ours } of rows) {
     const answers = `${swi?.answers ?? '–'} / ${ours?.answers ?? '–'}`;
@@ -227,7 +227,8 @@ function report(rows: Row[], options: Options): string {
       `| ${program.name} | ${answers} | ${ms(swi?.loadMs)} | ${ms(swi?.queryWallMs)} | ${ms(swi?.queryCpuMs)} | ` +
         `${ms(ours?.parseTranslateMs)} | ${ms(ours?.solveMs)} | ${ms(ours?.solveCpuMs)} | ${ms(ours?.totalMs)} | ` +
         `${ratio(ours?.totalMs, swi?.queryWallMs)} | ${ratio(ours?.solveMs, swi?.queryWallMs)} | ` +
-        `${ratio(ours?.solveCpuMs, swi?.queryCpuMs)} |`,
+        `${ratio(ours?.solveCpuMs, swi?.queryCpuMs)} | ` +
+        `${ratio(ours?.totalMs, swi ? swi.loadMs + swi.queryWallMs : undefined)} |`,
     );
   }
   lines.push('');
