@@ -13,6 +13,7 @@ import { parseDockerignore } from '../imagegen/dockerignore';
 import { generateImages, type BaseImage, type GenerateOptions, type GeneratedImage } from '../imagegen/generate';
 import { stepCacheKey } from '../caching/keys';
 import { probeBase, probeJobs, runProbes } from '../caching/probes';
+import { findSubstitutes, keyLiterals } from '../caching/substitution';
 import { availabilityLookup, constantFromRefs, ImageAvailability, type ImageResolution } from '../caching/availability';
 import { FileAction, local, marshal, normalizeImageRef, parseImageRef, scratch, SourceMapFile, type State } from '../llb';
 import type { Platform } from '../llb/types';
@@ -62,7 +63,12 @@ export async function buildImage(ctx: FrontendContext): Promise<ReturnResult> {
 async function withCacheControl(ctx: FrontendContext, plan: BuildPlan, generate: GenerateOptions, options: BuildOptions): Promise<GeneratedImage[]> {
   const answers = probeJobs(plan).length > 0 ? await runProbes(ctx, plan, generateImages(plan, generate), generate) : new Map();
   const inputs = { probeAnswers: answers, probeBase: probeBase(plan), now: clockSeconds(options) };
-  return generateImages(plan, { ...generate, cacheKeyOf: (node, cache) => stepCacheKey(cache, node, inputs) });
+  const keyed: GenerateOptions = { ...generate, cacheKeyOf: (node, cache) => stepCacheKey(cache, node, inputs) };
+  const repo = options.buildArgs.MODUS_CACHE_REPO?.trim();
+  if (!repo) return generateImages(plan, keyed);
+  const literals = await keyLiterals(ctx, plan, keyed, generate.platform);
+  const substitutes = await findSubstitutes(ctx, plan, literals, { repo, platform: generate.platform });
+  return generateImages(plan, { ...keyed, substitutes });
 }
 
 /** Seconds since the epoch; the build arg MODUS_CLOCK fixes it (tests of cache_ttl). */

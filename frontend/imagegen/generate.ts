@@ -45,6 +45,8 @@ export interface GenerateOptions {
   sourceMap?: SourceMapFile;
   /** What enters a step's cache key beyond its inputs (cache_key values, probe answers, TTL buckets). */
   cacheKeyOf?: (node: NodeId, cache: CacheControl) => StepCacheKey;
+  /** Images taken from the cache repository instead of being built (MODUS_CACHE_REPO). */
+  substitutes?: ReadonlyMap<NodeId, GeneratedImage>;
 }
 
 export interface GeneratedImage {
@@ -54,7 +56,7 @@ export interface GeneratedImage {
 
 export function generateImages(plan: BuildPlan, options: GenerateOptions): GeneratedImage[] {
   const images: GeneratedImage[] = [];
-  plan.nodes.forEach((node, id) => images.push(generateNode(node, id, images, options)));
+  plan.nodes.forEach((node, id) => images.push(options.substitutes?.get(id) ?? generateNode(node, id, images, options)));
   return images;
 }
 
