@@ -199,10 +199,15 @@ const NO_LITERALS: CLiteral[] = [];
 const NO_NAMES: string[] = [];
 
 export function compileClause(clause: IRClause, program: CompiledProgram): CClause {
-  if (clause.body.length === 0 && clause.head.args.every((arg) => arg.kind === 'const')) return compileConstantFact(clause, program);
+  if (clause.body.length === 0 && allConstants(clause.head.args)) return compileConstantFact(clause, program);
   const vars = new VariableNumbering();
   const head = clause.head.args.map((arg) => compileTerm(arg, vars, program.interner));
   return compileBody(clause.id, head, clause.body, vars, program, clause);
+}
+
+function allConstants(args: readonly IRTerm[]): boolean {
+  for (let i = 0; i < args.length; i++) if (args[i]!.kind !== 'const') return false;
+  return true;
 }
 
 /** A fact of string constants: the common case of large programs, compiled without extra allocation. */

@@ -15,7 +15,7 @@ import type { IRLiteral, IRTerm } from '../translate/ir';
 import { literalText, type CostFunction } from './proof';
 import { fittingMode, fittingModeBits, type Builtin, type BuiltinContext, type BuiltinValue } from './builtins';
 import { clausesWith, type CClause, type CLiteral, type CompiledProgram, type Predicate, type Scope } from './compile';
-import { deref, groundId, isGroundTerm, shiftTerm, undo, unify, unifyGround, type Bindings, type Term } from './terms';
+import { deref, groundId, isGroundTerm, shiftTerm, Trail, undo, unify, unifyGround, type Bindings, type Term } from './terms';
 import { TupleSet } from './tuples';
 
 export const enum TableState {
@@ -85,7 +85,7 @@ export interface RootSolution {
 interface Run {
   clause: CClause;
   bind: Bindings;
-  trail: number[];
+  trail: Trail;
   done: Uint8Array;
   children: Child[];
   /** The table whose clause this is, or undefined for the goal itself. */
@@ -143,7 +143,7 @@ export class Engine {
     const run: Run = {
       clause: goal,
       bind: new Array(goal.nVars),
-      trail: [],
+      trail: new Trail(),
       done: new Uint8Array(n),
       children: new Array(n),
       owner: undefined,
@@ -247,7 +247,7 @@ export class Engine {
     const { bind, trail } = run;
     const interner = this.program.interner;
     for (const tuple of outcome) {
-      const mark = trail.length;
+      const mark = trail.top;
       let ok = true;
       for (let j = 0; j < tuple.length && ok; j++) {
         if (j < 31 && (given & (1 << j)) !== 0) continue;
@@ -297,7 +297,7 @@ export class Engine {
     for (let c = 0; c < candidates.length; c++) {
       const fact = candidates[c]!;
       this.tick();
-      const mark = trail.length;
+      const mark = trail.top;
       let ok = true;
       if (fact.groundHead) {
         const interner = this.program.interner;
@@ -343,7 +343,7 @@ export class Engine {
       this.tick();
       if (incomplete && a > table.consumedMax) table.consumedMax = a;
       const answer = answers[a]!;
-      const mark = trail.length;
+      const mark = trail.top;
       // Read after each step: the table may have grown (and moved its storage) meanwhile.
       const values = table.tuples.data;
       let ok = true;
@@ -373,7 +373,7 @@ export class Engine {
     if (!proven && pred !== undefined) {
       if (pred.factsOnly) {
         for (const fact of candidatesFor(pred, lit.args, bind)) {
-          const mark = trail.length;
+          const mark = trail.top;
           const offset = bind.length;
           for (let k = 0; k < fact.nVars; k++) bind.push(undefined);
           let ok = true;
@@ -485,7 +485,7 @@ export class Engine {
     for (const clause of candidates) {
       this.tick();
       const bind: Bindings = new Array(clause.nVars + table.nPatternVars);
-      const trail: number[] = [];
+      const trail = new Trail();
       let ok = true;
       for (let j = 0; j < clause.head.length && ok; j++) {
         ok = unify(clause.head[j]!, shiftTerm(table.pattern[j]!, clause.nVars), bind, trail);
@@ -637,19 +637,21 @@ export class Engine {
   }
 
   instantiate(lit: CLiteral, bind: Bindings, clause: CClause | undefined): IRLiteral {
-    const names = clause?.varNames ?? [];
-    const interner = this.program.interner;
-    const term = (t: Term): IRTerm => {
-      const d = deref(t, bind);
-      if (typeof d === 'number') {
-        if (d >= 0) return interner.toIR(d);
-        return { kind: 'var', name: names[-1 - d] ?? '_' };
-      }
-      return { kind: 'list', items: d.items.map(term) };
-    };
-    const out: IRLiteral = { positive: lit.positive, predicate: lit.predicate, args: lit.args.map(term) };
-    if (lit.source.span) out.span = lit.source.span;
-    return out;
+    const names = clause?.varNames ?? NO_NAMES;
+    const args = new Array<IRTerm>(lit.args.length);
+    for (let j = 0; j < args.length; j++) args[j] = this.instantiateTerm(lit.args[j]!, bind, names);
+    const span = lit.source.span;
+    if (span) return { positive: lit.positive, predicate: lit.predicate, args, span };
+    return { positive: lit.positive, predicate: lit.predicate, args };
+  }
+
+  private instantiateTerm(t: Term, bind: Bindings, names: readonly string[]): IRTerm {
+    const d = deref(t, bind);
+    if (typeof d === 'number') {
+      if (d >= 0) return this.program.interner.toIR(d);
+      return { kind: 'var', name: names[-1 - d] ?? '_' };
+    }
+    return { kind: 'list', items: d.items.map((item) => this.instantiateTerm(item, bind, names)) };
   }
 
   private unknownPredicate(lit: CLiteral): void {
@@ -730,6 +732,7 @@ function snapshot(run: Run): Derivation {
 }
 
 const NO_BINDINGS: Bindings = [];
+const NO_NAMES: readonly string[] = [];
 
 /** The clauses of `pred` worth trying for a call: the shortest index list over its constant arguments. */
 function candidatesFor(pred: Predicate, args: Term[], bind: Bindings): CClause[] {

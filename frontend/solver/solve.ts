@@ -93,8 +93,35 @@ function search(program: IRProgram, goal: IRLiteral[], options: SolveOptions, co
   const errors = engine.errors;
   if (errors.length > 0) return { solutions: [], errors, warnings: engine.warnings, steps: engine.steps };
   const extractor = new ProofExtractor(engine, options.cost);
-  const solutions = roots.map((root) => extractor.solution(root));
+  const solutions = new Array<Solution>(roots.length);
+  for (let i = 0; i < roots.length; i++) solutions[i] = extractor.solution(roots[i]!);
   return { solutions, errors, warnings: engine.warnings, steps: engine.steps };
+}
+
+/**
+ * A solution whose proof tree is built when first read (a prototype getter: cheaper than an own
+ * accessor per solution, so `proof` is not an own property for spreading or JSON).
+ */
+class LazySolution implements Solution {
+  #proof: ProofNode | undefined;
+  readonly #extractor: ProofExtractor;
+  readonly #best: Derivation;
+
+  constructor(
+    readonly goal: IRLiteral[],
+    readonly layers: number,
+    readonly height: number,
+    extractor: ProofExtractor,
+    best: Derivation,
+  ) {
+    this.#extractor = extractor;
+    this.#best = best;
+  }
+
+  get proof(): ProofNode {
+    this.#proof ??= this.#extractor.rootProof(this.#best);
+    return this.#proof;
+  }
 }
 
 /**
@@ -111,25 +138,22 @@ class ProofExtractor {
   ) {}
 
   solution(root: RootSolution): Solution {
-    const clause = root.best.clause;
-    const goal = clause.body.map((lit) => this.engine.instantiate(lit, root.best.bind, clause));
-    let proof: ProofNode | undefined;
-    const solution = { goal, layers: root.L, height: root.H } as Solution;
-    Object.defineProperty(solution, 'proof', {
-      enumerable: true,
-      get: () => {
-        proof ??= {
-          literal: { positive: true, predicate: QUERY_PREDICATE, args: [] },
-          via: { kind: 'clause', clauseId: -1 },
-          children: this.bodyNodes(root.best, false),
-        };
-        return proof;
-      },
-    });
-    return solution;
+    const best = root.best;
+    const body = best.clause.body;
+    const goal = new Array<IRLiteral>(body.length);
+    for (let i = 0; i < body.length; i++) goal[i] = this.engine.instantiate(body[i]!, best.bind, best.clause);
+    return new LazySolution(goal, root.L, root.H, this, best);
   }
 
-  private bodyNodes(top: Derivation, topInside: boolean): ProofNode[] {
+  rootProof(best: Derivation): ProofNode {
+    return {
+      literal: { positive: true, predicate: QUERY_PREDICATE, args: [] },
+      via: { kind: 'clause', clauseId: -1 },
+      children: this.bodyNodes(best, false),
+    };
+  }
+
+  bodyNodes(top: Derivation, topInside: boolean): ProofNode[] {
     const pending: [Derivation, boolean][] = [[top, topInside]];
     while (pending.length > 0) {
       const [derivation, inside] = pending[pending.length - 1]!;

@@ -12,17 +12,35 @@ export interface ListTerm {
 export type Term = number | ListTerm;
 export type Bindings = (Term | undefined)[];
 
+/**
+ * The slots bound since some mark, to undo on backtracking. `slots` only grows (shrinking an
+ * array's length on every undo made V8 reallocate it on the next push); `top` is its real length.
+ */
+export class Trail {
+  readonly slots: number[] = [];
+  top = 0;
+
+  push(slot: number): void {
+    if (this.top < this.slots.length) this.slots[this.top] = slot;
+    else this.slots.push(slot);
+    this.top++;
+  }
+}
+
 export class Interner {
   private readonly strings = new Map<string, number>();
   private readonly lists = new Map<string, number>();
   /** id → string value, or the item ids of a ground list. */
   private readonly values: (string | number[])[] = [];
+  /** id → its shared IR constant, made on first use (kept as long as `values`, so never holey). */
+  private readonly constants: (IRTerm | undefined)[] = [];
 
   string(value: string): number {
     let id = this.strings.get(value);
     if (id === undefined) {
       id = this.values.length;
       this.values.push(value);
+      this.constants.push(undefined);
       this.strings.set(value, id);
     }
     return id;
@@ -34,6 +52,7 @@ export class Interner {
     if (id === undefined) {
       id = this.values.length;
       this.values.push(items);
+      this.constants.push(undefined);
       this.lists.set(key, id);
     }
     return id;
@@ -51,9 +70,10 @@ export class Interner {
     return typeof v === 'string' ? undefined : v;
   }
 
+  /** The IR term of a ground id. Constants are made once per id and shared (IR terms are never changed). */
   toIR(id: number): IRTerm {
     const v = this.values[id]!;
-    if (typeof v === 'string') return { kind: 'const', value: v };
+    if (typeof v === 'string') return (this.constants[id] ??= { kind: 'const', value: v });
     return { kind: 'list', items: v.map((item) => this.toIR(item)) };
   }
 }
@@ -77,7 +97,7 @@ export function deref(term: Term, bind: Bindings): Term {
 }
 
 /** Unifies two terms of one activation, recording every bound slot on `trail`. */
-export function unify(a: Term, b: Term, bind: Bindings, trail: number[]): boolean {
+export function unify(a: Term, b: Term, bind: Bindings, trail: Trail): boolean {
   const x = deref(a, bind);
   const y = deref(b, bind);
   if (x === y) return true;
@@ -113,7 +133,7 @@ export function unify(a: Term, b: Term, bind: Bindings, trail: number[]): boolea
 }
 
 /** Unifies a term with a ground id, which may be a ground list to match a ListTerm against. */
-export function unifyGround(a: Term, id: number, bind: Bindings, trail: number[], interner: Interner): boolean {
+export function unifyGround(a: Term, id: number, bind: Bindings, trail: Trail, interner: Interner): boolean {
   const x = deref(a, bind);
   if (typeof x === 'number') {
     if (x === id) return true;
@@ -132,9 +152,10 @@ export function unifyGround(a: Term, id: number, bind: Bindings, trail: number[]
   return true;
 }
 
-export function undo(bind: Bindings, trail: number[], mark: number): void {
-  for (let i = trail.length - 1; i >= mark; i--) bind[trail[i]!] = undefined;
-  trail.length = mark;
+export function undo(bind: Bindings, trail: Trail, mark: number): void {
+  const slots = trail.slots;
+  for (let i = trail.top - 1; i >= mark; i--) bind[slots[i]!] = undefined;
+  trail.top = mark;
 }
 
 export function isGroundTerm(term: Term, bind: Bindings): boolean {

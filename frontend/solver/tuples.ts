@@ -70,5 +70,6 @@ function hashTuple(key: ArrayLike<number>, offset: number, width: number): numbe
     h = Math.imul(h ^ key[offset + j]!, 0x01000193);
     h ^= h >>> 15;
   }
-  return Math.imul(h ^ (h >>> 13), 0x5bd1e995) >>> 0;
+  // Kept a 31-bit integer: an unsigned 32-bit result would be a heap number in V8.
+  return Math.imul(h ^ (h >>> 13), 0x5bd1e995) & 0x3fffffff;
 }
