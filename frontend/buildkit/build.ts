@@ -20,6 +20,7 @@ import type { Platform } from '../llb/types';
 import { loadProgram, planSolutions, solveGoal, type LoadedProgram } from '../pipeline';
 import type { BuildPlan, PlanNode } from '../planner/plan';
 import { formatPlatform, readBuildOptions, type BuildOptions } from './options';
+import { locateStepError } from './step-error';
 
 export async function buildImage(ctx: FrontendContext): Promise<ReturnResult> {
   const options = readBuildOptions(ctx.env.opts);
@@ -47,11 +48,11 @@ export async function buildImage(ctx: FrontendContext): Promise<ReturnResult> {
     llbCaps: ctx.caps.llb,
     encoding: ctx.caps.prefersCanonicalEncoding() ? 'canonical' : 'gogo',
   });
-  const solved = await ctx.client.solve({
-    definition,
-    evaluate: ctx.caps.has('gateway.solve.evaluate'),
-    cacheImports: cacheImportsOf(ctx),
-  });
+  const solved = await ctx.client
+    .solve({ definition, evaluate: ctx.caps.has('gateway.solve.evaluate'), cacheImports: cacheImportsOf(ctx) })
+    .catch((err: unknown) => {
+      throw locateStepError(err, definition);
+    });
   const config = options.labels.reduce<ImageConfig>((c, [k, v]) => setLabel(c, k, v), output.config);
   return { ref: solved.ref, metadata: { 'containerimage.config': JSON.stringify(config) } };
 }
@@ -168,9 +169,11 @@ async function showUnavailable(ctx: FrontendContext, missing: ImageResolution): 
 }
 
 function noGoalMessage(program: LoadedProgram): string {
-  const images = [...new Set(program.ast.clauses.filter((c) => program.kinds.get(c.head.name) === 'Image').map((c) => `${c.head.name}/${c.head.args.length}`))];
+  const heads = program.ast.clauses.filter((c) => program.kinds.get(c.head.name) === 'Image').map((c) => c.head);
+  const images = [...new Set(heads.map((h) => `${h.name}/${h.args.length}`))];
   const list = images.length > 0 ? `image predicates in the Modusfile: ${images.join(', ')}` : 'the Modusfile defines no image predicate';
-  return `no goal given: pass --target 'GOAL' (e.g. --target '${images[0]?.replace(/\/0$/, '') ?? 'app'}') or --build-arg MODUS_GOAL=GOAL; ${list}`;
+  const example = heads.find((h) => h.args.length === 0)?.name ?? (heads[0] ? `${heads[0].name}(${heads[0].args.map(() => '"..."').join(', ')})` : 'app');
+  return `no goal given: pass --target 'GOAL' (e.g. --target '${example}') or --build-arg MODUS_GOAL=GOAL; ${list}`;
 }
 
 /** Diagnostics as one user error: every diagnostic rendered, the first error's line as the source detail. */

@@ -32,7 +32,7 @@ export function mergeScript(
       index = mounts.length;
       mounts.push({ index, from });
     }
-    return copyStep(`${MERGE_MOUNT_ROOT}/${index}${src === '/' ? '' : src}`, resolvePath(workdir, op.dst));
+    return copyStep(`${MERGE_MOUNT_ROOT}/${index}${src === '/' ? '' : src}`, resolvePath(workdir, op.dst), op.origin.text);
   });
   return { script: ['set -e', ...steps].join('\n'), mounts };
 }
@@ -41,16 +41,18 @@ function runStep(op: Extract<MergeOperation, { kind: 'run' }>, workdir: string):
   const cwd = resolvePath(workdir, op.cwd || '.');
   const exports = op.env.map(([k, v]) => `export ${k}=${shellQuote(v)}`);
   // A subshell per step: in_env and cd never leak into the next step.
-  return `(${[`mkdir -p ${shellQuote(cwd)} 2>/dev/null || true`, `cd ${shellQuote(cwd)}`, ...exports, `/bin/sh -c ${shellQuote(op.command)}`].join(' && ')})`;
+  const step = `(${[`mkdir -p ${shellQuote(cwd)} 2>/dev/null || true`, `cd ${shellQuote(cwd)}`, ...exports, `/bin/sh -c ${shellQuote(op.command)}`].join(' && ')})`;
+  // Say which step of the merge failed (its text, not its position: positions must not enter the cache key).
+  return `${step} || { code=$?; printf '%s failed with exit code %s\\n' ${shellQuote(op.origin.text)} "$code" >&2; exit "$code"; }`;
 }
 
-function copyStep(src: string, dst: string): string {
+function copyStep(src: string, dst: string, text: string): string {
   const intoDir = dst.endsWith('/');
   const target = shellQuote(dst);
   const parent = shellQuote(intoDir ? dst : dst.replace(/\/[^/]*$/, '') || '/');
   const s = shellQuote(src);
   return [
-    `if [ ! -e ${s} ] && [ ! -L ${s} ]; then echo "copy source not found: ${src.replace(/["$`\\]/g, '\\$&')}" >&2; exit 1; fi`,
+    `if [ ! -e ${s} ] && [ ! -L ${s} ]; then printf '%s: source not found\\n' ${shellQuote(text)} >&2; exit 1; fi`,
     `mkdir -p ${parent} 2>/dev/null || true`,
     `if [ -d ${s} ]; then mkdir -p ${target} 2>/dev/null || true; cp -a ${s}/. ${target}; else cp -aH ${s} ${target}; fi`,
   ].join('\n');
