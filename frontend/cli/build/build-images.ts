@@ -10,6 +10,7 @@ import type { CliIO } from '../io';
 import { buildArguments, dockerEnv, runDocker, type DockerClient } from './docker';
 import { BuildProgress, failureLog, seconds } from './progress';
 import { runBuilds, type BuildJob, type JobResult } from './runner';
+import { explainCacheReport } from '../explain-cache';
 
 export interface ImageToBuild {
   literal: string;
@@ -30,6 +31,8 @@ export interface BuildImagesRequest {
   concurrency: number;
   verbose: boolean;
   json: boolean;
+  /** `--explain-cache`: the Modusfile whose per-image step records are compared with the last build's. */
+  explainCache?: string;
 }
 
 export interface ImageReport {
@@ -82,6 +85,10 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
       const stopped = results.filter((r) => r.state === 'cancelled').length;
       io.stderr(`modus build: interrupted; ${stopped} build${stopped === 1 ? '' : 's'} stopped, nothing was tagged\n`);
       return INTERRUPTED_EXIT_CODE;
+    }
+    if (req.explainCache !== undefined) {
+      const logs = req.images.flatMap((image, i) => (results[i]!.state === 'cancelled' ? [] : [{ literal: image.literal, log: results[i]!.log }]));
+      io.stderr(explainCacheReport(req.explainCache, logs, io.env));
     }
     const failed = req.images.filter((_, i) => results[i]!.state !== 'done');
     for (const [i, image] of req.images.entries()) {

@@ -25,6 +25,8 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'cost', value: true, valueName: COST_FUNCTIONS.join('|'), description: 'how a proof is chosen per solution (build arg MODUS_COST)' },
   { name: 'budget', value: true, valueName: 'N', description: 'most resolution steps the solver may take (build arg MODUS_BUDGET)' },
   { name: 'verbose', alias: 'v', description: 'show the full BuildKit progress of every image' },
+  { name: 'no-cache-filter', value: true, valueName: 'P1,P2', description: 'build fresh only the steps that come from these predicates (build arg MODUS_NO_CACHE_FILTER)' },
+  { name: 'explain-cache', description: 'tell, per step, whether it was reused or ran, and why (compared with the previous build)' },
 ];
 
 const USAGE = `Usage: modus build [OPTIONS] CONTEXT GOAL
@@ -51,6 +53,7 @@ interface BuildRequest extends GoalRequest {
   concurrency?: number;
   docker: string;
   verbose: boolean;
+  explainCache: boolean;
 }
 
 function request(args: ParsedArgs, io: CliIO): BuildRequest {
@@ -59,6 +62,8 @@ function request(args: ParsedArgs, io: CliIO): BuildRequest {
   }
   const [context, goal] = args.positionals as [string, string];
   const buildArgs = parseBuildArgs(optionValues(args, 'build-arg'));
+  const noCacheFilter = optionValue(args, 'no-cache-filter');
+  if (noCacheFilter !== undefined) buildArgs.MODUS_NO_CACHE_FILTER = noCacheFilter;
   const costOption = optionValue(args, 'cost');
   const budget = parseBudget(optionValue(args, 'budget') ?? buildArgs.MODUS_BUDGET);
   const network = optionValue(args, 'network');
@@ -83,6 +88,7 @@ function request(args: ParsedArgs, io: CliIO): BuildRequest {
     ...(concurrency === undefined ? {} : { concurrency }),
     docker: clientCommand(optionValue(args, 'docker'), io.env),
     verbose: args.flags.has('verbose'),
+    explainCache: args.flags.has('explain-cache'),
   };
 }
 
@@ -130,6 +136,7 @@ export async function runBuild(argv: readonly string[], io: CliIO, signal: Abort
       concurrency: req.concurrency ?? Math.min(images.length, MAX_DEFAULT_CONCURRENCY),
       verbose: req.verbose,
       json: req.json,
+      ...(req.explainCache ? { explainCache: path.resolve(io.cwd, req.modusfile) } : {}),
     },
     io,
     signal,
