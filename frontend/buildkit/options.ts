@@ -2,6 +2,7 @@
  * The frontend options a `docker build` passes (target, build args, no-cache, platform, network,
  * labels), validated into plain data. Every bad value is a user error naming the option.
  */
+import { FrontendError } from '../gateway/errors';
 import type { NetworkMode, Platform } from '../llb/types';
 import type { CostFunction } from '../solver/proof';
 
@@ -23,12 +24,8 @@ export interface BuildOptions {
 
 const COSTS: readonly CostFunction[] = ['layers', 'height', 'first', 'available'];
 
-export class OptionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'OptionError';
-  }
-}
+/** A bad frontend option: a user error like any other (Returned as its message, no stack logged). */
+export class OptionError extends FrontendError {}
 
 export function readBuildOptions(opts: ReadonlyMap<string, string>): BuildOptions {
   const buildArgs: Record<string, string> = {};

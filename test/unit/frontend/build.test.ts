@@ -1,0 +1,179 @@
+// The frontend's whole flow (frontend/main.ts) against the fake gateway: what it solves, the LLB
+// and image config it produces, and the errors it Returns. No daemon needed.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { decodeMessage } from '../../../proto/schema';
+import { bundleForTest, runWithFakeGateway, type FakeGatewayResult, type FakeStatus } from '../../support/fake-gateway';
+
+const BUSYBOX = 'docker.io/modus-test/busybox:1';
+const BUSYBOX_DIGEST = 'sha256:' + 'ab'.repeat(32);
+const BASE_CONFIG = {
+  architecture: 'amd64',
+  os: 'linux',
+  created: '2024-01-01T00:00:00Z',
+  config: { Env: ['PATH=/usr/bin:/bin', 'ZED=1', 'ALPHA=2'], Cmd: ['/bin/sh'], Healthcheck: { Test: ['CMD', 'true'] } },
+  rootfs: { type: 'layers', diff_ids: ['sha256:' + '01'.repeat(32)] },
+};
+
+let script: string;
+beforeAll(async () => {
+  script = await bundleForTest(join(__dirname, '../../../frontend/main.ts'));
+}, 60_000);
+
+interface Op {
+  digest: string;
+  op: any;
+  metadata: any;
+}
+
+interface Build {
+  result: FakeGatewayResult;
+  /** Ops of the last Solve (the image), in definition order, terminal op excluded. */
+  ops: Op[];
+  definition: any;
+  config: any;
+  error?: FakeStatus;
+}
+
+const digestOf = (bytes: Uint8Array) => 'sha256:' + createHash('sha256').update(bytes).digest('hex');
+
+function decodeOps(definition: any): Op[] {
+  const defs: Uint8Array[] = definition?.def ?? [];
+  return defs.slice(0, -1).map((bytes) => {
+    const digest = digestOf(bytes);
+    return { digest, op: decodeMessage<any>('pb.Op', bytes), metadata: definition.metadata?.[digest] ?? {} };
+  });
+}
+
+const isLocal = (definition: any) => decodeOps(definition).some((o) => String(o.op.source?.identifier ?? '').startsWith('local://'));
+
+async function build(
+  modusfile: string,
+  opts: Record<string, string> = {},
+  fail?: (ops: Op[]) => FakeStatus | undefined,
+): Promise<Build> {
+  let ops: Op[] = [];
+  let definition: any;
+  const result = await runWithFakeGateway({
+    script,
+    opts: { filename: 'Modusfile', ...opts },
+    images: { [BUSYBOX]: { digest: BUSYBOX_DIGEST, config: BASE_CONFIG } },
+    onSolve: (request) => {
+      if (isLocal(request.Definition) && decodeOps(request.Definition).length === 1) return { files: { Modusfile: modusfile } };
+      definition = request.Definition;
+      ops = decodeOps(definition);
+      const error = fail?.(ops);
+      return error ? { error } : { ref: 'image-ref' };
+    },
+  });
+  const returned = result.returned;
+  const configBytes = returned?.result?.metadata?.['containerimage.config'];
+  const config = configBytes ? JSON.parse(Buffer.from(configBytes).toString('utf8')) : undefined;
+  const out: Build = { result, ops, definition, config };
+  if (returned?.error && returned.error.code !== 0) out.error = returned.error;
+  return out;
+}
+
+const execs = (b: Build) => b.ops.filter((o) => o.op.exec);
+const nameOf = (o: Op) => o.metadata.description?.['llb.customname'];
+const FROM = 'from("modus-test/busybox:1")';
+
+describe('frontend flow through the fake gateway', () => {
+  it('returns the image with the base config kept, edits applied, labels added, the base pinned by digest', async () => {
+    const b = await build(`app :- ${FROM}::set_env("ALPHA", "3")::set_label("k", "v"), run("make").\n`, {
+      target: 'app',
+      'label:org.example': 'yes',
+    });
+    expect(b.error).toBeUndefined();
+    expect(b.result.exitCode).toBe(0);
+    expect(b.result.returned!.result!.ref).toEqual({ id: 'image-ref' });
+    const sources = b.ops.filter((o) => o.op.source).map((o) => o.op.source.identifier);
+    expect(sources).toEqual([`docker-image://${BUSYBOX}@${BUSYBOX_DIGEST}`]);
+    expect(b.config.created).toBeUndefined();
+    expect(b.config.config.Env).toEqual(['PATH=/usr/bin:/bin', 'ZED=1', 'ALPHA=3']);
+    expect(b.config.config.Healthcheck).toEqual({ Test: ['CMD', 'true'] });
+    expect(b.config.config.Cmd).toEqual(['/bin/sh']);
+    expect(b.config.config.Labels).toEqual({ k: 'v', 'com.modus-continens.literal': 'app', 'org.example': 'yes' });
+  }, 30_000);
+
+  it('runs: sh -c, the image env then in_env, the workdir as cwd, no user, the forced network', async () => {
+    const b = await build(`app :- ${FROM}::set_workdir("/srv"), run("make")::in_workdir("sub")::in_env("B", "1")::in_env("A", "2").\n`, {
+      target: 'app',
+      'force-network-mode': 'none',
+    });
+    expect(b.error).toBeUndefined();
+    const [run] = execs(b);
+    expect(run!.op.exec.meta.args).toEqual(['/bin/sh', '-c', 'make']);
+    // `e::in_env("B", "1")::in_env("A", "2")` is `(e::in_env(B))::in_env(A)`: A applies first.
+    expect(run!.op.exec.meta.env).toEqual(['PATH=/usr/bin:/bin', 'ZED=1', 'ALPHA=2', 'A=2', 'B=1']);
+    expect(run!.op.exec.meta.cwd).toBe('/srv/sub');
+    expect(run!.op.exec.meta.user ?? '').toBe('');
+    expect(run!.op.exec.network).toBe(2);
+    expect(nameOf(run!)).toBe('app › run("make") Modusfile:1:59');
+  }, 30_000);
+
+  it('maps every step to its Modusfile range in the source map', async () => {
+    const b = await build(`app :- ${FROM},\n  run("make").\n`, { target: 'app' });
+    const run = execs(b)[0]!;
+    const source = b.definition.Source;
+    expect(Buffer.from(source.infos[0].data).toString()).toContain('run("make")');
+    expect(source.infos[0].filename).toBe('Modusfile');
+    expect(source.locations[run.digest].locations[0].ranges[0]).toEqual({ start: { line: 2, character: 2 }, end: { line: 2, character: 13 } });
+  }, 30_000);
+
+  it('--no-cache with predicate names ignores the cache of those steps only; without names, of every step', async () => {
+    const modusfile = [`helper :- ${FROM}, run("echo helper").`, 'app :- helper, run("echo app").', ''].join('\n');
+    const some = await build(modusfile, { target: 'app', 'no-cache': 'helper' });
+    expect(Object.fromEntries(execs(some).map((o) => [o.op.exec.meta.args[2], Boolean(o.metadata.ignore_cache)]))).toEqual({
+      'echo helper': true,
+      'echo app': false,
+    });
+    const all = await build(modusfile, { target: 'app', 'no-cache': '' });
+    expect(execs(all).map((o) => Boolean(o.metadata.ignore_cache))).toEqual([true, true]);
+  }, 30_000);
+
+  it('a merge of copies only is one FileOp with one copy per operation and no exec', async () => {
+    const modusfile = [
+      `src :- ${FROM}, run("echo x > /x").`,
+      'app :- from("scratch"), (src::copy("/x", "/a"), src::copy("/x", "b/"))::merge.',
+      '',
+    ].join('\n');
+    const b = await build(modusfile, { target: 'app' });
+    expect(b.error).toBeUndefined();
+    const files = b.ops.filter((o) => o.op.file);
+    expect(files).toHaveLength(1);
+    expect(files[0]!.op.file.actions.map((a: any) => [a.copy.src, a.copy.dest])).toEqual([
+      ['/x', '/a'],
+      ['/x', '/b/'],
+    ]);
+    expect(execs(b).map((o) => o.op.exec.meta.args[2])).toEqual(['echo x > /x']);
+  }, 30_000);
+
+  it('a failing step: the Returned error names its position and step and keeps the typed details', async () => {
+    const modusfile = `app :- ${FROM},\n  run("exit 1").\n`;
+    const b = await build(modusfile, { target: 'app' }, (ops) => {
+      const run = ops.find((o) => o.op.exec)!;
+      const vertex = { type_url: 'github.com/moby/buildkit/errdefs.Vertex+json', value: Buffer.from(JSON.stringify({ digest: run.digest })) };
+      return { code: 2, message: 'executor failed running [/bin/sh -c exit 1]: exit code: 1', details: [vertex] };
+    });
+    expect(b.error!.message).toBe(
+      'Modusfile:2:3: error: step `app › run("exit 1")` failed: executor failed running [/bin/sh -c exit 1]: exit code: 1',
+    );
+    expect(b.error!.details!.map((d) => d.type_url)).toEqual(['github.com/moby/buildkit/errdefs.Vertex+json']);
+    expect(b.result.exitCode).toBe(0);
+  }, 30_000);
+
+  it('user errors are Returned as messages, never as crashes', async () => {
+    const noGoal = await build(`app :- ${FROM}.\nsvc(x) :- ${FROM}, run(x).\n`);
+    expect(noGoal.error!.message).toMatch(/^no goal given: pass --target 'GOAL' \(e\.g\. --target 'app'\)/);
+    expect(noGoal.error!.message).toContain('image predicates in the Modusfile: app/0, svc/1');
+    const platform = await build(`app :- ${FROM}.\n`, { target: 'app', platform: 'linux/arm64' });
+    expect(platform.error!.message).toBe('platform linux/arm64 is not supported by this builder; it builds linux/amd64');
+    const network = await build(`app :- ${FROM}.\n`, { target: 'app', 'force-network-mode': 'bridge' });
+    expect(network.error!.message).toMatch(/^invalid network mode `bridge`/);
+    const syntax = await build(`app :- ${FROM}\n`, { target: 'app' });
+    expect(syntax.error!.message).toMatch(/^Modusfile:1:36: error: expected /);
+    expect(syntax.error!.details!.map((d) => d.type_url)).toEqual(['github.com/moby/buildkit/errdefs.Source+json']);
+    for (const b of [noGoal, platform, network, syntax]) expect(b.result.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+  }, 60_000);
+});
