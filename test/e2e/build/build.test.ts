@@ -1,0 +1,110 @@
+// `modus build` through the real daemon and the frontend image: many images from one goal, tags,
+// the JSON report, a failing image among good ones, Ctrl-C.
+import { spawnSync } from 'child_process';
+import { BUSYBOX_IMAGE, FRONTEND_IMAGE, describeE2e, docker, dockerRun, imageExists, inspectImage, makeContext, removeImages } from '../support';
+import { buildImages, collect, modus, nonce, spawnModus } from './cli';
+
+const BB = BUSYBOX_IMAGE;
+
+describeE2e(
+  'modus build',
+  () => {
+    const created: string[] = [];
+    afterAll(() => removeImages(...created));
+
+    test('20 images from one goal (test_many_outputs), tagged, with the JSON report', async () => {
+      const run = nonce();
+      const facts = Array.from({ length: 20 }, (_, i) => `aa("${i + 1}").`).join('\n');
+      const context = makeContext({
+        Modusfile: `a(X) :- aa(X), from("${BB}"), run("sleep 1 && echo ${run}"), run(f"echo \${X} > /x").\n${facts}\n`,
+      });
+      const repo = `modus-e2e/many-${process.pid}`;
+      const started = Date.now();
+      const images = await buildImages(context, 'a(X)', ['--tag', `${repo}:{0}`]);
+      const seconds = (Date.now() - started) / 1000;
+      expect(images.size).toBe(20);
+      const ids = [...images.values()].map((i) => i.image_id);
+      expect(new Set(ids).size).toBe(20);
+      for (const image of images.values()) created.push(...image.tags, image.image_id!);
+      const seven = images.get('a("7")')!;
+      expect(seven).toEqual({ literal: 'a("7")', predicate: 'a', args: ['7'], image_id: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), tags: [`${repo}:7`] });
+      expect((await inspectImage(`${repo}:7`)).Id).toBe(seven.image_id);
+      expect(await dockerRun(`${repo}:13`, ['cat', '/x'])).toBe('13\n');
+      const inspected = await inspectImage(seven.image_id!);
+      expect(inspected.Config.Labels?.['com.modus-continens.literal']).toBe('a("7")');
+      // The shared `sleep 1` runs once: twenty one-second steps in well under twenty seconds.
+      expect(seconds).toBeLessThan(60);
+    });
+
+    test('a failing image among good ones: exit 1, its log and literal, nothing tagged', async () => {
+      const run = nonce();
+      const context = makeContext({
+        Modusfile: `b(X) :- bb(X), from("${BB}"), run("echo ${run}"), run(f"echo checking \${X}; test \${X} != 2").\nbb("1"). bb("2"). bb("3").\n`,
+      });
+      const repo = `modus-e2e/failing-${process.pid}`;
+      const result = await modus(['build', '--json', '--network', 'none', '--tag', `${repo}:{0}`, context, 'b(X)'], context);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/\[2\/3\] b\("2"\)\s+failed after/);
+      expect(result.stderr).toContain('--- b("2"): BuildKit log');
+      expect(result.stderr).toContain('checking 2');
+      expect(result.stderr).toMatch(/1 of 3 images failed after [0-9.]+ s \(2 built, not tagged\):\n  b\("2"\)\n/);
+      const report = JSON.parse(result.stdout) as { literal: string; image_id: string | null }[];
+      expect(report.map((r) => [r.literal, r.image_id === null])).toEqual([
+        ['b("1")', false],
+        ['b("2")', true],
+        ['b("3")', false],
+      ]);
+      created.push(...report.map((r) => r.image_id ?? undefined).filter((x): x is string => x !== undefined));
+      for (const n of ['1', '2', '3']) expect(await imageExists(`${repo}:${n}`)).toBe(false);
+    });
+
+    test('Ctrl-C stops every build, tags nothing and leaves no docker client running', async () => {
+      const run = nonce();
+      const context = makeContext({
+        Modusfile: `c(X) :- cc(X), from("${BB}"), run("echo ${run} && sleep 60").\ncc("1"). cc("2"). cc("3").\n`,
+      });
+      const repo = `modus-e2e/interrupted-${process.pid}`;
+      const child = spawnModus(['build', '--network', 'none', '--tag', `${repo}:{0}`, context, 'c(X)'], context);
+      const result = collect(child);
+      let stderr = '';
+      child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+      const deadline = Date.now() + 60_000;
+      while ((stderr.match(/building/g) ?? []).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 3000));
+      const began = Date.now();
+      child.kill('SIGINT');
+      const done = await result;
+      expect(done.code).toBe(130);
+      expect(Date.now() - began).toBeLessThan(20_000);
+      expect(done.stderr).toContain('interrupted; 3 builds stopped, nothing was tagged');
+      for (const n of ['1', '2', '3']) expect(await imageExists(`${repo}:${n}`)).toBe(false);
+      const lingering = spawnSync('pgrep', ['-f', context], { encoding: 'utf8' }).stdout.trim();
+      expect(lingering).toBe('');
+    });
+
+    test('--no-cache runs shared steps again; a plain rebuild reuses them', async () => {
+      const run = nonce();
+      const context = makeContext({
+        Modusfile: `d(X) :- dd(X), from("${BB}"), run("echo ${run} && head -c 8 /dev/urandom | od -x > /r").\ndd("1"). dd("2").\n`,
+      });
+      const first = await buildImages(context, 'd(X)');
+      const again = await buildImages(context, 'd(X)');
+      const fresh = await buildImages(context, 'd(X)', ['--no-cache']);
+      created.push(...[first, again, fresh].flatMap((m) => [...m.values()].map((i) => i.image_id!)));
+      expect(again.get('d("1")')!.image_id).toBe(first.get('d("1")')!.image_id);
+      const rand = async (m: Map<string, { image_id: string | null }>, k: string) => dockerRun(m.get(k)!.image_id!, ['cat', '/r']);
+      expect(await rand(fresh, 'd("1")')).not.toBe(await rand(first, 'd("1")'));
+      expect(await rand(fresh, 'd("1")')).toBe(await rand(fresh, 'd("2")'));
+    });
+
+    test('the docker client is selectable: a missing one is a clear failure', async () => {
+      const context = makeContext({ Modusfile: `e :- from("${BB}").\n` });
+      const result = await modus(['build', '--docker', '/nonexistent/docker', context, 'e'], context);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('cannot run /nonexistent/docker');
+      const ok = await docker(['version', '--format', '{{.Server.Version}}']);
+      expect(ok.code).toBe(0);
+    });
+  },
+  { images: [FRONTEND_IMAGE, BUSYBOX_IMAGE] },
+);
