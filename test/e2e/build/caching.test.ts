@@ -1,0 +1,83 @@
+// Reference 5.1: a step with random output reached from several images runs once, so every
+// image sees the same bytes — across the separate builds `modus build` runs at once. A nonce per
+// test keeps earlier runs' cache out of it.
+import { BUSYBOX_IMAGE, FRONTEND_IMAGE, describeE2e, dockerRun, makeContext, removeImages } from '../support';
+import { buildImages, nonce, type BuiltImage } from './cli';
+
+const BB = BUSYBOX_IMAGE;
+const RANDOM = 'head -c 32 /dev/urandom | od -x';
+
+describeE2e(
+  'modus build: shared steps run once (reference 5.1)',
+  () => {
+    const created: string[] = [];
+    afterAll(() => removeImages(...created));
+
+    async function build(modusfile: string, goal: string): Promise<Map<string, BuiltImage>> {
+      const images = await buildImages(makeContext({ Modusfile: modusfile }), goal);
+      created.push(...[...images.values()].map((i) => i.image_id!));
+      return images;
+    }
+
+    const cat = (image: BuiltImage, file: string) => dockerRun(image.image_id!, ['cat', file]);
+
+    test('test_noredo', async () => {
+      const images = await build(`a :- from("${BB}"), run("echo ${nonce()}; ${RANDOM} > /tmp/file").\nb("0") :- a.\nb("1") :- a.\n`, 'b(X)');
+      expect(images.size).toBe(2);
+      const [zero, one] = [await cat(images.get('b("0")')!, '/tmp/file'), await cat(images.get('b("1")')!, '/tmp/file')];
+      expect(zero.length).toBeGreaterThan(10);
+      expect(one).toBe(zero);
+    });
+
+    test('test_subimage_noredo', async () => {
+      const src = [
+        `other_image :- from("${BB}"), run("echo ${nonce()}; head -c 100 /dev/urandom > /tmp/rand").`,
+        `final(X, Y) :- x(X), y(Y), from("${BB}"), run(f"echo \${X}\${Y} > /id"), other_image::copy("/tmp/rand", "/tmp/rand").`,
+        'x("a"). x("b"). y("1"). y("2").',
+      ].join('\n');
+      const images = await build(src + '\n', 'final(X, Y)');
+      expect(images.size).toBe(4);
+      const sums = await Promise.all([...images.values()].map((i) => dockerRun(i.image_id!, ['md5sum', '/tmp/rand'])));
+      expect(new Set(sums).size).toBe(1);
+    });
+
+    test('test_merge_noredo', async () => {
+      const src = `a :- from("${BB}"), (run("echo ${nonce()}"), run("${RANDOM} > /tmp/file"))::merge.\nb("0") :- a.\nb("1") :- a.\n`;
+      const images = await build(src, 'b(X)');
+      expect(await cat(images.get('b("1")')!, '/tmp/file')).toBe(await cat(images.get('b("0")')!, '/tmp/file'));
+    });
+
+    test('test_merge_noredo_with_copy', async () => {
+      const src = [
+        `a :- from("${BB}"), (`,
+        `  run("echo ${nonce()}; ${RANDOM} > /tmp/file"),`,
+        `  (from("${BB}"), run("echo aaaa > /tmp/aaa"))::copy("/tmp/aaa", "/tmp/aaa")`,
+        ')::merge.',
+        'b("0") :- a.',
+        'b("1") :- a.',
+      ].join('\n');
+      const images = await build(src + '\n', 'b(X)');
+      const [zero, one] = [images.get('b("0")')!, images.get('b("1")')!];
+      expect(await cat(one, '/tmp/file')).toBe(await cat(zero, '/tmp/file'));
+      expect(await cat(zero, '/tmp/aaa')).toBe('aaaa\n');
+      expect(await cat(one, '/tmp/aaa')).toBe('aaaa\n');
+    });
+
+    test('test_merge_example: the shared image is built once, each image its own random file', async () => {
+      const src = [
+        `image("merge") :- from("${BB}")::set_workdir("/tmp"), inner::merge.`,
+        `image("no merge") :- from("${BB}")::set_workdir("/tmp"), inner.`,
+        'inner :-',
+        '  run("head -c 1000000 /dev/urandom > file"), run("sha1sum file > file.sha1"), run("rm file"),',
+        '  other_image::copy("file", "file2"), run("sha1sum file2 > file2.sha1"), run("rm file2").',
+        `other_image :- from("${BB}")::set_workdir("/"), run("echo ${nonce()}; head -c 1000000 /dev/urandom > file").`,
+      ].join('\n');
+      const images = await build(src + '\n', 'image(X)');
+      const [merged, plain] = [images.get('image("merge")')!, images.get('image("no merge")')!];
+      const hash = (s: string) => s.split(' ')[0];
+      expect(hash(await cat(merged, '/tmp/file2.sha1'))).toBe(hash(await cat(plain, '/tmp/file2.sha1')));
+      expect(hash(await cat(merged, '/tmp/file.sha1'))).not.toBe(hash(await cat(plain, '/tmp/file.sha1')));
+    });
+  },
+  { images: [FRONTEND_IMAGE, BUSYBOX_IMAGE] },
+);
