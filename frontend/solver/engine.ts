@@ -8,7 +8,12 @@
  * clauses until no answer that some consumer had already read was added or improved (a
  * fixpoint), so left recursion terminates with every answer, and a sub-goal's best proof is
  * computed once and shared by every caller. Predicates made only of facts are looked up
- * directly (indexed by first argument) without a table.
+ * directly (indexed on any bound argument) without a table. Answers are kept as flat tuples of
+ * interned ids; proofs are snapshots of the chosen derivations, turned into trees only on demand.
+ *
+ * A call whose clause gets stuck (a literal waiting for an argument nobody in the callee binds)
+ * is delayed in its caller, which selects its other literals first and calls again once more is
+ * bound; the groundness error is reported only when the caller cannot go on either.
  */
 import type { Diagnostic, Label } from '../../grammar/source';
 import type { IRLiteral, IRTerm } from '../translate/ir';
@@ -71,6 +76,14 @@ export interface Table {
   consumerFinished: boolean;
   /** An answer was added or improved after a consumer had read past it: the group must re-run. */
   dirty: boolean;
+  /**
+   * Set when a clause of this call got stuck (no selectable literal, or a head left not ground)
+   * before anyone read the table: callers then delay the call until more of its arguments are
+   * bound, and report this only if they cannot (see `select`).
+   */
+  stuck: Diagnostic | undefined;
+  /** Some caller has read (or negated) this table: getting stuck now is an error at once. */
+  read: boolean;
   /** The first call site, for messages. */
   site: IRLiteral;
 }
@@ -124,6 +137,8 @@ export class Engine {
   private scratch = new Int32Array(16);
   /** Scratch value arrays for builtin calls, by arity (a builtin does not keep its arguments). */
   private readonly valueArrays: BuiltinValue[][] = [];
+  /** The table of the call `select` just chose (already evaluated), for `resolvePositive`. */
+  private selectedTable: Table | undefined;
   /** Figures of the derivation just completed (kept here to avoid allocating per success). */
   private fL = 0;
   private fM = 0;
@@ -162,15 +177,24 @@ export class Engine {
     }
     const i = this.select(run);
     if (i < 0) return;
+    const table = this.selectedTable;
+    this.selectedTable = undefined;
     run.done[i] = 1;
-    if (run.clause.body[i]!.positive) this.resolvePositive(run, i, remaining - 1);
+    if (run.clause.body[i]!.positive) this.resolvePositive(run, i, remaining - 1, table);
     else this.resolveNegative(run, i, remaining - 1);
     run.done[i] = 0;
   }
 
-  /** Index of the leftmost selectable literal, or -1 after recording why there is none. */
+  /**
+   * Index of the leftmost selectable literal, or -1 after recording why there is none. A call of
+   * a rule predicate is evaluated here (its table is left in `selectedTable`); if that call got
+   * stuck waiting for an argument, it is passed over for now, as plain SLD resolution would
+   * carry the callee's waiting literals into this body: a later literal may bind the argument,
+   * and the call is then selected again as a new, more bound variant.
+   */
   private select(run: Run): number {
     const body = run.clause.body;
+    let delayed: Table | undefined;
     for (let i = 0; i < body.length; i++) {
       if (run.done[i]) continue;
       const lit = body[i]!;
@@ -179,9 +203,20 @@ export class Engine {
         this.unknownPredicate(lit);
         return -1;
       }
-      if (this.selectable(lit, run.bind)) return i;
+      if (!this.selectable(lit, run.bind)) continue;
+      const pred = lit.pred;
+      if (lit.positive && pred !== undefined && !pred.factsOnly && lit.builtin === undefined) {
+        const table = this.tableFor(pred, lit, run.bind);
+        if (table.state === TableState.New) this.evaluate(table);
+        if (table.stuck !== undefined) {
+          delayed ??= table;
+          continue;
+        }
+        this.selectedTable = table;
+      }
+      return i;
     }
-    this.insufficientGroundness(run);
+    this.stuck(run, delayed?.stuck);
     return -1;
   }
 
@@ -211,14 +246,14 @@ export class Engine {
 
   // ---- resolution ---------------------------------------------------------------------------
 
-  private resolvePositive(run: Run, i: number, rest: number): void {
+  private resolvePositive(run: Run, i: number, rest: number, table: Table | undefined): void {
     const lit = run.clause.body[i]!;
     if (lit.builtin !== undefined && this.modeFits(lit.builtin, lit.args, run.bind)) {
       this.callBuiltin(run, i, rest);
     }
     if (lit.pred !== undefined && this.signatureHolds(lit.pred, lit.args, run.bind)) {
       if (lit.pred.factsOnly) this.matchFacts(run, i, rest);
-      else this.consumeTable(run, i, rest);
+      else this.consumeTable(run, i, rest, table ?? this.tableFor(lit.pred, lit, run.bind));
     }
   }
 
@@ -327,10 +362,10 @@ export class Engine {
     if (!matched && this.options.collectWarnings) this.noRule(this.instantiate(lit, run.bind, run.clause));
   }
 
-  private consumeTable(run: Run, i: number, rest: number): void {
+  private consumeTable(run: Run, i: number, rest: number, table: Table): void {
     const lit = run.clause.body[i]!;
-    const table = this.tableFor(lit.pred!, lit, run.bind);
     if (table.state === TableState.New) this.evaluate(table);
+    table.read = true;
     const incomplete = table.state !== TableState.Complete;
     const owner = run.owner;
     if (incomplete && owner !== undefined && table.low < owner.low) owner.low = table.low;
@@ -390,6 +425,8 @@ export class Engine {
       } else {
         const table = this.tableFor(pred, lit, bind);
         if (table.state === TableState.New) this.evaluate(table);
+        table.read = true;
+        if (table.stuck !== undefined) return this.error(table.stuck);
         if (table.state !== TableState.Complete) {
           const text = literalText(this.instantiate(lit, bind, run.clause));
           this.error({
@@ -441,6 +478,8 @@ export class Engine {
       consumedMax: -1,
       consumerFinished: false,
       dirty: false,
+      stuck: undefined,
+      read: false,
       site: this.instantiate(lit, bind, undefined),
     };
     pred.tables.set(key, table);
@@ -663,11 +702,23 @@ export class Engine {
     this.error(diagnostic);
   }
 
-  private insufficientGroundness(run: Run): void {
+  /**
+   * A body with no selectable literal: the table being evaluated is marked stuck (its callers
+   * may delay the call), or, at the goal or once the table has been read, the error is recorded.
+   * A delayed call's own reason is the more precise one to report.
+   */
+  private stuck(run: Run, delayedReason: Diagnostic | undefined): void {
+    const diagnostic = delayedReason ?? this.groundnessOf(run);
+    const owner = run.owner;
+    if (owner !== undefined && !owner.read) owner.stuck ??= diagnostic;
+    else this.error(diagnostic);
+  }
+
+  private groundnessOf(run: Run): Diagnostic {
     const waiting = run.clause.body
       .filter((_, i) => !run.done[i])
       .map((lit) => this.instantiate(lit, run.bind, run.clause));
-    this.error(groundnessDiagnostic(waiting));
+    return groundnessDiagnostic(waiting);
   }
 
   private nonGroundAnswer(run: Run): void {
@@ -678,7 +729,9 @@ export class Engine {
       notes: [`a proof of a ${run.clause.source ? literalText(run.clause.source.head) : 'clause'} leaves its head not ground`],
     };
     if (head?.span) diagnostic.span = head.span;
-    this.error(diagnostic);
+    const owner = run.owner;
+    if (owner !== undefined && !owner.read) owner.stuck ??= diagnostic;
+    else this.error(diagnostic);
   }
 
   private builtinFailed(lit: CLiteral, run: Run): void {
