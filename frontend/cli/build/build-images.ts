@@ -11,6 +11,7 @@ import { buildArguments, dockerEnv, runDocker, type DockerClient } from './docke
 import { BuildProgress, failureLog, seconds } from './progress';
 import { runBuilds, type BuildJob, type JobResult } from './runner';
 import { explainCacheReport } from '../explain-cache';
+import { pushCache } from './push-cache';
 
 export interface ImageToBuild {
   literal: string;
@@ -33,6 +34,8 @@ export interface BuildImagesRequest {
   json: boolean;
   /** `--explain-cache`: the Modusfile whose per-image step records are compared with the last build's. */
   explainCache?: string;
+  /** `--push-cache`: the cache repository the built sub-images are pushed to after success. */
+  pushCache?: string;
 }
 
 export interface ImageReport {
@@ -106,6 +109,7 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
     const tagging = await tagImages(req, results, io);
     if (req.json) io.stdout(reportJson(req.images, results, tagging.applied));
     if (!tagging.ok) return 1;
+    if (req.pushCache !== undefined && !(await pushBuiltSubImages(req, req.pushCache, results, io, signal))) return 1;
     io.stderr(`modus build: ${req.images.length} image${req.images.length === 1 ? '' : 's'} built in ${elapsed}\n`);
     if (signal.aborted) {
       io.stderr('modus build: interrupted after the last build ended; the tags were completed\n');
@@ -115,6 +119,13 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
   } finally {
     fs.rmSync(scratchDir, { recursive: true, force: true });
   }
+}
+
+function pushBuiltSubImages(req: BuildImagesRequest, repo: string, results: readonly JobResult[], io: CliIO, signal: AbortSignal): Promise<boolean> {
+  const goalImages = new Map(req.images.map((image, i) => [image.literal, results[i]!.imageId!]));
+  const { client, context, file, frontend, buildArgs, network, concurrency } = req;
+  const build = { client, context, file, frontend, buildArgs, ...(network === undefined ? {} : { network }), concurrency };
+  return pushCache({ ...build, repo, logs: results.map((r) => r.log), goalImages }, io, signal);
 }
 
 /** Tags every image (after all were built); an interrupt now waits for the few `docker tag`s to end. */

@@ -26,6 +26,8 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'budget', value: true, valueName: 'N', description: 'most resolution steps the solver may take (build arg MODUS_BUDGET)' },
   { name: 'verbose', alias: 'v', description: 'show the full BuildKit progress of every image' },
   { name: 'no-cache-filter', value: true, valueName: 'P1,P2', description: 'build fresh only the steps that come from these predicates (build arg MODUS_NO_CACHE_FILTER)' },
+  { name: 'cache-repo', value: true, valueName: 'REPO', description: 'take sub-images from REPO:<content key> when there (build arg MODUS_CACHE_REPO)' },
+  { name: 'push-cache', description: 'after a successful build, push every sub-image built (not taken from the cache repo) as REPO:<key>' },
   { name: 'explain-cache', description: 'tell, per step, whether it was reused or ran, and why (compared with the previous build)' },
 ];
 
@@ -54,6 +56,7 @@ interface BuildRequest extends GoalRequest {
   docker: string;
   verbose: boolean;
   explainCache: boolean;
+  pushCache: boolean;
 }
 
 function request(args: ParsedArgs, io: CliIO): BuildRequest {
@@ -64,6 +67,9 @@ function request(args: ParsedArgs, io: CliIO): BuildRequest {
   const buildArgs = parseBuildArgs(optionValues(args, 'build-arg'));
   const noCacheFilter = optionValue(args, 'no-cache-filter');
   if (noCacheFilter !== undefined) buildArgs.MODUS_NO_CACHE_FILTER = noCacheFilter;
+  const cacheRepo = optionValue(args, 'cache-repo');
+  if (cacheRepo !== undefined) buildArgs.MODUS_CACHE_REPO = cacheRepo;
+  if (args.flags.has('push-cache') && !buildArgs.MODUS_CACHE_REPO?.trim()) throw new UsageError('--push-cache needs --cache-repo REPO');
   const costOption = optionValue(args, 'cost');
   const budget = parseBudget(optionValue(args, 'budget') ?? buildArgs.MODUS_BUDGET);
   const network = optionValue(args, 'network');
@@ -89,6 +95,7 @@ function request(args: ParsedArgs, io: CliIO): BuildRequest {
     docker: clientCommand(optionValue(args, 'docker'), io.env),
     verbose: args.flags.has('verbose'),
     explainCache: args.flags.has('explain-cache'),
+    pushCache: args.flags.has('push-cache'),
   };
 }
 
@@ -137,6 +144,7 @@ export async function runBuild(argv: readonly string[], io: CliIO, signal: Abort
       verbose: req.verbose,
       json: req.json,
       ...(req.explainCache ? { explainCache: path.resolve(io.cwd, req.modusfile) } : {}),
+      ...(req.pushCache ? { pushCache: req.buildArgs.MODUS_CACHE_REPO!.trim() } : {}),
     },
     io,
     signal,
