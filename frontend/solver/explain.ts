@@ -3,50 +3,114 @@
  * search (`--explain` text and `--graph` DOT). The two search views come from a separate, plain
  * SLD search over the IR (whole-goal delayed selection, no tabling), traced and capped in size:
  * they show how resolution proceeds, not how the tabled engine computed the answers.
+ *
+ * All three read like the Modusfile (see SourceText): no f-string `string_concat` steps, operator
+ * markers, negation helpers or invented variables.
  */
 import type { IRLiteral, IRProgram } from '../translate/ir';
 import { parseOperatorMarker } from '../translate/ir';
-import { literalText, termText, type ProofNode, type Solution } from './proof';
+import type { ProofNode, Solution } from './proof';
 import { fittingMode, lookupBuiltin, builtinNamed, type BuiltinValue } from './builtins';
 import { groundnessSignatures, signatureKey } from './groundness';
+import { isFormatChainLiteral, SourceText } from './source-text';
 import { applyLiteral, isGround, renameApart, unifyLiterals, type Substitution } from './unify';
 
 // ---- proof tree -------------------------------------------------------------------------------
+
+export interface ProofTreeOptions {
+  /**
+   * The goal's IR alternatives (`translateGoal(...).goals`): the one a solution came from tells
+   * which of the goal's own literals are f-string steps.
+   */
+  goals?: readonly (readonly IRLiteral[])[];
+  /** Leave out the rule nodes below the goal literals (only builtins and operators remain). */
+  compact?: boolean;
+}
 
 interface TreeItem {
   label: string;
   children: TreeItem[];
 }
 
-/** The proof of one solution: goal literals at the top, rule heads and builtins below. */
-export function renderProofTree(solution: Solution, _program?: IRProgram): string {
+/**
+ * The proof of one solution: goal literals at the top, rule heads and builtins below. `program`
+ * (the clauses the proof's clause ids refer to) lets f-string steps be left out and negation
+ * helpers be read back; without it the literals are shown as they are.
+ */
+export function renderProofTree(solution: Solution, program?: IRProgram, options: ProofTreeOptions = {}): string {
+  const view = new ProofView(program, options.compact ?? false);
+  const top = shownNodes(solution.proof.children, goalOf(solution, options.goals));
   const lines: string[] = [];
-  for (const item of proofItems(solution.proof.children)) drawTree(item, lines);
+  for (const item of view.items(top, (node) => view.topChildren(node))) drawTree(item, lines);
   return lines.join('\n');
 }
 
-/** Siblings as tree items: an operator becomes a "(" item holding its operand, then ") ::op(args)". */
-function proofItems(nodes: readonly ProofNode[]): TreeItem[] {
-  const root: TreeItem[] = [];
-  const open: { items: TreeItem[]; op: string }[] = [{ items: root, op: '' }];
-  for (const node of nodes) {
-    const top = open[open.length - 1]!;
-    if (node.via.kind === 'negation') continue;
-    const marker = node.via.kind === 'marker' ? parseOperatorMarker(node.literal.predicate) : undefined;
-    if (marker?.edge === 'begin') {
-      const group: TreeItem = { label: '(', children: [] };
-      top.items.push(group);
-      open.push({ items: group.children, op: marker.op });
-    } else if (marker?.edge === 'end') {
-      if (open.length > 1) open.pop();
-      const args = node.literal.args.slice(1).map(termText);
-      const parent = open[open.length - 1]!;
-      parent.items.push({ label: `) ::${marker.op}${args.length > 0 ? `(${args.join(', ')})` : ''}`, children: [] });
-    } else {
-      top.items.push({ label: literalText(node.literal), children: proofItems(node.children) });
-    }
+class ProofView {
+  readonly text: SourceText;
+
+  constructor(
+    private readonly program: IRProgram | undefined,
+    private readonly compact: boolean,
+  ) {
+    this.text = new SourceText(program);
   }
-  return root;
+
+  topChildren(node: ProofNode): ProofNode[] {
+    const children = this.children(node);
+    return this.compact ? children.flatMap((child) => this.withoutRules(child)) : children;
+  }
+
+  /** The children worth showing: f-string steps (known from the clause body) and negation checks left out. */
+  children(node: ProofNode): ProofNode[] {
+    if (node.via.kind !== 'clause') return [];
+    const clause = this.program?.clauses[node.via.clauseId];
+    const body = clause?.id === node.via.clauseId && clause.body.length === node.children.length ? clause.body : undefined;
+    return shownNodes(node.children, body);
+  }
+
+  private withoutRules(node: ProofNode): ProofNode[] {
+    if (node.via.kind === 'clause') return this.children(node).flatMap((child) => this.withoutRules(child));
+    return [node];
+  }
+
+  /** Siblings as tree items: an operator becomes a "(" item holding its operand, then ") ::op(args)". */
+  items(nodes: readonly ProofNode[], childrenOf: (node: ProofNode) => ProofNode[]): TreeItem[] {
+    const root: TreeItem[] = [];
+    const open: TreeItem[][] = [root];
+    for (const node of nodes) {
+      const top = open[open.length - 1]!;
+      const marker = node.via.kind === 'marker' ? parseOperatorMarker(node.literal.predicate) : undefined;
+      if (marker?.edge === 'begin') {
+        const group: TreeItem = { label: '(', children: [] };
+        top.push(group);
+        open.push(group.children);
+      } else if (marker?.edge === 'end') {
+        if (open.length > 1) open.pop();
+        const args = node.literal.args.slice(1).map((a) => this.text.term(a));
+        open[open.length - 1]!.push({ label: `) ::${marker.op}${args.length > 0 ? `(${args.join(', ')})` : ''}`, children: [] });
+      } else {
+        top.push({ label: this.text.literal(node.literal), children: this.items(childrenOf(node), (n) => this.children(n)) });
+      }
+    }
+    return root;
+  }
+}
+
+function shownNodes(nodes: readonly ProofNode[], body: readonly IRLiteral[] | undefined): ProofNode[] {
+  return nodes.filter((node, i) => node.via.kind !== 'negation' && !(body?.[i] && isFormatChainLiteral(body[i]!)));
+}
+
+/** The goal alternative a solution solves: the first whose literals unify with the solution's. */
+function goalOf(solution: Solution, goals: ProofTreeOptions['goals']): readonly IRLiteral[] | undefined {
+  const proved = solution.proof.children.map((node) => node.literal);
+  return goals?.find((goal) => {
+    if (goal.length !== proved.length) return false;
+    let s: Substitution | undefined = new Map();
+    for (let i = 0; i < goal.length && s; i++) {
+      s = goal[i]!.positive === proved[i]!.positive ? unifyLiterals(goal[i]!, proved[i]!, s) : undefined;
+    }
+    return s !== undefined;
+  });
 }
 
 function drawTree(item: TreeItem, lines: string[], prefix = '', childPrefix = ''): void {
@@ -81,6 +145,8 @@ interface TraceStep {
   selected: IRLiteral;
   body: IRLiteral[];
   child: TraceNode;
+  /** A step the source does not show: an f-string step or an operator marker. */
+  hidden?: boolean;
 }
 
 interface Trace {
@@ -98,6 +164,7 @@ class Tracer {
 
   constructor(
     private readonly program: IRProgram,
+    private readonly text: SourceText,
     private readonly maxNodes: number,
     private readonly maxDepth: number,
     buildArgs: Record<string, string>,
@@ -113,7 +180,7 @@ class Tracer {
 
   /** Whether `literal` (ground) has a proof: a quiet sub-search, bounded like the main one. */
   private provable(literal: IRLiteral, depth: number): boolean {
-    const sub = new Tracer(this.program, this.maxNodes, this.maxDepth, Object.fromEntries(this.buildArgs));
+    const sub = new Tracer(this.program, this.text, this.maxNodes, this.maxDepth, Object.fromEntries(this.buildArgs));
     sub.renames = this.renames + 1_000_000;
     const found = succeeded(sub.node([{ ...literal, positive: true }], new Map(), depth));
     if (sub.capped) this.capped = true;
@@ -138,7 +205,7 @@ class Tracer {
     const selected = current[chosen]!;
     const rest = [...current.slice(0, chosen), ...current.slice(chosen + 1)];
     if (!selected.positive) {
-      if (this.provable(selected, depth + 1)) return fail(node, `a proof was found for ${literalText({ ...selected, positive: true })}`);
+      if (this.provable(selected, depth + 1)) return fail(node, `a proof was found for ${this.text.literal({ ...selected, positive: true })}`);
       node.steps.push({ kind: 'negation', selected, body: [], child: this.node(rest, new Map(), depth + 1) });
       return node;
     }
@@ -150,9 +217,11 @@ class Tracer {
       for (const tuple of tuples) {
         const instance: IRLiteral = { ...selected, args: tuple.map((value, i) => (value === undefined ? selected.args[i]! : { kind: 'const', value })) };
         const unifier = unifyLiterals(selected, instance);
-        if (unifier) node.steps.push({ kind: 'builtin', selected: instance, body: [], child: this.node(rest, unifier, depth + 1) });
+        if (!unifier) continue;
+        const hidden = isFormatChainLiteral(selected) || parseOperatorMarker(selected.predicate) !== undefined;
+        node.steps.push({ kind: 'builtin', selected: instance, body: [], child: this.node(rest, unifier, depth + 1), hidden });
       }
-      if (tuples.length === 0 && !this.hasClauses(selected)) return fail(node, `builtin ${selected.predicate} failed to apply or unify: ${literalText(selected)}`);
+      if (tuples.length === 0 && !this.hasClauses(selected)) return fail(node, `builtin ${selected.predicate} failed to apply or unify: ${this.text.literal(selected)}`);
     }
     if (this.hasClauses(selected) && this.signatureHolds(selected)) {
       for (const clause of this.program.clauses) {
@@ -171,7 +240,7 @@ class Tracer {
       }
     }
     if (node.steps.length === 0 && node.outcome === undefined) {
-      return fail(node, `could not find a rule to resolve with literal ${literalText(selected)}`);
+      return fail(node, `could not find a rule to resolve with literal ${this.text.literal(selected)}`);
     }
     return node;
   }
@@ -201,7 +270,8 @@ class Tracer {
       if (builtin && fittingMode(builtin, literal.args.map(isGround)) >= 0) return i;
       if (this.signatureHolds(literal)) return i;
     }
-    return `insufficient groundness for ${goal.length} goal(s): ${goal.map(shown).join(', ')}`;
+    const waiting = this.text.items(goal).map((item) => item.text);
+    return `insufficient groundness for ${waiting.length} goal(s): ${waiting.join(', ')}`;
   }
 }
 
@@ -216,26 +286,23 @@ function succeeded(node: TraceNode): boolean {
   return node.steps.some((step) => succeeded(step.child));
 }
 
-/** A literal as shown in explanations: renamed-apart variables get their written names back. */
-function shown(literal: IRLiteral): string {
-  return literalText(literal).replace(/#\d+/g, '');
-}
 
-function traceOf(program: IRProgram, goal: IRLiteral[], options: ExplainOptions): Trace {
-  const tracer = new Tracer(program, options.maxNodes ?? 500, options.maxDepth ?? 60, options.buildArgs ?? {});
+function traceOf(program: IRProgram, text: SourceText, goal: IRLiteral[], options: ExplainOptions): Trace {
+  const tracer = new Tracer(program, text, options.maxNodes ?? 500, options.maxDepth ?? 60, options.buildArgs ?? {});
   return tracer.trace(goal);
 }
 
 /** The `--explain` text: how the SLD search resolves the goal, branch by branch. */
 export function explainSearch(program: IRProgram, goal: IRLiteral[], options: ExplainOptions = {}): string {
-  const trace = traceOf(program, goal, options);
-  const lines = [`We require ${goal.map(shown).join(', ')}`];
-  explainNode(trace.root, 1, lines);
+  const text = new SourceText(program);
+  const trace = traceOf(program, text, goal, options);
+  const lines = [`We require ${text.conjunction(goal)}`];
+  explainNode(trace.root, 1, lines, text);
   if (trace.capped) lines.push(`(explanation capped at ${options.maxNodes ?? 500} search nodes / depth ${options.maxDepth ?? 60})`);
   return lines.join('\n');
 }
 
-function explainNode(node: TraceNode, level: number, lines: string[]): void {
+function explainNode(node: TraceNode, level: number, lines: string[], text: SourceText): void {
   const pad = '  '.repeat(level);
   if (node.outcome !== undefined) {
     lines.push(pad + node.outcome);
@@ -244,49 +311,63 @@ function explainNode(node: TraceNode, level: number, lines: string[]): void {
   for (const step of node.steps) {
     switch (step.kind) {
       case 'clause':
-        lines.push(`${pad}${shown(step.selected)} requires:`);
-        for (const literal of step.body) lines.push(`${pad}- ${shown(literal)}`);
+        lines.push(`${pad}${text.literal(step.selected)} requires:`);
+        for (const item of text.items(step.body)) lines.push(`${pad}- ${item.text}`);
         break;
       case 'fact':
-        lines.push(`${pad}${shown(step.selected)} is a fact.`);
+        lines.push(`${pad}${text.literal(step.selected)} is a fact.`);
         break;
       case 'negation':
-        lines.push(`${pad}${shown({ ...step.selected, positive: true })} to have no proof`);
+        lines.push(`${pad}${text.literal({ ...step.selected, positive: true })} to have no proof`);
         break;
       case 'builtin':
         break; // successful builtin steps are not shown
     }
-    explainNode(step.child, step.kind === 'builtin' ? level : level + 1, lines);
+    explainNode(step.child, step.kind === 'builtin' ? level : level + 1, lines, text);
   }
 }
 
-/** The `--graph` view: the SLD tree as a Graphviz digraph named SLD_Tree. */
+/**
+ * The `--graph` view: the SLD tree as a Graphviz digraph named SLD_Tree. Steps the source does
+ * not show (f-string steps, operator markers) are passed through, so their nodes do not appear;
+ * nodes are numbered in the order drawn.
+ */
 export function searchGraphDot(program: IRProgram, goal: IRLiteral[], options: ExplainOptions = {}): string {
-  const trace = traceOf(program, goal, options);
+  const text = new SourceText(program);
+  const trace = traceOf(program, text, goal, options);
   const lines = ['digraph SLD_Tree {', '  node [shape=box];'];
+  let drawn = 0;
   let fails = 0;
   const visit = (node: TraceNode): void => {
-    lines.push(`  n${node.id} [label=${dotString(node.goal.length > 0 ? node.goal.map(shown).join(', ') : 'true')}];`);
+    const id = `n${drawn++}`;
+    lines.push(`  ${id} [label=${dotString(node.goal.length > 0 ? text.conjunction(node.goal) : 'true')}];`);
     if (node.outcome !== undefined && node.failed) {
-      const id = `fail${fails++}`;
-      lines.push(`  ${id} [label="FAIL", color=red];`);
-      lines.push(`  n${node.id} -> ${id} [label=${dotString(node.outcome)}];`);
+      const fail = `fail${fails++}`;
+      lines.push(`  ${fail} [label="FAIL", color=red];`);
+      lines.push(`  ${id} -> ${fail} [label=${dotString(node.outcome)}];`);
     }
     for (const step of node.steps) {
       const label =
         step.kind === 'negation'
-          ? `Check ${shown(step.selected)}?`
+          ? `Check ${text.literal(step.selected)}?`
           : step.kind === 'builtin'
-            ? shown(step.selected)
-            : shown(step.selected) + (step.body.length > 0 ? ' :- ' + step.body.map(shown).join(', ') : '');
-      lines.push(`  n${node.id} -> n${step.child.id} [label=${dotString(label)}];`);
-      visit(step.child);
+            ? text.literal(step.selected)
+            : text.literal(step.selected) + (step.body.length > 0 ? ' :- ' + text.conjunction(step.body) : '');
+      lines.push(`  ${id} -> n${drawn} [label=${dotString(label)}];`); // the child is drawn next
+      visit(passHidden(step.child));
     }
   };
-  visit(trace.root);
+  visit(passHidden(trace.root));
   if (trace.capped) lines.push(`  capped [label=${dotString(`capped at ${options.maxNodes ?? 500} nodes`)}, shape=note];`);
   lines.push('}');
   return lines.join('\n');
+}
+
+/** The first node from `node` on that is not just a hidden step to the next. */
+function passHidden(node: TraceNode): TraceNode {
+  let current = node;
+  while (current.outcome === undefined && current.steps.length === 1 && current.steps[0]!.hidden) current = current.steps[0]!.child;
+  return current;
 }
 
 function dotString(text: string): string {

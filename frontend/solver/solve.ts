@@ -19,6 +19,7 @@ import { literalText } from './proof';
 import { compileGoal, compileProgram } from './compile';
 import { Answer, BudgetExceeded, Engine, type Derivation, type RootSolution } from './engine';
 import { Interner } from './terms';
+import { readableDiagnostic, SourceText } from './source-text';
 
 export const DEFAULT_BUDGET = 10_000_000;
 
@@ -43,14 +44,20 @@ export interface SolveResult {
 
 export function solve(program: IRProgram, goal: IRLiteral[], options: SolveOptions): SolveResult {
   const first = search(program, goal, options, false);
-  if (first.errors.length > 0) return { solutions: [], diagnostics: first.errors, steps: first.steps };
+  if (first.errors.length > 0) return { solutions: [], diagnostics: readable(first.errors, program), steps: first.steps };
   if (first.solutions.length > 0) return { solutions: first.solutions, diagnostics: [], steps: first.steps };
   const second = search(program, goal, options, true);
   const diagnostics = second.errors.length > 0 ? second.errors : second.warnings;
   if (diagnostics.length === 0) {
-    diagnostics.push({ severity: 'warning', message: `no proof found for ${goal.map(literalText).join(', ')}` });
+    diagnostics.push({ severity: 'warning', message: `no proof found for ${new SourceText(program).conjunction(goal)}` });
   }
-  return { solutions: [], diagnostics, steps: first.steps };
+  return { solutions: [], diagnostics: readable(diagnostics, program), steps: first.steps };
+}
+
+/** The engine's messages name IR literals; the user wrote source (negations, f-strings, operators). */
+function readable(diagnostics: readonly Diagnostic[], program: IRProgram): Diagnostic[] {
+  const text = new SourceText(program);
+  return diagnostics.map((d) => readableDiagnostic(d, text));
 }
 
 interface SearchOutcome {

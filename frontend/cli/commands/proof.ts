@@ -8,7 +8,6 @@ import { decodeSource } from '../../../grammar/index';
 import { hasErrors } from '../../../grammar/source';
 import { loadProgramText, solveGoal, type GoalSolution, type LoadedProgram, type SolvedGoal } from '../../pipeline';
 import { explainSearch, renderProofTree, searchGraphDot } from '../../solver/explain';
-import type { ProofNode, Solution } from '../../solver/proof';
 import { translateGoal } from '../../translate';
 import { availabilityLookup, availabilityReport, constantFromRefs, ImageAvailability } from '../../caching/availability';
 import { localImageResolver } from '../../caching/availability-local';
@@ -114,7 +113,7 @@ async function runProof(argv: readonly string[], io: CliIO): Promise<number> {
     return noSolution();
   }
   if (req.view === 'json') io.stdout(`${solutionsJson(solved.solutions)}\n`);
-  if (req.view === 'tree') io.stdout(proofTrees(req, solved.solutions));
+  if (req.view === 'tree') io.stdout(proofTrees(req, program, solved));
   return 0;
 }
 
@@ -137,24 +136,15 @@ function searchView(req: ProofRequest, program: LoadedProgram, solved: SolvedGoa
   return translated.goals.map((goal) => render(translated.program, goal, { buildArgs: req.buildArgs })).join('\n\n');
 }
 
-function proofTrees(req: ProofRequest, solutions: readonly GoalSolution[]): string {
+function proofTrees(req: ProofRequest, program: LoadedProgram, solved: SolvedGoal): string {
+  const solutions = solved.solutions;
+  const translated = solved.goal ? translateGoal(solved.goal, program.ir) : undefined;
+  const options = { compact: req.compact, ...(translated ? { goals: translated.goals } : {}) };
   const blocks = solutions.map((s, i) => {
-    const solution = req.compact ? compactSolution(s.solution) : s.solution;
     const layers = `${s.solution.layers} layer${s.solution.layers === 1 ? '' : 's'}`;
-    return `Proof ${i + 1} of ${solutions.length} (${layers}):\n${renderProofTree(solution)}\n`;
+    return `Proof ${i + 1} of ${solutions.length} (${layers}):\n${renderProofTree(s.solution, translated?.program ?? program.ir, options)}\n`;
   });
   return `${solutions.length} proof(s) found for goal \`${req.goal.trim()}\`\n\n${blocks.join('\n')}`;
-}
-
-/** The goal literals keep their place; below them, rule nodes give way to what they proved with. */
-function compactSolution(solution: Solution): Solution {
-  const children = solution.proof.children.map((top) => ({ ...top, children: top.children.flatMap(withoutRules) }));
-  return { ...solution, proof: { ...solution.proof, children } };
-}
-
-function withoutRules(node: ProofNode): ProofNode[] {
-  if (node.via.kind === 'clause') return node.children.flatMap(withoutRules);
-  return [node];
 }
 
 /**
