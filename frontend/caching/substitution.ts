@@ -117,9 +117,13 @@ function cacheable(plan: BuildPlan, root: NodeId, generate: GenerateOptions): bo
   });
 }
 
-/** A no-op step whose name is the message: the progress output is what the user sees. */
+/**
+ * A no-op step whose name is the message: the progress output is what the user sees. Its path
+ * comes from the message because BuildKit merges ops of equal digest (names are not part of it):
+ * with one path for all, only the first message would be shown.
+ */
 async function announce(ctx: FrontendContext, customName: string): Promise<void> {
-  const step = scratch().file(FileAction.mkdir('/modus', 0o755), { customName });
+  const step = scratch().file(FileAction.mkdir(`/modus-${sha256Text(Buffer.from(customName, 'utf8')).slice(7, 23)}`, 0o755), { customName });
   const { ref } = await ctx.client.solve({ definition: marshal(step) });
   await ctx.client.statFile(ref, '/').catch(() => undefined);
 }
