@@ -2,7 +2,7 @@
 // once; --no-cache and ::no_cache run steps again (reference 6.1 test_caching.py, DESIGN 3/4.1).
 import { randomBytes } from 'node:crypto';
 import { describeE2e, makeContext } from '../support';
-import { FROM_BUSYBOX, FRONTEND_SUITE, buildTargets, buildWithOutput, removeBuiltImages, sh } from './support';
+import { FROM_BUSYBOX, FRONTEND_SUITE, buildTargets, buildWithOutput, cat, catAll, removeBuiltImages } from './support';
 
 interface Step {
   name: string;
@@ -54,7 +54,7 @@ describeE2e(
       expect(secondSteps.filter((s) => s.status !== 'CACHED' && !(isFrom(s) && s.status === 'DONE'))).toEqual([]);
       expect(secondSteps.filter((s) => !isFrom(s)).length).toBeGreaterThanOrEqual(6);
       expect(second.imageId).toBe(first.imageId);
-      expect(await sh(first.imageId, 'cat /all')).toBe(`${nonce}\ncontent\n`);
+      expect(await cat(first.imageId, '/all')).toBe(`${nonce}\ncontent\n`);
     });
 
     test('a sub-image used in several places and by several images is built once', async () => {
@@ -71,7 +71,7 @@ describeE2e(
       const sharedSteps = modusSteps(both.output).filter((s) => s.name.startsWith('shared › run('));
       expect(sharedSteps).toHaveLength(1);
       const [zero, one] = await buildTargets(context, modusfile, ['b("0")', 'b("1")']);
-      const rands = await Promise.all([sh(both.imageId, 'cat /r0 /r1 /r2'), sh(zero!, 'cat /rand'), sh(one!, 'cat /rand')]);
+      const rands = await Promise.all([catAll(both.imageId, '/r0', '/r1', '/r2'), cat(zero!, '/rand'), cat(one!, '/rand')]);
       const rand = rands[1]!;
       expect(rand).toMatch(/[0-9a-f]{2}/);
       expect(rands).toEqual([rand + rand + rand, rand, rand]);
@@ -86,7 +86,7 @@ describeE2e(
       const first = await buildWithOutput({ context, modusfile, target: 'app' });
       const second = await buildWithOutput({ context, target: 'app' });
       const third = await buildWithOutput({ context, target: 'app', noCache: true });
-      const read = (image: string) => sh(image, 'cat /cached /fresh');
+      const read = (image: string) => catAll(image, '/cached', '/fresh');
       const [a, b, c] = (await Promise.all([read(first.imageId), read(second.imageId), read(third.imageId)])).map((s) => s.split('\n'));
       expect(b![0]).toBe(a![0]);
       expect(b![1]).not.toBe(a![1]);

@@ -1,7 +1,7 @@
 // copy(...) from the build context and ::copy(...) out of other images, with Docker COPY
 // semantics (reference 6.1, test_copy.py), in our own words on the busybox base image.
 import { describeE2e, makeContext } from '../support';
-import { FROM_BUSYBOX, FRONTEND_SUITE, buildFails, buildTargets, cat, exists, removeBuiltImages, sh } from './support';
+import { FROM_BUSYBOX, FRONTEND_SUITE, buildFails, buildTargets, cat, catAll, exists, removeBuiltImages, sh } from './support';
 
 /** `src` writes /tmp/file (and /tmp/dir/sub/deep with a hidden file); `srcwd` has workdir /tmp. */
 const SOURCES = [
@@ -41,7 +41,7 @@ describeE2e(
         '',
       ].join('\n');
       const [absdir, reldir, contents] = await buildTargets(makeContext(), modusfile, ['absdir', 'reldir', 'contents']);
-      expect(await sh(absdir!, 'cat /tmp/copied/sub/deep /tmp/copied/.hidden')).toBe('deep\nhidden\n');
+      expect(await catAll(absdir!, '/tmp/copied/sub/deep', '/tmp/copied/.hidden')).toBe('deep\nhidden\n');
       expect(await cat(reldir!, '/tmp/copied/sub/deep')).toBe('deep\n');
       expect(await sh(contents!, 'cat /tmp/sub/deep /tmp/.hidden; test -e /tmp/dir && echo dir-too || echo contents-only')).toBe(
         'deep\nhidden\ncontents-only\n',
@@ -67,7 +67,7 @@ describeE2e(
       expect(await cat(final!, '/tmp/fifth')).toBe('content\n');
       expect(await exists(final!, '/tmp/fourth')).toBe('no');
       expect(await cat(inwd!, '/srv/here')).toBe('content\n');
-      expect(await sh(several!, 'cat /a /b /c')).toBe('content\nrelative\ndeep\n');
+      expect(await catAll(several!, '/a', '/b', '/c')).toBe('content\nrelative\ndeep\n');
     });
 
     test('later copies overwrite earlier ones', async () => {
@@ -128,9 +128,9 @@ describeE2e(
       const targets = ['abs', 'wd', 'inwd', 'intodir', 'dir', 'wddir', 'contents', 'dotted'];
       const [abs, wd, inwd, intodir, dir, wddir, contents, dotted] = await buildTargets(makeContext(files), modusfile, targets);
       for (const image of [abs, wd, inwd, intodir]) expect(await cat(image!, '/tmp/file')).toBe('content\n');
-      expect(await sh(dir!, 'cat /tmp/dir/file /tmp/dir/.hidden /tmp/dir/sub/deep')).toBe('in dir\nhidden\ndeep\n');
+      expect(await catAll(dir!, '/tmp/dir/file', '/tmp/dir/.hidden', '/tmp/dir/sub/deep')).toBe('in dir\nhidden\ndeep\n');
       expect(await cat(wddir!, '/tmp/dir/sub/deep')).toBe('deep\n');
-      expect(await sh(contents!, 'cat /tmp/file /tmp/.hidden /tmp/sub/deep')).toBe('in dir\nhidden\ndeep\n');
+      expect(await catAll(contents!, '/tmp/file', '/tmp/.hidden', '/tmp/sub/deep')).toBe('in dir\nhidden\ndeep\n');
       expect(await cat(dotted!, '/srv/f')).toBe('content\n');
     });
 

@@ -1,7 +1,7 @@
 // Different base images, the base configuration carried through, and scratch images (reference
 // 6.1, test_different_froms.py and test_from_scratch.py), in our own words on busybox.
 import { describeE2e, dockerBuild, makeContext, removeImages, testImageName } from '../support';
-import { FROM_BUSYBOX, FRONTEND_SUITE, buildTargets, inspect, removeBuiltImages, sh } from './support';
+import { FROM_BUSYBOX, FRONTEND_SUITE, buildTargets, cat, catAll, inspect, removeBuiltImages, sh } from './support';
 
 const OTHER_BASE = testImageName('other-base');
 
@@ -77,7 +77,7 @@ describeE2e(
       expect(config.Shell).toEqual(['/bin/sh', '-ec']);
       expect(config.Entrypoint).toEqual(['/bin/echo']);
       expect(config.Cmd).toEqual(['bye']);
-      expect(await sh(edited!, 'cat /tmp/env')).toBe('last changed added\n/work\n');
+      expect(await cat(edited!, '/tmp/env')).toBe('last changed added\n/work\n');
     });
 
     test('scratch: empty, with copies, with a workdir', async () => {
@@ -92,7 +92,7 @@ describeE2e(
       const emptyImage = await inspect(empty!);
       expect(emptyImage.RootFS.Layers ?? []).toEqual([]);
       expect(emptyImage.Config.Labels).toEqual({ 'com.modus-continens.literal': 'empty' });
-      expect(await sh(user!, 'cat /from-files /from-wd')).toBe('content\ncontent\n');
+      expect(await catAll(user!, '/from-files', '/from-wd')).toBe('content\ncontent\n');
       const wdImage = await inspect(wd!);
       expect(wdImage.Config.WorkingDir).toBe('/tmp');
       expect(wdImage.RootFS.Layers).toHaveLength(1);

@@ -1,7 +1,7 @@
 // ::merge — everything inside becomes one layer (reference 6.1, test_merge.py), in our own words
 // on the busybox base image.
 import { describeE2e, makeContext } from '../support';
-import { FROM_BUSYBOX, FRONTEND_SUITE, buildFails, buildTargets, inspect, removeBuiltImages, sh } from './support';
+import { FROM_BUSYBOX, FRONTEND_SUITE, buildFails, buildTargets, cat, catAll, inspect, listFiles, removeBuiltImages, sh } from './support';
 
 const CONTEXT_FILES = { file: 'content\n', 'dir/file': 'in dir\n', 'dir/.hidden': 'hidden\n', 'empty/.keep': '' };
 
@@ -40,11 +40,11 @@ describeE2e(
       ].join('\n');
       const targets = ['runs', 'local', 'log', 'logic', 'nested'];
       const [base, [runs, local, log, logic, nested]] = await Promise.all([baseLayers(), buildTargets(makeContext(CONTEXT_FILES), modusfile, targets)]);
-      expect(await sh(runs!, 'cat /tmp/file /tmp/file2')).toBe('bbb\nccc\n');
-      expect(await sh(local!, 'cat /tmp/file /srv/file')).toBe('content\nnewline\ncontent\nmore\n');
-      expect(await sh(log!, 'cat /log')).toBe('/tmp\n/tmp/a\n/tmp/b\n/tmp/b/c\n/\n');
-      expect(await sh(logic!, 'cat /ok')).toBe('ok\n');
-      expect(await sh(nested!, 'cat /tmp/file /tmp/file2')).toBe('ddd\nccc\n');
+      expect(await catAll(runs!, '/tmp/file', '/tmp/file2')).toBe('bbb\nccc\n');
+      expect(await catAll(local!, '/tmp/file', '/srv/file')).toBe('content\nnewline\ncontent\nmore\n');
+      expect(await cat(log!, '/log')).toBe('/tmp\n/tmp/a\n/tmp/b\n/tmp/b/c\n/\n');
+      expect(await cat(logic!, '/ok')).toBe('ok\n');
+      expect(await catAll(nested!, '/tmp/file', '/tmp/file2')).toBe('ddd\nccc\n');
       for (const image of [runs, local, log, logic, nested]) {
         expect((await inspect(image!)).RootFS.Layers).toHaveLength(base + 1);
       }
@@ -78,39 +78,36 @@ describeE2e(
         '',
       ].join('\n');
       const [inwd, setwd, multi, dirs] = await buildTargets(makeContext(CONTEXT_FILES), modusfile, ['inwd', 'setwd', 'multi', 'dirs']);
-      expect(await sh(inwd!, 'cat /tmp/aaa')).toBe('aaaaa\nbbbbb\n');
-      expect(await sh(setwd!, 'cat /tmp/aaa')).toBe('aaaaa\nbbbbb\n');
-      expect(await sh(multi!, 'cat /tmp/both')).toBe('one\ntwo\n');
+      expect(await cat(inwd!, '/tmp/aaa')).toBe('aaaaa\nbbbbb\n');
+      expect(await cat(setwd!, '/tmp/aaa')).toBe('aaaaa\nbbbbb\n');
+      expect(await cat(multi!, '/tmp/both')).toBe('one\ntwo\n');
       const listing = 'cat /tmp/sub/x /tmp/.h /srv/file /srv/.hidden /mk/deep/er/file /x/y/z; test -d /tmp/empty && echo empty-dir; cat /vacant.list; echo end';
       expect(await sh(dirs!, listing)).toBe('x\nh\nin dir\nhidden\naaaaa\ncontent\nempty-dir\n.keep\nend\n');
     });
 
-    test('later copies in a merge overwrite earlier ones; copy sources stay out of the layer', async () => {
+    test('later copies in a merge overwrite earlier ones; copy sources leave nothing in the layer', async () => {
       const modusfile = [
         `num(n) :- ${FROM_BUSYBOX}, run(f"mkdir -p /tmp/d && echo \${n} > /tmp/d/file").`,
         `files :- ${FROM_BUSYBOX}::set_workdir("/tmp"), (num("1")::copy("/tmp/d/file", "file"), num("2")::copy("/tmp/d/file", "file"), run("true"))::merge.`,
         `dirs :- ${FROM_BUSYBOX}::set_workdir("/tmp"), (num("1")::copy("/tmp/d", "."), num("2")::copy("/tmp/d", "."))::merge.`,
-        `look :- ${FROM_BUSYBOX}, files::copy("/", "/files"), dirs::copy("/", "/dirs").`,
         '',
       ].join('\n');
-      const [look] = await buildTargets(makeContext(), modusfile, ['look']);
-      expect(await sh(look!, 'cat /files/tmp/file /dirs/tmp/file; find /files/dev /dirs/dev 2>/dev/null | grep -c modus || true')).toBe(
-        '2\n2\n0\n',
-      );
+      const [files, dirs] = await buildTargets(makeContext(), modusfile, ['files', 'dirs']);
+      expect(await Promise.all([cat(files!, '/tmp/file'), cat(dirs!, '/tmp/file')])).toEqual(['2\n', '2\n']);
+      // The merge of `files` runs a shell with the sources mounted under /dev/.modus-merge (a
+      // tmpfs of the container); /dev itself is a mount point any run step leaves behind.
+      expect((await listFiles(files!)).filter((path) => path.startsWith('/dev/') || path.includes('modus-merge'))).toEqual([]);
     });
 
     test('a merge of copies only needs no binary in the image', async () => {
       const modusfile = [
         `box :- ${FROM_BUSYBOX}, run("echo data > /data").`,
         'bare :- from("scratch"), (box::copy("/data", "/srv/data"), copy("dir", "/srv/dir"), box::copy("/bin/busybox", "/bin/busybox"))::merge.',
-        `look :- ${FROM_BUSYBOX}, bare::copy("/", "/bare").`,
         '',
       ].join('\n');
-      const [bare, look] = await buildTargets(makeContext(CONTEXT_FILES), modusfile, ['bare', 'look']);
+      const [bare] = await buildTargets(makeContext(CONTEXT_FILES), modusfile, ['bare']);
       expect((await inspect(bare!)).RootFS.Layers).toHaveLength(1);
-      expect(await sh(look!, 'cd /bare && find . | sort | tr "\\n" " "')).toBe(
-        '. ./bin ./bin/busybox ./srv ./srv/data ./srv/dir ./srv/dir/.hidden ./srv/dir/file ',
-      );
+      expect(await listFiles(bare!)).toEqual(['/', '/bin', '/bin/busybox', '/srv', '/srv/data', '/srv/dir', '/srv/dir/.hidden', '/srv/dir/file']);
     });
 
     test('failures inside a merge fail the build: a run, a missing image or context source', async () => {

@@ -2,7 +2,7 @@
 // build_arg facts, --label, --network, --platform, MODUS_COST, and both ways of selecting the
 // frontend (the # syntax directive and BUILDKIT_SYNTAX).
 import { describeE2e, makeContext } from '../support';
-import { FROM_BUSYBOX, FRONTEND_SUITE, buildFails, buildOk, buildTargets, inspect, removeBuiltImages, sh } from './support';
+import { FROM_BUSYBOX, FRONTEND_SUITE, buildFails, buildOk, buildTargets, cat, inspect, removeBuiltImages } from './support';
 
 describeE2e(
   'frontend: options',
@@ -17,7 +17,7 @@ describeE2e(
         buildOk({ context, buildArgs: { MODUS_GOAL: 'app("arg")' } }),
         buildOk({ context, target: 'app("target")', buildArgs: { MODUS_GOAL: 'app("arg")' } }),
       ]);
-      expect(await Promise.all([byTarget, byArg, both].map((image) => sh(image!, 'cat /v')))).toEqual(['target\n', 'arg\n', 'target\n']);
+      expect(await Promise.all([byTarget, byArg, both].map((image) => cat(image!, '/v')))).toEqual(['target\n', 'arg\n', 'target\n']);
     });
 
     test('build args are build_arg facts', async () => {
@@ -32,9 +32,9 @@ describeE2e(
         buildOk({ context, target: 'dflt', buildArgs: { MODE: 'given' } }),
         buildOk({ context, target: 'dflt' }),
       ]);
-      expect(await sh(app!, 'cat /who')).toBe('tester with spaces\n');
-      expect(await sh(withMode, 'cat /mode')).toBe('given\n');
-      expect(await sh(withoutMode, 'cat /mode')).toBe('default\n');
+      expect(await cat(app!, '/who')).toBe('tester with spaces\n');
+      expect(await cat(withMode, '/mode')).toBe('given\n');
+      expect(await cat(withoutMode, '/mode')).toBe('default\n');
       const output = await buildFails({ context, target: 'app' });
       expect(output).toMatch(/no solution/);
     });
@@ -57,8 +57,8 @@ describeE2e(
       const modusfile = `net(n) :- ${FROM_BUSYBOX}, run(f"echo \${n} > /n; ip -o link | grep -vc ' lo:' > /links || true").\n`;
       const [none] = await buildTargets(context, modusfile, ['net("none")'], { network: 'none' });
       const host = await buildOk({ context, target: 'net("host")', network: 'host' });
-      expect(await sh(none!, 'cat /links')).toBe('0\n');
-      expect(Number((await sh(host, 'cat /links')).trim())).toBeGreaterThan(0);
+      expect(await cat(none!, '/links')).toBe('0\n');
+      expect(Number((await cat(host, '/links')).trim())).toBeGreaterThan(0);
     });
 
     test('--platform: the worker platform builds, another one is a clear error', async () => {
@@ -87,7 +87,7 @@ describeE2e(
       const [layers, height, first] = await Promise.all(
         ['layers', 'height', 'first'].map((cost) => buildOk({ context, target: 'app', buildArgs: { MODUS_COST: cost } })),
       );
-      const which = await Promise.all([byDefault, layers, height, first].map((image) => sh(image!, 'cat /which')));
+      const which = await Promise.all([byDefault, layers, height, first].map((image) => cat(image!, '/which')));
       expect(which).toEqual(['fewest-layers\n', 'fewest-layers\n', 'smallest-height\n', 'first\n']);
       const output = await buildFails({ context, target: 'app', buildArgs: { MODUS_COST: 'cheapest' } });
       expect(output).toMatch(/invalid MODUS_COST `cheapest`: expected one of layers, height, first, available/);
@@ -100,7 +100,7 @@ describeE2e(
         '',
       ].join('\n');
       const [image] = await buildTargets(makeContext(), modusfile, ['app'], { buildArgs: { MODUS_COST: 'available' } });
-      expect(await sh(image!, 'cat /which')).toBe('available\n');
+      expect(await cat(image!, '/which')).toBe('available\n');
     });
 
     test('a goal with several solutions is an error that lists them', async () => {
@@ -122,7 +122,7 @@ describeE2e(
       const context = makeContext();
       const modusfile = `app :- ${FROM_BUSYBOX}, run("echo via-directive > /how").\n`;
       const image = await buildOk({ context, modusfile, target: 'app', syntax: 'directive' });
-      expect(await sh(image, 'cat /how')).toBe('via-directive\n');
+      expect(await cat(image, '/how')).toBe('via-directive\n');
       // The directive is line 1, so the program's positions start on line 2.
       const output = await buildFails({ context, modusfile: 'app :- from("x")\n', target: 'app', syntax: 'directive' });
       expect(output).toMatch(/Modusfile:2:\d+: error: expected/);

@@ -1,7 +1,7 @@
 // The image operators ::set_env, ::in_env, ::append_path, ::set_label, ::set_entrypoint,
 // ::set_cmd, ::set_user (reference 6.1, test_setxx.py), in our own words on busybox.
 import { describeE2e, makeContext } from '../support';
-import { FROM_BUSYBOX, FRONTEND_SUITE, buildFails, buildTargets, inspect, removeBuiltImages, sh } from './support';
+import { FROM_BUSYBOX, FRONTEND_SUITE, buildFails, buildTargets, cat, inspect, removeBuiltImages } from './support';
 
 describeE2e(
   'frontend: set_* operators',
@@ -19,7 +19,7 @@ describeE2e(
       ].join('\n');
       const targets = ['after', 'around', 'inside', 'scoped', 'override'];
       const images = await buildTargets(makeContext(), modusfile, targets);
-      const results = await Promise.all(images.map((image) => sh(image, 'cat /result')));
+      const results = await Promise.all(images.map((image) => cat(image, '/result')));
       expect(results).toEqual(['[1]\n', '[]\n', '[1][two words]\n', '[]\n', '[step]\n']);
       const envs = await Promise.all(images.map(async (image) => (await inspect(image)).Config.Env));
       const PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -34,10 +34,10 @@ describeE2e(
         '',
       ].join('\n');
       const [after, around, found] = await buildTargets(makeContext(), modusfile, ['after', 'around', 'found']);
-      expect(await sh(after!, 'cat /result')).toBe('/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/appended\n');
-      expect(await sh(around!, 'cat /result')).toBe('/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n');
+      expect(await cat(after!, '/result')).toBe('/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/appended\n');
+      expect(await cat(around!, '/result')).toBe('/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n');
       expect((await inspect(around!)).Config.Env).toEqual(['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/appended']);
-      expect(await sh(found!, 'cat /result')).toBe('tool ran\n');
+      expect(await cat(found!, '/result')).toBe('tool ran\n');
     });
 
     test('set_label adds labels next to the literal label', async () => {
@@ -90,7 +90,7 @@ describeE2e(
       const [image] = await buildTargets(makeContext(), modusfile, ['a']);
       expect((await inspect(image!)).Config.User).toBe('dev');
       // (BuildKit 0.8 sets no supplementary groups for a named user; newer versions do.)
-      expect(await sh(image!, 'cat /home/dev/out')).toMatch(/^uid=1000\(dev\) gid=1000\(dev\)( groups=1000\(dev\))?\n\/\n$/);
+      expect(await cat(image!, '/home/dev/out')).toMatch(/^uid=1000\(dev\) gid=1000\(dev\)( groups=1000\(dev\))?\n\/\n$/);
     });
   },
   FRONTEND_SUITE,

@@ -1,7 +1,7 @@
 // Simple images and working directories through docker build (reference 6.1, test_simple.py),
 // in our own words on the busybox base image.
 import { describeE2e, makeContext } from '../support';
-import { FROM_BUSYBOX, FRONTEND_SUITE, buildFails, buildOk, buildTargets, cat, exists, inspect, removeBuiltImages, sh } from './support';
+import { FROM_BUSYBOX, FRONTEND_SUITE, buildFails, buildOk, buildTargets, cat, catAll, exists, inspect, removeBuiltImages } from './support';
 
 describeE2e(
   'frontend: simple images and working directories',
@@ -87,7 +87,7 @@ describeE2e(
     test('runs execute as root with the base image environment and default PATH', async () => {
       const modusfile = `env :- ${FROM_BUSYBOX}, run("id -u > /uid; echo \\"$PATH\\" > /path; pwd > /cwd").\n`;
       const image = await buildOk({ context: makeContext(), modusfile, target: 'env' });
-      expect(await sh(image, 'cat /uid /path /cwd')).toBe('0\n/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n/\n');
+      expect(await catAll(image, '/uid', '/path', '/cwd')).toBe('0\n/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n/\n');
       const config = (await inspect(image)).Config;
       expect(config.User ?? '').toBe('');
       expect(config.Env).toEqual(['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']);

@@ -2,7 +2,7 @@
 // unification, negation, anonymous variables, lists (reference 6.1, test_solver.py), in our
 // own words on busybox. The frontend builds exactly one image per docker build.
 import { describeE2e, docker, makeContext } from '../support';
-import { FROM_BUSYBOX, FRONTEND_SUITE, buildFails, buildTargets, inspect, removeBuiltImages, sh } from './support';
+import { FROM_BUSYBOX, FRONTEND_SUITE, buildFails, buildTargets, cat, inspect, removeBuiltImages } from './support';
 
 /** Two tags of the busybox image, standing for two versions of a base. */
 const BASE_REPO = `modus-e2e/solver-base-${process.pid}`;
@@ -38,9 +38,9 @@ describeE2e(
         'X = "1", one(X)',
       ];
       const images = await buildTargets(makeContext({ 'foo.txt': 'aaa\n' }), modusfile, targets);
-      expect(await sh(images[0]!, 'cat /tmp/foo.txt')).toBe('aaa\nbbb\n');
-      expect(await sh(images[1]!, 'cat /tmp/foo.txt')).toBe('aaa\nccc\n');
-      expect(await sh(images[2]!, 'cat /ref')).toBe(`${BASE_REPO}:3.14\n`);
+      expect(await cat(images[0]!, '/tmp/foo.txt')).toBe('aaa\nbbb\n');
+      expect(await cat(images[1]!, '/tmp/foo.txt')).toBe('aaa\nccc\n');
+      expect(await cat(images[2]!, '/ref')).toBe(`${BASE_REPO}:3.14\n`);
       expect(await literalOf(images[3]!)).toBe(`g("${BASE_REPO}:3.15")`);
       expect(await literalOf(images[4]!)).toBe('one("1")');
     });
@@ -88,7 +88,7 @@ describeE2e(
         'h("1.1")',
       ];
       const images = await buildTargets(makeContext(), modusfile, targets);
-      expect(await sh(images[0]!, 'cat /hello')).toBe('hello-world\n');
+      expect(await cat(images[0]!, '/hello')).toBe('hello-world\n');
       expect(await literalOf(images[1]!)).toBe(`my_app("${BASE_REPO}:3.15")`);
       expect(await literalOf(images[2]!)).toBe(`my_app("${BASE_REPO}:3.15")`);
       expect(await literalOf(images[3]!)).toBe(`nested("${BASE_REPO}:3.14")`);

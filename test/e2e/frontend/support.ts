@@ -12,6 +12,7 @@ import {
   type BuildResult,
   type ImageInspect,
 } from '../support';
+import { imageFilesystem, imagePathExists, readImageFile } from './image-files';
 
 /** `from(...)` of the test base image, to splice into Modusfiles. */
 export const FROM_BUSYBOX = `from("${BUSYBOX_IMAGE}")`;
@@ -60,14 +61,27 @@ export function sh(image: string, script: string): Promise<string> {
   return dockerRun(image, ['-c', script], { entrypoint: 'sh' });
 }
 
-/** The content of a file in `image`. */
-export function cat(image: string, path: string): Promise<string> {
-  return dockerRun(image, [path], { entrypoint: 'cat' });
+/** The content of a file in `image` (read from its layers, no container started). */
+export async function cat(image: string, path: string): Promise<string> {
+  const content = await readImageFile(image, path);
+  if (content === undefined) throw new Error(`${image} has no file ${path}`);
+  return content;
+}
+
+/** The contents of several files of `image`, concatenated (like `cat A B ...`). */
+export async function catAll(image: string, ...paths: string[]): Promise<string> {
+  const contents = await Promise.all(paths.map((path) => cat(image, path)));
+  return contents.join('');
+}
+
+/** Every path in `image` (from its layers), sorted. */
+export async function listFiles(image: string): Promise<string[]> {
+  return [...(await imageFilesystem(image)).keys()].sort();
 }
 
 /** `yes`/`no`: whether `path` exists in `image`. */
-export function exists(image: string, path: string): Promise<string> {
-  return sh(image, `if [ -e '${path}' ] || [ -L '${path}' ]; then echo yes; else echo no; fi`).then((s) => s.trim());
+export async function exists(image: string, path: string): Promise<string> {
+  return (await imagePathExists(image, path)) ? 'yes' : 'no';
 }
 
 export function inspect(image: string): Promise<ImageInspect> {
