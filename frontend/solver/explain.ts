@@ -270,7 +270,7 @@ class Tracer {
       if (builtin && fittingMode(builtin, literal.args.map(isGround)) >= 0) return i;
       if (this.signatureHolds(literal)) return i;
     }
-    const waiting = this.text.items(goal).map((item) => item.text);
+    const waiting = this.text.items(goal);
     return `insufficient groundness for ${waiting.length} goal(s): ${waiting.join(', ')}`;
   }
 }
@@ -312,7 +312,7 @@ function explainNode(node: TraceNode, level: number, lines: string[], text: Sour
     switch (step.kind) {
       case 'clause':
         lines.push(`${pad}${text.literal(step.selected)} requires:`);
-        for (const item of text.items(step.body)) lines.push(`${pad}- ${item.text}`);
+        for (const item of text.items(step.body)) lines.push(`${pad}- ${item}`);
         break;
       case 'fact':
         lines.push(`${pad}${text.literal(step.selected)} is a fact.`);

@@ -18,16 +18,11 @@ import { quoteModusString } from '../../grammar/quote';
 import type { Diagnostic } from '../../grammar/source';
 import { NEGATE_PREFIX, parseOperatorMarker, type IRClause, type IRLiteral, type IRProgram, type IRTerm } from '../translate/ir';
 
-/** One source expression standing for one or more IR literals. */
-export interface SourceItem {
-  text: string;
-  /** Index of the literal to point at: the user's literal, or an operator's marker. */
-  anchor: number;
-}
-
 type Shape = 'call' | 'operator' | 'group' | 'unification' | 'other';
 
-interface Piece extends SourceItem {
+/** One source expression standing for one or more IR literals. */
+interface Piece {
+  text: string;
   shape: Shape;
   /** For a unification: the `!=` form. */
   negated?: string;
@@ -50,15 +45,13 @@ export class SourceText {
   }
 
   /** The literals of one goal or clause body as source expressions, in order. */
-  items(literals: readonly IRLiteral[]): SourceItem[] {
-    return this.pieces(literals, 0).map(({ text, anchor }) => ({ text, anchor }));
+  items(literals: readonly IRLiteral[]): string[] {
+    return this.pieces(literals, 0).map((p) => p.text);
   }
 
   /** The literals as one conjunction: `a(X), run(f"echo ${X}")`. */
   conjunction(literals: readonly IRLiteral[]): string {
-    return this.pieces(literals, 0)
-      .map((p) => p.text)
-      .join(', ');
+    return this.items(literals).join(', ');
   }
 
   /** One literal on its own (a negation helper call reads as its expression). */
@@ -77,8 +70,8 @@ export class SourceText {
     literals.forEach((literal, i) => {
       if (chains.isFolded(i)) return;
       const marker = parseOperatorMarker(literal.predicate);
-      if (marker?.edge === 'begin') frames.push({ pieces: [], marker: { literal, index: i, op: marker.op } });
-      else if (marker?.edge === 'end') closeOperator(frames, { literal, index: i, op: marker.op }, chains);
+      if (marker?.edge === 'begin') frames.push({ pieces: [], marker: { literal, op: marker.op } });
+      else if (marker?.edge === 'end') closeOperator(frames, { literal, op: marker.op }, chains);
       else frames[frames.length - 1]!.pieces.push(this.piece(literal, i, chains, depth));
     });
     while (frames.length > 1) closeFrame(frames, frames[frames.length - 1]!.marker!, chains);
@@ -88,23 +81,23 @@ export class SourceText {
   private piece(literal: IRLiteral, index: number, chains: FormatChains, depth: number): Piece {
     if (chains.isChain(index)) {
       const [value, output] = chains.unusedChain(index);
-      return unification(value, output, index);
+      return unification(value, output);
     }
     if (literal.predicate === 'string_eq' && literal.args.length === 2) {
-      const piece = unification(chains.termText(literal.args[0]!), chains.termText(literal.args[1]!), index);
+      const piece = unification(chains.termText(literal.args[0]!), chains.termText(literal.args[1]!));
       return literal.positive ? piece : negate(piece);
     }
     const helper = this.helpers.get(`${literal.predicate}/${literal.args.length}`);
     if (helper && depth < MAX_HELPER_DEPTH) {
-      const expression = this.helperExpression(helper, literal, index, depth + 1);
+      const expression = this.helperExpression(helper, literal, depth + 1);
       return literal.positive ? expression : negate(expression);
     }
     const call = callText(literal.predicate, literal.args.map((a) => chains.termText(a)));
-    return literal.positive ? { text: call, anchor: index, shape: 'call' } : { text: `!${call}`, anchor: index, shape: 'other' };
+    return literal.positive ? { text: call, shape: 'call' } : { text: `!${call}`, shape: 'other' };
   }
 
   /** The expression a negation helper was made from, its parameters replaced by the call's arguments. */
-  private helperExpression(clauses: readonly IRClause[], call: IRLiteral, index: number, depth: number): Piece {
+  private helperExpression(clauses: readonly IRClause[], call: IRLiteral, depth: number): Piece {
     const alternatives = clauses.map((clause) => {
       const parameters = new Map<string, IRTerm>();
       clause.head.args.forEach((parameter, i) => {
@@ -113,9 +106,9 @@ export class SourceText {
       const body = clause.body.map((l) => ({ ...l, args: l.args.map((a) => substitute(a, parameters)) }));
       return this.pieces(body, depth);
     });
-    if (alternatives.length === 1 && alternatives[0]!.length === 1) return { ...alternatives[0]![0]!, anchor: index };
+    if (alternatives.length === 1 && alternatives[0]!.length === 1) return alternatives[0]![0]!;
     const text = alternatives.map((alt) => alt.map((p) => p.text).join(', ')).join('; ');
-    return { text: `(${text})`, anchor: index, shape: 'group' };
+    return { text: `(${text})`, shape: 'group' };
   }
 }
 
@@ -123,7 +116,6 @@ export class SourceText {
 
 interface MarkerAt {
   literal: IRLiteral;
-  index: number;
   op: string;
 }
 
@@ -148,19 +140,19 @@ function closeOperator(frames: OperatorFrame[], end: MarkerAt, chains: FormatCha
   }
   while (frames.length > 1) closeFrame(frames, frames[frames.length - 1]!.marker!, chains);
   const outer = frames[0]!;
-  outer.pieces = [operatorPiece(outer.pieces, end, end.index, chains)];
+  outer.pieces = [operatorPiece(outer.pieces, end, chains)];
 }
 
 function closeFrame(frames: OperatorFrame[], marker: MarkerAt, chains: FormatChains): void {
   const frame = frames.pop()!;
-  frames[frames.length - 1]!.pieces.push(operatorPiece(frame.pieces, marker, frame.marker?.index ?? marker.index, chains));
+  frames[frames.length - 1]!.pieces.push(operatorPiece(frame.pieces, marker, chains));
 }
 
-function operatorPiece(operand: readonly Piece[], marker: MarkerAt, anchor: number, chains: FormatChains): Piece {
+function operatorPiece(operand: readonly Piece[], marker: MarkerAt, chains: FormatChains): Piece {
   const single = operand.length === 1 && (operand[0]!.shape === 'call' || operand[0]!.shape === 'operator');
   const operandText = single ? operand[0]!.text : `(${operand.map((p) => p.text).join(', ')})`;
   const args = marker.literal.args.slice(1).map((a) => chains.termText(a));
-  return { text: `${operandText}::${callText(marker.op, args)}`, anchor, shape: 'operator' };
+  return { text: `${operandText}::${callText(marker.op, args)}`, shape: 'operator' };
 }
 
 function operatorId(marker: IRLiteral): string | undefined {
@@ -289,14 +281,14 @@ function callText(name: string, args: readonly string[]): string {
   return args.length === 0 ? name : `${name}(${args.join(', ')})`;
 }
 
-function unification(left: string, right: string, anchor: number): Piece {
-  return { text: `${left} = ${right}`, negated: `${left} != ${right}`, anchor, shape: 'unification' };
+function unification(left: string, right: string): Piece {
+  return { text: `${left} = ${right}`, negated: `${left} != ${right}`, shape: 'unification' };
 }
 
 function negate(piece: Piece): Piece {
-  if (piece.shape === 'unification' && piece.negated !== undefined) return { text: piece.negated, anchor: piece.anchor, shape: 'other' };
+  if (piece.shape === 'unification' && piece.negated !== undefined) return { text: piece.negated, shape: 'other' };
   const text = piece.shape === 'call' || piece.shape === 'group' ? `!${piece.text}` : `!(${piece.text})`;
-  return { text, anchor: piece.anchor, shape: 'other' };
+  return { text, shape: 'other' };
 }
 
 function isNegationHelperName(predicate: string): boolean {
