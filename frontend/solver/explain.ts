@@ -46,7 +46,7 @@ export function renderProofTree(solution: Solution, program?: IRProgram, options
 }
 
 class ProofView {
-  readonly text: SourceText;
+  private readonly text: SourceText;
 
   constructor(
     private readonly program: IRProgram | undefined,
