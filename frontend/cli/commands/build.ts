@@ -3,6 +3,7 @@
  * image through the Modus frontend — one `docker build --target <literal>` per image, all at once
  * against the same daemon — tag them from templates and report them (DESIGN §2).
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatOptions, optionValue, optionValues, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
 import type { CliIO, Command } from '../io';
@@ -20,7 +21,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'build-arg', value: true, repeatable: true, valueName: 'K=V', description: 'a fact build_arg("K", "V"), passed to every build (repeatable)' },
   { name: 'network', value: true, valueName: 'MODE', description: 'network of the run steps: default, none or host (docker build --network)' },
   { name: 'frontend', value: true, valueName: 'IMAGE', description: `the Modus frontend image (default: $MODUS_FRONTEND or ${DEFAULT_FRONTEND})` },
-  { name: 'concurrency', alias: 'j', value: true, valueName: 'N', description: 'most builds at a time (default: all images, up to 32)' },
+  { name: 'concurrency', alias: 'j', value: true, valueName: 'N', description: 'most builds at a time (default: 4 per CPU, at least 4, at most 32)' },
   { name: 'docker', value: true, valueName: 'PATH', description: 'the docker client (default: $MODUS_DOCKER or docker)' },
   { name: 'cost', value: true, valueName: COST_FUNCTIONS.join('|'), description: 'how a proof is chosen per solution (build arg MODUS_COST)' },
   { name: 'budget', value: true, valueName: 'N', description: 'most resolution steps the solver may take (build arg MODUS_BUDGET)' },
@@ -42,7 +43,14 @@ stdout. Exit 1 when any image fails (none are tagged then), 130 when interrupted
 Options:
 ${formatOptions(OPTIONS)}`;
 
-const MAX_DEFAULT_CONCURRENCY = 32;
+/**
+ * Each build starts its own frontend container; on a small machine twenty at once starve each
+ * other (frontends then miss the gateway's deadlines). Steps shared by queued images still run
+ * once: BuildKit's cache serves them, or a running build is joined in flight.
+ */
+export function defaultConcurrency(images: number): number {
+  return Math.max(1, Math.min(images, 32, Math.max(4, 4 * os.cpus().length)));
+}
 
 interface BuildRequest extends GoalRequest {
   context: string;
@@ -140,7 +148,7 @@ export async function runBuild(argv: readonly string[], io: CliIO, signal: Abort
       buildArgs: frontendBuildArgs(req, req.costGiven),
       noCache: req.noCache,
       ...(req.network === undefined ? {} : { network: req.network }),
-      concurrency: req.concurrency ?? Math.min(images.length, MAX_DEFAULT_CONCURRENCY),
+      concurrency: req.concurrency ?? defaultConcurrency(images.length),
       verbose: req.verbose,
       json: req.json,
       ...(req.explainCache ? { explainCache: path.resolve(io.cwd, req.modusfile) } : {}),
