@@ -43,16 +43,16 @@ describeE2e(
       const context = makeContext({ file: 'content\n' });
       const first = await buildWithOutput({ context, modusfile, target: 'app' });
       const second = await buildWithOutput({ context, target: 'app' });
-      const firstSteps = modusSteps(first.output);
+      // Base image sources are left out: BuildKit may show them DONE (it resolves them again to
+      // compute the cache key, no build work), or under the name a concurrent build gave them.
+      const buildSteps = (output: string) => modusSteps(output).filter((s) => !/ › from\(/.test(s.name));
+      const firstSteps = buildSteps(first.output);
       expect(firstSteps.filter((s) => s.status === 'DONE').length).toBeGreaterThan(3);
-      const secondSteps = modusSteps(second.output);
+      const secondSteps = buildSteps(second.output);
       // BuildKit reports cached steps in no particular order.
       expect(secondSteps.map((s) => s.name).sort()).toEqual(firstSteps.map((s) => s.name).sort());
-      // A base image source may show DONE instead of CACHED: BuildKit resolves it again to compute
-      // the cache key, which is no build work; every step that builds something must be CACHED.
-      const isFrom = (s: Step) => / › from\(/.test(s.name);
-      expect(secondSteps.filter((s) => s.status !== 'CACHED' && !(isFrom(s) && s.status === 'DONE'))).toEqual([]);
-      expect(secondSteps.filter((s) => !isFrom(s)).length).toBeGreaterThanOrEqual(6);
+      expect(secondSteps.length).toBeGreaterThanOrEqual(6);
+      expect(secondSteps.filter((s) => s.status !== 'CACHED')).toEqual([]);
       expect(second.imageId).toBe(first.imageId);
       expect(await cat(first.imageId, '/all')).toBe(`${nonce}\ncontent\n`);
     });

@@ -110,6 +110,7 @@ describe('frontend flow through the fake gateway', () => {
     expect(run!.op.exec.meta.user ?? '').toBe('');
     expect(run!.op.exec.network).toBe(2);
     expect(nameOf(run!)).toBe('app › run("make") Modusfile:1:59');
+    expect(nameOf(b.ops.find((o) => o.op.source)!)).toBe(`app › ${FROM} Modusfile:1:8`);
   }, 30_000);
 
   it('maps every step to its Modusfile range in the source map', async () => {
