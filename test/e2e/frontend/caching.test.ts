@@ -97,6 +97,25 @@ describeE2e(
       expect(statusOf(second.output)).toMatchObject({ [cached]: 'CACHED', [fresh]: 'DONE' });
       expect(statusOf(third.output)).toMatchObject({ [cached]: 'DONE', [fresh]: 'DONE' });
     });
+
+    test('MODUS_NO_CACHE_FILTER runs the steps of the named predicates again, and only those', async () => {
+      const modusfile = [
+        `helper :- ${FROM_BUSYBOX}, run("head -c 8 /dev/urandom | od -An -tx1 > /helper").`,
+        'app :- helper, run("head -c 8 /dev/urandom | od -An -tx1 > /app").',
+        `other :- ${FROM_BUSYBOX}, run("head -c 8 /dev/urandom | od -An -tx1 > /other").`,
+        `both :- ${FROM_BUSYBOX}, app::copy("/", "/a"), other::copy("/other", "/o").`,
+        '',
+      ].join('\n');
+      const context = makeContext();
+      const first = await buildWithOutput({ context, modusfile, target: 'both' });
+      const again = await buildWithOutput({ context, target: 'both', buildArgs: { MODUS_NO_CACHE_FILTER: 'helper' } });
+      const read = (image: string) => catAll(image, '/a/helper', '/a/app', '/o');
+      const [before, after] = (await Promise.all([read(first.imageId), read(again.imageId)])).map((s) => s.split('\n'));
+      expect(after![0]).not.toBe(before![0]);
+      // BuildKit re-runs what depends on an ignored step too: app's run follows helper's.
+      expect(after![1]).not.toBe(before![1]);
+      expect(after![2]).toBe(before![2]);
+    });
   },
   FRONTEND_SUITE,
 );
