@@ -43,18 +43,21 @@ export async function buildImage(ctx: FrontendContext): Promise<ReturnResult> {
   };
   const images = await withCacheControl(ctx, plan, generateOptions, options);
   const output = images[plan.outputs[0]!.node]!;
-  const definition = marshal(output.fs, {
-    platform,
-    llbCaps: ctx.caps.llb,
-    encoding: ctx.caps.prefersCanonicalEncoding() ? 'canonical' : 'gogo',
-  });
-  const solved = await ctx.client
-    .solve({ definition, evaluate: ctx.caps.has('gateway.solve.evaluate'), cacheImports: cacheImportsOf(ctx) })
-    .catch((err: unknown) => {
-      throw locateStepError(err, definition);
+  const definition = marshalFor(output.fs, platform, ctx);
+  const solveOutput = (def: typeof definition) =>
+    ctx.client.solve({ definition: def, evaluate: ctx.caps.has('gateway.solve.evaluate'), cacheImports: cacheImportsOf(ctx) }).catch((err: unknown) => {
+      throw locateStepError(err, def);
     });
+  // MODUS_BUILD_ALL (used by `modus build`): every other solution is built in the same session,
+  // concurrently, so that one BuildKit solve runs the union of their steps once; the first is returned.
+  const others = options.buildAll ? plan.outputs.slice(1).map((o) => marshalFor(images[o.node]!.fs, platform, ctx)) : [];
+  const [solved] = await Promise.all([solveOutput(definition), ...others.map(solveOutput)]);
   const config = options.labels.reduce<ImageConfig>((c, [k, v]) => setLabel(c, k, v), output.config);
   return { ref: solved.ref, metadata: { 'containerimage.config': JSON.stringify(config) } };
+}
+
+function marshalFor(state: State, platform: Platform, ctx: FrontendContext): ReturnType<typeof marshal> {
+  return marshal(state, { platform, llbCaps: ctx.caps.llb, encoding: ctx.caps.prefersCanonicalEncoding() ? 'canonical' : 'gogo' });
 }
 
 /**
@@ -122,7 +125,7 @@ function planGoal(program: LoadedProgram, options: BuildOptions, bytes: Uint8Arr
     const reasons = solved.diagnostics.length > 0 ? solved.diagnostics : [{ severity: 'error' as const, message: `no solution for ${options.goal}` }];
     throw diagnosticsError(reasons, program.file, bytes, options.filename, hasErrors(reasons) ? undefined : `goal \`${options.goal}\` has no solution`);
   }
-  if (solved.solutions.length > 1) {
+  if (solved.solutions.length > 1 && !options.buildAll) {
     const list = solved.solutions.map((s) => `  ${s.text}`).join('\n');
     throw new FrontendError(
       `goal \`${options.goal}\` has ${solved.solutions.length} solutions; docker build makes one image:\n${list}\n` +

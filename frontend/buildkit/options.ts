@@ -20,6 +20,8 @@ export interface BuildOptions {
   platform?: Platform;
   labels: [string, string][];
   imageResolveMode: string;
+  /** MODUS_BUILD_ALL: a goal with several solutions builds them all in one solve (for `modus build`). */
+  buildAll: boolean;
 }
 
 const COSTS: readonly CostFunction[] = ['layers', 'height', 'first', 'available'];
@@ -45,6 +47,7 @@ export function readBuildOptions(opts: ReadonlyMap<string, string>): BuildOption
     network: readNetwork(opts.get('force-network-mode')),
     labels,
     imageResolveMode: nonEmpty(opts.get('image-resolve-mode')) ?? 'default',
+    buildAll: readFlag('MODUS_BUILD_ALL', buildArgs.MODUS_BUILD_ALL),
   };
   if (goal !== undefined) options.goal = goal;
   const budget = readBudget(buildArgs.MODUS_BUDGET);
@@ -56,6 +59,12 @@ export function readBuildOptions(opts: ReadonlyMap<string, string>): BuildOption
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function readFlag(name: string, value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === '0' || value === 'false') return false;
+  if (value === '1' || value === 'true') return true;
+  throw new OptionError(`invalid ${name} \`${value}\`: expected 1 or 0`);
 }
 
 function readCost(value: string | undefined): CostFunction {

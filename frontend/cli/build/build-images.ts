@@ -22,6 +22,12 @@ export interface ImageToBuild {
 
 export interface BuildImagesRequest {
   images: ImageToBuild[];
+  /**
+   * The goal as the user wrote it. With several images it is first built whole, in one solve
+   * (the frontend's MODUS_BUILD_ALL), so BuildKit schedules the union of all steps at once; the
+   * per-image builds that follow only export.
+   */
+  goal?: string;
   client: DockerClient;
   context: string;
   file: string;
@@ -73,6 +79,7 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
       jobs.map((j) => j.literal),
       { write: io.stderr, live: io.isTTY, verbose: req.verbose },
     );
+    if (shouldBuildAllFirst(req)) await buildAllInOneSolve(req, scratchDir, io, signal);
     progress.begin(concurrency);
     const results = await runBuilds(jobs, {
       command: req.client.command,
@@ -119,6 +126,43 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
   } finally {
     fs.rmSync(scratchDir, { recursive: true, force: true });
   }
+}
+
+function shouldBuildAllFirst(req: BuildImagesRequest): boolean {
+  // Cache explanations compare each image's own step records, which the export pass would hide.
+  return req.goal !== undefined && req.images.length > 1 && req.explainCache === undefined;
+}
+
+/**
+ * One `docker build` of the whole goal with MODUS_BUILD_ALL=1. If it fails, the per-image builds
+ * that follow find out which images fail (the others reuse what this one built).
+ */
+async function buildAllInOneSolve(req: BuildImagesRequest, scratchDir: string, io: CliIO, signal: AbortSignal): Promise<void> {
+  const iidFile = path.join(scratchDir, 'all.iid');
+  const args = buildArguments(req.client, {
+    context: req.context,
+    file: req.file,
+    target: req.goal!,
+    frontend: req.frontend,
+    iidFile,
+    buildArgs: { ...req.buildArgs, MODUS_BUILD_ALL: '1' },
+    noCache: req.noCache,
+    ...(req.network === undefined ? {} : { network: req.network }),
+  });
+  io.stderr(`modus build: building all ${req.images.length} images in one solve\n`);
+  const [result] = await runBuilds([{ literal: req.goal!, args, iidFile }], {
+    command: req.client.command,
+    env: dockerEnv(io.env),
+    cwd: io.cwd,
+    concurrency: 1,
+    signal,
+    onEvent: (event) => {
+      if (event.kind === 'output' && req.verbose) io.stderr(`[all] ${event.line}\n`);
+    },
+  });
+  if (!result || signal.aborted) return;
+  if (result.state === 'done') io.stderr(`modus build: all images built in ${seconds(result.seconds)}; exporting each\n`);
+  else io.stderr(`modus build: the one-solve build failed after ${seconds(result.seconds)}; building each image to find which fail\n`);
 }
 
 function pushBuiltSubImages(req: BuildImagesRequest, repo: string, results: readonly JobResult[], io: CliIO, signal: AbortSignal): Promise<boolean> {

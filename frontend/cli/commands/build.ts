@@ -141,6 +141,7 @@ export async function runBuild(argv: readonly string[], io: CliIO, signal: Abort
   return buildImages(
     {
       images,
+      goal: req.goal,
       client,
       context: path.resolve(io.cwd, req.context),
       file: path.resolve(io.cwd, req.modusfile),

@@ -21,8 +21,30 @@ function setup(spec: Parameters<typeof fakeSetup>[1] = {}, env: Record<string, s
   return { s, rec };
 }
 
-const builds = (s: FakeSetup) => s.calls().filter((c) => c.cmd === 'build');
+const isBuildAll = (c: { args: unknown }) => (c.args as string[]).includes('MODUS_BUILD_ALL=1');
+/** The per-image builds (not the one-solve build of the whole goal that comes first). */
+const builds = (s: FakeSetup) => s.calls().filter((c) => c.cmd === 'build' && !isBuildAll(c));
+const buildAlls = (s: FakeSetup) => s.calls().filter((c) => c.cmd === 'build' && isBuildAll(c));
 const tags = (s: FakeSetup) => s.calls().filter((c) => c.cmd === 'tag');
+
+test('several images: the whole goal is built first in one solve, then each image is exported', async () => {
+  const { s, rec } = setup();
+  const code = await main(['build', 'ctx', 'a(X)', '--network', 'none'], rec.io);
+  expect(code).toBe(0);
+  const all = buildAlls(s);
+  expect(all).toHaveLength(1);
+  expect(all[0]!.target).toBe('a(X)');
+  expect(Math.max(...all.map((c) => c.t))).toBeLessThanOrEqual(Math.min(...builds(s).map((c) => c.t)));
+  expect(builds(s)).toHaveLength(4);
+  expect(rec.stderr()).toContain('building all 4 images in one solve');
+});
+
+test('one image: no separate one-solve build', async () => {
+  const { s, rec } = setup();
+  expect(await main(['build', 'ctx', 'a("1")'], rec.io)).toBe(0);
+  expect(buildAlls(s)).toHaveLength(0);
+  expect(builds(s)).toHaveLength(1);
+});
 
 test('one docker build per solution, with the literal as target and the frontend as syntax', async () => {
   const { s, rec } = setup();
