@@ -21,7 +21,7 @@ function setup(spec: Parameters<typeof fakeSetup>[1] = {}, env: Record<string, s
   return { s, rec };
 }
 
-const isBuildAll = (c: { args: unknown }) => (c.args as string[]).includes('MODUS_BUILD_ALL=1');
+const isBuildAll = (c: Record<string, unknown>) => (c.args as string[]).includes('MODUS_BUILD_ALL=1');
 /** The per-image builds (not the one-solve build of the whole goal that comes first). */
 const builds = (s: FakeSetup) => s.calls().filter((c) => c.cmd === 'build' && !isBuildAll(c));
 const buildAlls = (s: FakeSetup) => s.calls().filter((c) => c.cmd === 'build' && isBuildAll(c));
@@ -34,7 +34,7 @@ test('several images: the whole goal is built first in one solve, then each imag
   const all = buildAlls(s);
   expect(all).toHaveLength(1);
   expect(all[0]!.target).toBe('a(X)');
-  expect(Math.max(...all.map((c) => c.t))).toBeLessThanOrEqual(Math.min(...builds(s).map((c) => c.t)));
+  expect(Math.max(...all.map((c) => c.t as number))).toBeLessThanOrEqual(Math.min(...builds(s).map((c) => c.t as number)));
   expect(builds(s)).toHaveLength(4);
   expect(rec.stderr()).toContain('building all 4 images in one solve');
 });
