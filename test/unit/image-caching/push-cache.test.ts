@@ -54,6 +54,11 @@ function run(argv: string[], env: Record<string, string> = {}) {
   return { done: main(['build', ...argv, 'ctx', 'a(X)'], io), calls, stderr: () => stderr };
 }
 
+/** The per-image builds (not the one-solve build of the whole goal `a(X)` that comes first). */
+function imageBuilds(calls: Record<string, string | null>[]) {
+  return calls.filter((c) => c.cmd === 'build' && c.target !== 'a(X)');
+}
+
 describe('cacheBuildsInLogs', () => {
   const line = (lit: string, repo: string, k: string) => `#7 [modus] cache repo: building ${lit} (${repo}:${k} not found)\n`;
 
@@ -86,13 +91,8 @@ describe('modus build --cache-repo/--push-cache', () => {
     const r = run(['--cache-repo', REPO]);
     expect(await r.done).toBe(0);
     const calls = r.calls();
-    expect(calls.filter((c) => c.cmd === 'build').map((c) => [c.target, c.repo])).toEqual(
-      expect.arrayContaining([
-        ['a("1")', REPO],
-        ['a("2")', REPO],
-      ]),
-    );
-    expect(calls.filter((c) => c.cmd === 'build')).toHaveLength(2);
+    expect(calls.filter((c) => c.cmd === 'build').every((c) => c.repo === REPO)).toBe(true);
+    expect(imageBuilds(calls).map((c) => c.target).sort()).toEqual(['a("1")', 'a("2")']);
     expect(calls.filter((c) => c.cmd === 'push' || c.cmd === 'tag')).toEqual([]);
   });
 
@@ -101,7 +101,7 @@ describe('modus build --cache-repo/--push-cache', () => {
     expect(await r.done).toBe(0);
     const calls = r.calls();
     // base is not a goal: built once more on its own (cached) to have an image to tag.
-    expect(calls.filter((c) => c.cmd === 'build').map((c) => c.target).sort()).toEqual(['a("1")', 'a("2")', 'base']);
+    expect(imageBuilds(calls).map((c) => c.target).sort()).toEqual(['a("1")', 'a("2")', 'base']);
     expect(calls.find((c) => c.target === 'base')!.repo).toBe(REPO);
     const tags = calls.filter((c) => c.cmd === 'tag').map((c) => [c.id, c.ref]);
     expect(tags.sort()).toEqual(
