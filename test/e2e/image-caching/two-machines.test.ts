@@ -76,6 +76,7 @@ function stepsOf(stderr: string, predicate: string): string[] {
 }
 
 const imagesOnB: string[] = [];
+const tagsOnA: string[] = [];
 
 describeE2e(
   'image caching: two machines sharing a cache repository',
@@ -88,6 +89,7 @@ describeE2e(
 
     afterAll(async () => {
       if (imagesOnB.length > 0) await docker(['image', 'rm', '--force', ...imagesOnB], onB);
+      if (tagsOnA.length > 0) await docker(['image', 'rm', ...tagsOnA]);
     });
 
     test('B takes the stored sub-images and rebuilds only those reading a changed file', async () => {
@@ -95,6 +97,7 @@ describeE2e(
       writeContextFile(context, 'Modusfile', modusfile(randomBytes(8).toString('hex')));
 
       const onA = await modusBuild(context, ['--cache-repo', REPO, '--push-cache']);
+      tagsOnA.push(...[...onA.stderr.matchAll(/^modus build: pushed \S+ as (\S+)$/gm)].map((m) => m[1]!));
       for (const literal of ['heavy', 'withA', 'withB', 'app']) expect(onA.stderr).toMatch(new RegExp(`pushed ${literal} as ${REPO.replace(/[./]/g, '\\$&')}:mk1-`));
       expect(stepsOf(onA.stderr, 'heavy')).not.toEqual([]);
       const sumsA = await fileSums(onA.imageId);
