@@ -79,8 +79,15 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
       jobs.map((j) => j.literal),
       { write: io.stderr, live: io.isTTY, verbose: req.verbose },
     );
-    if (shouldBuildAllFirst(req)) await buildAllInOneSolve(req, scratchDir, io, signal);
     progress.begin(concurrency);
+    if (shouldBuildAllFirst(req)) {
+      await buildAllInOneSolve(req, scratchDir, io, signal, progress);
+      if (signal.aborted) {
+        progress.end();
+        io.stderr(`modus build: interrupted; ${jobs.length} builds stopped, nothing was tagged\n`);
+        return INTERRUPTED_EXIT_CODE;
+      }
+    }
     const results = await runBuilds(jobs, {
       command: req.client.command,
       env: dockerEnv(io.env),
@@ -137,7 +144,7 @@ function shouldBuildAllFirst(req: BuildImagesRequest): boolean {
  * One `docker build` of the whole goal with MODUS_BUILD_ALL=1. If it fails, the per-image builds
  * that follow find out which images fail (the others reuse what this one built).
  */
-async function buildAllInOneSolve(req: BuildImagesRequest, scratchDir: string, io: CliIO, signal: AbortSignal): Promise<void> {
+async function buildAllInOneSolve(req: BuildImagesRequest, scratchDir: string, io: CliIO, signal: AbortSignal, progress: BuildProgress): Promise<void> {
   const iidFile = path.join(scratchDir, 'all.iid');
   const args = buildArguments(req.client, {
     context: req.context,
@@ -157,7 +164,9 @@ async function buildAllInOneSolve(req: BuildImagesRequest, scratchDir: string, i
     concurrency: 1,
     signal,
     onEvent: (event) => {
-      if (event.kind === 'output' && req.verbose) io.stderr(`[all] ${event.line}\n`);
+      // Every image is being built by this one solve; the export pass reports how each ended.
+      if (event.kind === 'start') req.images.forEach((_, index) => progress.onEvent({ kind: 'start', index }));
+      else if (event.kind === 'output' && req.verbose) io.stderr(`[all] ${event.line}\n`);
     },
   });
   if (!result || signal.aborted) return;
