@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Starts "machine B": a second dockerd beside the main one, for tests and benchmarks that need two
 # machines sharing a registry (image substitution from a cache repository). Its own data root,
-# exec root, pid file and socket, and no bridge or iptables rules, so that it leaves the first
-# daemon's docker0 alone; builds on it therefore need `--network=none`.
+# exec root, pid file and socket, its own bridge (modus-b0) and no iptables rules, so that it leaves
+# the first daemon's docker0 alone; builds on it therefore need `--network=none`.
+# (Not `--bridge=none`: a dockerd started with it deletes an existing docker0 interface, which
+# breaks every default-network container of the first daemon.)
 # Idempotent: when B already answers, only the images are brought up to date. Then it copies the
 # images builds need from the main daemon (docker save | docker -H B load), each only when B's copy
 # has a different id, so an empty build cache on B costs no rebuild of the frontend.
@@ -25,10 +27,20 @@ B_PIDFILE="$B_EXEC_ROOT.pid"
 B_LOG="${MODUS_B_LOG:-/var/log/modus-dockerd-b.log}"
 B_IMAGES="${MODUS_B_IMAGES:-${MODUS_FRONTEND_IMAGE:-modus-frontend:dev} modus-test/busybox:1}"
 TIMEOUT="${MODUS_DOCKERD_TIMEOUT:-60}"
+B_BRIDGE="${MODUS_B_BRIDGE:-modus-b0}"
+B_BRIDGE_ADDR="${MODUS_B_BRIDGE_ADDR:-172.31.254.1/24}"
 
 fail() {
   echo "start-second-daemon: error: $*" >&2
   exit 1
+}
+
+# B's own bridge interface (dockerd uses an existing one as given, and creates nothing).
+ensure_bridge() {
+  ip link show "$B_BRIDGE" >/dev/null 2>&1 && return 0
+  ip link add name "$B_BRIDGE" type bridge
+  ip addr add "$B_BRIDGE_ADDR" dev "$B_BRIDGE"
+  ip link set "$B_BRIDGE" up
 }
 
 b_answers() {
@@ -68,13 +80,14 @@ start_b() {
   mkdir -p "$B_ROOT" "$B_EXEC_ROOT" "$(dirname "$B_LOG")"
   # A socket left by a killed daemon would make dockerd refuse to listen.
   [[ "$B_HOST" == unix://* ]] && rm -f "${B_HOST#unix://}"
+  ensure_bridge
   # setsid: B must outlive this script and not receive the caller's signals.
   setsid dockerd \
     --host "$B_HOST" \
     --data-root "$B_ROOT" \
     --exec-root "$B_EXEC_ROOT" \
     --pidfile "$B_PIDFILE" \
-    --bridge=none \
+    --bridge="$B_BRIDGE" \
     --iptables=false \
     >>"$B_LOG" 2>&1 </dev/null &
   local pid=$!
