@@ -92,6 +92,10 @@ describeE2e(
       if (tagsOnA.length > 0) await docker(['image', 'rm', ...tagsOnA]);
     });
 
+    test("starting B leaves A's default bridge network working", async () => {
+      expect((await docker(['run', '--rm', BUSYBOX_IMAGE, 'echo', 'bridge-ok'])).stdout.trim()).toBe('bridge-ok');
+    });
+
     test('B takes the stored sub-images and rebuilds only those reading a changed file', async () => {
       const context = makeContext({ 'a.txt': 'a, first\n', 'b.txt': 'b\n' });
       writeContextFile(context, 'Modusfile', modusfile(randomBytes(8).toString('hex')));
