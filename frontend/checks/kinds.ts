@@ -15,6 +15,7 @@
  * Plain passes come first so that presumptions are only made about predicates whose kind cannot
  * be found directly; a wrong presumption then shows up as a precise "Expected kind" error.
  */
+import { flattenChain } from '../../grammar/ast-walk';
 import type { Clause, Expression, Literal, OperatorApplication } from '../../grammar/ast';
 import type { Diagnostic, Label, Span } from '../../grammar/source';
 import { forEachNode, literalSource, rulesOf } from './ast-util';
@@ -563,17 +564,6 @@ function conjunctionConflict(
 
 function firstFailure(outcomes: readonly Outcome[]): Outcome {
   return outcomes.find((o) => 'failure' in o) ?? outcomes[0]!;
-}
-
-/** The operands of a chain of `and` (or `or`) nodes, left to right, without recursion. */
-function flattenChain(expr: Expression, kind: 'and' | 'or'): Expression[] {
-  const rights: Expression[] = [];
-  let node = expr;
-  while (node.kind === kind) {
-    rights.push(node.right);
-    node = node.left;
-  }
-  return [node, ...rights.reverse()];
 }
 
 function unknownOperator(op: OperatorApplication): Outcome {

@@ -22,6 +22,7 @@
  *
  * Fresh names contain `$`, so they can never clash with user identifiers.
  */
+import { flattenChain } from '../../grammar/ast-walk';
 import type { Expression, FStringPart, Literal, Modusfile, Term, Unification } from '../../grammar/ast';
 import type { Span } from '../../grammar/source';
 import { literalText } from '../solver/proof';
@@ -171,9 +172,9 @@ class Translator {
       case 'group':
         return expr.negated ? this.negation(expr.body, expr.span) : this.alternatives(expr.body);
       case 'and':
-        return this.conjunction(flatten(expr, 'and'));
+        return this.conjunction(flattenChain(expr, 'and'));
       case 'or':
-        return flatten(expr, 'or').flatMap((e) => this.alternatives(e));
+        return flattenChain(expr, 'or').flatMap((e) => this.alternatives(e));
       case 'op':
         return this.operator(expr);
     }
@@ -293,17 +294,6 @@ function mergeTextParts(parts: FStringPart[]): FStringPart[] {
     }
   }
   return merged;
-}
-
-/** The operands of a chain of `and` (or `or`) nodes, left to right, without recursion. */
-function flatten(expr: Expression, kind: 'and' | 'or'): Expression[] {
-  const rights: Expression[] = [];
-  let node = expr;
-  while (node.kind === kind) {
-    rights.push(node.right);
-    node = node.left;
-  }
-  return [node, ...rights.reverse()];
 }
 
 /** Distinct named variables of an expression in source order (f-string interpolations included). */
