@@ -27,8 +27,13 @@ import {
 import type { Diagnostic, Label, SourceFile } from './source';
 
 export class ModusParser extends CstParser {
-  constructor() {
-    super(allTokens, { maxLookahead: 3, recoveryEnabled: false, nodeLocationTracking: 'none' });
+  /**
+   * `validate`: run Chevrotain's grammar validations (ambiguities, left recursion). They cost most
+   * of the parser's construction time, so the process-wide parser skips them and a unit test
+   * builds one with them (test/unit/grammar/parser-validation.test.ts).
+   */
+  constructor(options: { validate?: boolean } = {}) {
+    super(allTokens, { maxLookahead: 3, recoveryEnabled: false, nodeLocationTracking: 'none', skipValidations: !options.validate });
     this.performSelfAnalysis();
   }
 
@@ -135,7 +140,7 @@ export class ModusParser extends CstParser {
 }
 
 /** One parser for the process: Chevrotain's self-analysis is the expensive part. */
-export const modusParser = new ModusParser();
+export const modusParser = new ModusParser({ validate: false });
 
 export type StartRule = 'clause' | 'goal';
 
