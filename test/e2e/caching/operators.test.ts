@@ -27,7 +27,7 @@ describeE2e(
     });
 
     test('no_cache: the step runs every build, the steps before it stay CACHED', async () => {
-      const stamp = `echo ${RUN_ID}; date +%s%N > /stamp`;
+      const stamp = `echo ${RUN_ID}; head -c 16 /dev/urandom | od -An -tx1 > /stamp`;
       const modusfile = ['app :-', `  ${FROM_BUSYBOX},`, `  run("echo ${RUN_ID} > /sibling"),`, `  run("${stamp}")::no_cache.`, ''].join('\n');
       const build = buildSeries(modusfile);
       const first = await build.build();
