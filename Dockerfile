@@ -6,6 +6,9 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 FROM ${NODE_IMAGE}
 
 COPY dist/frontend.js /modus/frontend.js
+# A V8 start-up snapshot of the evaluated bundle: the frontend starts with its modules loaded and
+# its parser built (about 100 ms less per build). Built here, by the node that will run it.
+RUN ["/usr/local/bin/node", "--snapshot-blob", "/modus/frontend.blob", "--build-snapshot", "/modus/frontend.js"]
 
 # BuildKit starts the frontend with the entrypoint (CMD and USER are ignored), stdin/stdout being
 # the gRPC pipe. The frontend needs no network: without this label Docker 20.10 tries to attach
@@ -16,4 +19,4 @@ LABEL moby.buildkit.frontend.network.none="true" \
       org.opencontainers.image.title="Modus BuildKit frontend"
 ENV NODE_ENV=production
 WORKDIR /modus
-ENTRYPOINT ["/usr/local/bin/node", "/modus/frontend.js"]
+ENTRYPOINT ["/usr/local/bin/node", "--snapshot-blob", "/modus/frontend.blob"]

@@ -7,7 +7,12 @@
  * `grpc-status` / `grpc-message` / `grpc-status-details-bin` trailers (or headers, for a
  * trailers-only response).
  */
-import * as http2 from 'node:http2';
+import type * as http2 from 'node:http2';
+
+/** node:http2, loaded on first use (it cannot be part of a V8 start-up snapshot). */
+function http2Module(): typeof http2 {
+  return require('node:http2') as typeof http2;
+}
 import type { Duplex } from 'node:stream';
 import { decodeMessage } from '../../proto/schema';
 
@@ -138,7 +143,7 @@ export class GrpcTransport {
 
   /** Opens h2c over an existing duplex byte stream (e.g. stdin/stdout), authority `localhost`. */
   static overStream(stream: Duplex): GrpcTransport {
-    const session = http2.connect('http://localhost', {
+    const session = http2Module().connect('http://localhost', {
       createConnection: () => stream,
       // Go's server accepts many streams; the peer's SETTINGS decide the real limit.
       peerMaxConcurrentStreams: 250,
@@ -184,7 +189,7 @@ export class GrpcTransport {
         options.timeoutMs === undefined
           ? undefined
           : setTimeout(() => {
-              stream.close(http2.constants.NGHTTP2_CANCEL);
+              stream.close(http2Module().constants.NGHTTP2_CANCEL);
               finish(new GrpcError(path, { code: GRPC_CODE.DEADLINE_EXCEEDED, message: `${path}: deadline of ${options.timeoutMs} ms exceeded`, details: [] }));
             }, options.timeoutMs);
       stream.on('response', (h) => {
