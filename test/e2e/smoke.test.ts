@@ -120,11 +120,11 @@ describeE2e(
 describeE2e(
   'frontend image',
   () => {
-    test('carries the gateway labels and starts node on the bundle', async () => {
+    test('carries the gateway labels and starts node from the snapshot of the bundle', async () => {
       const image = await inspectImage(FRONTEND_IMAGE);
       expect(image.Config.Labels?.['moby.buildkit.frontend.network.none']).toBe('true');
       expect(image.Config.Labels?.['moby.buildkit.frontend.caps']).toContain('moby.buildkit.frontend.inputs');
-      expect(image.Config.Entrypoint).toEqual(['/usr/local/bin/node', '/modus/frontend.js']);
+      expect(image.Config.Entrypoint).toEqual(['/usr/local/bin/node', '--snapshot-blob', '/modus/frontend.blob']);
       expect(await dockerRun(FRONTEND_IMAGE, ['-e', 'console.log(typeof require)'], { entrypoint: 'node' })).toBe(
         'function\n',
       );
