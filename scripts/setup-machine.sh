@@ -14,7 +14,7 @@ DOCKER="${MODUS_DOCKER:-/usr/bin/docker}"
 DOCKERD_LOG="${MODUS_DOCKERD_LOG:-/var/log/modus-dockerd.log}"
 DOCKERD_TIMEOUT="${MODUS_DOCKERD_TIMEOUT:-60}"
 APT_LOG="${TMPDIR:-/tmp}/modus-apt.log"
-PACKAGES=(docker.io busybox-static git docker-registry debootstrap swi-prolog-nox ca-certificates)
+PACKAGES=(docker.io busybox-static git docker-registry debootstrap swi-prolog-nox ca-certificates iproute2)
 
 fail() {
   echo "setup-machine: error: $*" >&2
