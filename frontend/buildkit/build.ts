@@ -29,8 +29,10 @@ export async function buildImage(ctx: FrontendContext): Promise<ReturnResult> {
   const program = loadOrFail(bytes, options.filename);
   const isAvailable = options.cost === 'available' ? await imageAvailability(ctx, program, platform, options) : undefined;
   const plan = planGoal(program, options, bytes, isAvailable);
-  const bases = await resolveBases(ctx, plan, platform, options, program.file, bytes);
-  const context = await contextSource(ctx, plan, options, dockerignore);
+  const [bases, context] = await Promise.all([
+    resolveBases(ctx, plan, platform, options, program.file, bytes),
+    contextSource(ctx, plan, options, dockerignore),
+  ]);
   const sourceMap = new SourceMapFile(options.filename, bytes, 'Modusfile');
   const generateOptions: GenerateOptions = {
     platform,
@@ -95,13 +97,13 @@ async function readModusfile(ctx: FrontendContext, options: BuildOptions): Promi
     customName: `load build definition from ${options.filename}`,
   });
   const { ref } = await ctx.client.solve({ definition: marshal(source) });
-  let bytes: Uint8Array;
-  try {
-    bytes = await ctx.client.readFile(ref, options.filename);
-  } catch (err) {
-    throw new FrontendError(`cannot read the Modusfile \`${options.filename}\`: ${(err as Error).message}`);
-  }
-  const dockerignore = await ctx.client.readFile(ref, ignoreName).catch(() => undefined);
+  // Both reads at once: one round trip less before the build can start.
+  const [bytes, dockerignore] = await Promise.all([
+    ctx.client.readFile(ref, options.filename).catch((err: unknown) => {
+      throw new FrontendError(`cannot read the Modusfile \`${options.filename}\`: ${(err as Error).message}`);
+    }),
+    ctx.client.readFile(ref, ignoreName).catch(() => undefined),
+  ]);
   return dockerignore ? { bytes, dockerignore } : { bytes };
 }
 
