@@ -9,7 +9,7 @@ import { analyseProgram, imageLiteralIndexes, validateBuildGoal } from './checks
 import type { Kind } from './checks/kinds';
 import { planBuild, type BuildPlan } from './planner';
 import { literalText, type CostFunction, type Solution } from './solver/proof';
-import { solve } from './solver/solve';
+import { cheaper, solve } from './solver/solve';
 import { translateGoal, translateProgram, type IRLiteral, type IRProgram, type IRTerm } from './translate';
 
 export interface LoadedProgram {
@@ -142,12 +142,6 @@ function distinctByLiteral(results: readonly GoalSolution[], cost: CostFunction)
     if (!seen || cheaper(result.solution, seen.solution, cost)) byText.set(result.text, result);
   }
   return [...byText.values()];
-}
-
-function cheaper(a: Solution, b: Solution, cost: CostFunction): boolean {
-  if (cost === 'first') return false;
-  if (cost === 'height') return a.height < b.height;
-  return a.layers < b.layers;
 }
 
 function withFile(literal: IRLiteral, file: SourceFile): IRLiteral {

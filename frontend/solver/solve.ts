@@ -238,7 +238,8 @@ export function groupByLiteral(
   return [...groups.values()];
 }
 
-function cheaper(a: Solution, b: Solution, cost: CostFunction): boolean {
+/** Whether solution `a`'s chosen proof costs less than `b`'s under `cost` (ties: neither). */
+export function cheaper(a: Solution, b: Solution, cost: CostFunction): boolean {
   if (cost === 'first') return false;
   if (cost === 'height') return a.height < b.height;
   return a.layers < b.layers;
