@@ -55,8 +55,9 @@ daemon_answers() {
 
 # A dockerd may already be starting (for instance one started by the package's init script):
 # wait for it instead of starting a second one on the same socket and data root.
+# The main daemon is starting when a dockerd serves its socket (machine B, if any, has its own).
 dockerd_running() {
-  pgrep -x dockerd >/dev/null 2>&1
+  pgrep -f '^dockerd --host unix:///var/run/docker.sock' >/dev/null 2>&1
 }
 
 wait_for_daemon() {
