@@ -15,7 +15,7 @@ import { stepCacheKey } from '../caching/keys';
 import { probeBase, probeJobs, runProbes } from '../caching/probes';
 import { findSubstitutes, keyLiterals } from '../caching/substitution';
 import { availabilityLookup, constantFromRefs, ImageAvailability, type ImageResolution } from '../caching/availability';
-import { FileAction, local, marshal, normalizeImageRef, parseImageRef, scratch, SourceMapFile, type State } from '../llb';
+import { copy, FileAction, local, marshal, normalizeImageRef, parseImageRef, scratch, SourceMapFile, type State } from '../llb';
 import type { Platform } from '../llb/types';
 import { loadProgram, planSolutions, solveGoal, type LoadedProgram } from '../pipeline';
 import type { BuildPlan, PlanNode } from '../planner/plan';
@@ -50,12 +50,27 @@ export async function buildImage(ctx: FrontendContext): Promise<ReturnResult> {
     ctx.client.solve({ definition: def, evaluate: ctx.caps.has('gateway.solve.evaluate'), cacheImports: cacheImportsOf(ctx) }).catch((err: unknown) => {
       throw locateStepError(err, def);
     });
-  // MODUS_BUILD_ALL (used by `modus build`): every other solution is built in the same session,
-  // concurrently, so that one BuildKit solve runs the union of their steps once; the first is returned.
-  const others = options.buildAll ? plan.outputs.slice(1).map((o) => marshalFor(images[o.node]!.fs, platform, ctx)) : [];
-  const [solved] = await Promise.all([solveOutput(definition), ...others.map(solveOutput)]);
+  // MODUS_BUILD_ALL (used by `modus build`): one solve of every solution first, so that BuildKit
+  // runs the union of their steps at once; then the first image is returned (its steps cached).
+  if (options.buildAll && plan.outputs.length > 1) {
+    await solveOutput(marshalFor(allOutputs(plan.outputs.map((o) => images[o.node]!.fs)), platform, ctx));
+  }
+  const solved = await solveOutput(definition);
   const config = options.labels.reduce<ImageConfig>((c, [k, v]) => setLabel(c, k, v), output.config);
   return { ref: solved.ref, metadata: { 'containerimage.config': JSON.stringify(config) } };
+}
+
+/**
+ * One state that depends on every output: a FileOp on scratch whose copies select nothing (an
+ * empty wildcard), so solving it builds each output without copying a byte (BuildKit v0.8 has no
+ * merge op, and this needs no binary in any image).
+ */
+function allOutputs(outputs: readonly State[]): State {
+  const none = { allowWildcard: true, allowEmptyWildcard: true } as const;
+  const [first, ...rest] = outputs.map((fs) => fs);
+  let chain = copy(first!, '/.modus-build-all-none-*', '/', none);
+  for (const fs of rest) chain = chain.copy(fs, '/.modus-build-all-none-*', '/', none);
+  return scratch().file(chain, { customName: `[modus] build all ${outputs.length} images` });
 }
 
 function marshalFor(state: State, platform: Platform, ctx: FrontendContext): ReturnType<typeof marshal> {
