@@ -83,7 +83,7 @@ function marshalFor(state: State, platform: Platform, ctx: FrontendContext): Ret
  */
 async function withCacheControl(ctx: FrontendContext, plan: BuildPlan, generate: GenerateOptions, options: BuildOptions): Promise<GeneratedImage[]> {
   const answers = probeJobs(plan).length > 0 ? await runProbes(ctx, plan, generateImages(plan, generate), generate) : new Map();
-  const inputs = { probeAnswers: answers, probeBase: probeBase(plan), now: clockSeconds(options) };
+  const inputs = { probeAnswers: answers, probeBase: probeBase(plan), now: options.clock ?? Math.floor(Date.now() / 1000) };
   const keyed: GenerateOptions = { ...generate, cacheKeyOf: (node, cache) => stepCacheKey(cache, node, inputs) };
   const repo = options.buildArgs.MODUS_CACHE_REPO?.trim();
   if (!repo) return generateImages(plan, keyed);
@@ -92,12 +92,6 @@ async function withCacheControl(ctx: FrontendContext, plan: BuildPlan, generate:
   return generateImages(plan, { ...keyed, substitutes });
 }
 
-/** Seconds since the epoch; the build arg MODUS_CLOCK fixes it (tests of cache_ttl). */
-function clockSeconds(options: BuildOptions): number {
-  const fixed = options.buildArgs.MODUS_CLOCK;
-  if (fixed !== undefined && /^\d+$/.test(fixed)) return Number(fixed);
-  return Math.floor(Date.now() / 1000);
-}
 
 function cacheImportsOf(ctx: FrontendContext): { type: string; attrs: Record<string, string> }[] {
   return cacheImports(ctx.env.opts);

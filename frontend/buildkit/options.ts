@@ -2,6 +2,7 @@
  * The frontend options a `docker build` passes (target, build args, no-cache, platform, network,
  * labels), validated into plain data. Every bad value is a user error naming the option.
  */
+import { parseClock } from '../caching/keys';
 import { FrontendError } from '../gateway/errors';
 import type { NetworkMode, Platform } from '../llb/types';
 import type { CostFunction } from '../solver/proof';
@@ -22,6 +23,8 @@ export interface BuildOptions {
   imageResolveMode: string;
   /** MODUS_BUILD_ALL: a goal with several solutions builds them all in one solve (for `modus build`). */
   buildAll: boolean;
+  /** MODUS_CLOCK: fixed unix seconds for `::cache_ttl` buckets (tests); the real clock otherwise. */
+  clock?: number;
 }
 
 const COSTS: readonly CostFunction[] = ['layers', 'height', 'first', 'available'];
@@ -54,6 +57,9 @@ export function readBuildOptions(opts: ReadonlyMap<string, string>): BuildOption
   if (budget !== undefined) options.budget = budget;
   const platform = readPlatform(opts.get('platform'));
   if (platform) options.platform = platform;
+  const clock = parseClock(buildArgs.MODUS_CLOCK);
+  if (typeof clock === 'object') throw new OptionError(clock.error);
+  if (clock !== undefined) options.clock = clock;
   return options;
 }
 

@@ -53,6 +53,16 @@ export function stepCacheKey(cache: CacheControl, step: NodeId, inputs: CacheInp
   return { parts, salt: JSON.stringify(stable) };
 }
 
+/**
+ * The build arg MODUS_CLOCK (unix seconds; fixes the clock of `::cache_ttl`, for tests):
+ * undefined when not given, an error message when it is not a whole number.
+ */
+export function parseClock(value: string | undefined): number | undefined | { error: string } {
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value)) return { error: `invalid MODUS_CLOCK \`${value}\`: expected whole seconds since the epoch` };
+  return Number(value);
+}
+
 /** The answer of a probe from its raw output. */
 export function probeAnswer(output: Uint8Array): ProbeAnswer {
   const digest = createHash('sha256').update(output).digest('hex');

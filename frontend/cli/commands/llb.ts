@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OptionError, readPlatform } from '../../buildkit/options';
-import { stepCacheKey } from '../../caching/keys';
+import { parseClock, stepCacheKey } from '../../caching/keys';
 import { probeBase, probeJobs } from '../../caching/probes';
 import { scratchConfig } from '../../imagegen/config';
 import { parseDockerignore } from '../../imagegen/dockerignore';
@@ -150,8 +150,9 @@ function contextSource(plan: BuildPlan, req: LlbRequest, io: CliIO) {
 
 function cacheKeys(plan: BuildPlan, req: LlbRequest) {
   const answers = new Map(probeJobs(plan).map((job) => [job.id, { digest: 'unresolved', short: 'unresolved' }] as const));
-  const fixed = req.buildArgs.MODUS_CLOCK;
-  const now = fixed !== undefined && /^\d+$/.test(fixed) ? Number(fixed) : Math.floor(Date.now() / 1000);
+  const clock = parseClock(req.buildArgs.MODUS_CLOCK);
+  if (typeof clock === 'object') throw new UsageError(clock.error);
+  const now = clock ?? Math.floor(Date.now() / 1000);
   const inputs = { probeAnswers: answers, probeBase: probeBase(plan), now };
   return (node: number, cache: Parameters<typeof stepCacheKey>[0]) => stepCacheKey(cache, node, inputs);
 }
