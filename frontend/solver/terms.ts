@@ -36,25 +36,19 @@ export class Interner {
   private readonly constants: (IRTerm | undefined)[] = [];
 
   string(value: string): number {
-    let id = this.strings.get(value);
-    if (id === undefined) {
-      id = this.values.length;
-      this.values.push(value);
-      this.constants.push(undefined);
-      this.strings.set(value, id);
-    }
-    return id;
+    return this.strings.get(value) ?? this.add(this.strings, value, value);
   }
 
   list(items: number[]): number {
     const key = items.join(',');
-    let id = this.lists.get(key);
-    if (id === undefined) {
-      id = this.values.length;
-      this.values.push(items);
-      this.constants.push(undefined);
-      this.lists.set(key, id);
-    }
+    return this.lists.get(key) ?? this.add(this.lists, key, items);
+  }
+
+  private add(index: Map<string, number>, key: string, value: string | number[]): number {
+    const id = this.values.length;
+    this.values.push(value);
+    this.constants.push(undefined);
+    index.set(key, id);
     return id;
   }
 
