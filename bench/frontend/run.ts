@@ -1,15 +1,19 @@
 /**
  * Frontend benchmarks (issue: the BuildKit frontend):
  *  1. time from frontend start to Return for a 100-rule Modusfile, against the fake gateway
- *     (no daemon: the frontend's own work, node start-up included);
+ *     (no daemon: the frontend's own work, node start-up included), from the plain bundle and
+ *     from the start-up snapshot the image uses;
  *  2. a fully cached rebuild through the real daemon: a Modusfile versus the equivalent
- *     Dockerfile through Docker's built-in frontend, 10 and 100 steps, side by side, as a ratio.
+ *     Dockerfile through Docker's built-in frontend, 10 and 100 steps, side by side, as a ratio,
+ *     with the frontend's own split of its time (its line in the daemon's log);
+ *  3. the floor: a build whose frontend image does nothing at all (busybox `true`, `node -e ''`).
  *
- *   npx esbuild bench/frontend/run.ts --bundle --platform=node --outfile=dist/bench-frontend.js \
- *     && node dist/bench-frontend.js [repetitions]
+ *   npm run image && npx esbuild bench/frontend/run.ts --bundle --platform=node \
+ *     --outfile=dist/bench-frontend.js && node dist/bench-frontend.js [repetitions]
+ * (from the repository root; MODUS_DOCKERD_LOG names the daemon's log if not the default)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runWithFakeGateway } from '../../test/support/fake-gateway';
@@ -17,6 +21,7 @@ import { runWithFakeGateway } from '../../test/support/fake-gateway';
 const DOCKER = process.env.MODUS_DOCKER ?? '/usr/bin/docker';
 const BASE = 'modus-test/busybox:1';
 const reps = Number(process.argv[2] ?? 5);
+const DOCKERD_LOG = process.env.MODUS_DOCKERD_LOG ?? '/var/log/modus-dockerd.log';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -35,12 +40,12 @@ function dockerfile(steps: number): string {
   return [`FROM ${BASE}`, ...Array.from({ length: steps - 1 }, (_, i) => `RUN echo ${i} > /f${i}`)].join('\n') + '\n';
 }
 
-async function frontendWork(): Promise<number[]> {
+async function frontendWork(launch: { script: string; nodeArgs?: string[] }): Promise<number[]> {
   const text = modusfile(100);
   const times: number[] = [];
   for (let i = 0; i < reps; i++) {
     const result = await runWithFakeGateway({
-      script: join(__dirname, 'frontend.js'),
+      ...launch,
       opts: { filename: 'Modusfile', target: 'app' },
       files: { 'ref-1': { Modusfile: text } },
       onSolve: (_req, index) => (index === 0 ? { ref: 'ref-1' } : { ref: `ref-${index + 1}` }),
@@ -53,37 +58,107 @@ async function frontendWork(): Promise<number[]> {
   return times;
 }
 
-function timeBuild(dir: string, file: string, args: string[]): number {
-  const start = performance.now();
-  execFileSync(DOCKER, ['build', '--network=none', '-q', '-f', file, ...args, dir], { env: { ...process.env, DOCKER_BUILDKIT: '1' }, stdio: 'pipe' });
-  return performance.now() - start;
+/** The frontend's start-up snapshot, built as the Dockerfile builds it, next to the bundle. */
+function buildSnapshot(): string {
+  const blob = join(__dirname, 'frontend.blob');
+  execFileSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', join(__dirname, 'frontend.js')], { stdio: 'pipe' });
+  return blob;
 }
 
-function cachedRebuilds(steps: number): { modus: number; dockerfile: number } {
+/** A frontend image that does nothing (its entrypoint exits at once): the fixed cost of any container frontend. */
+function noopFrontend(name: string, base: string, entrypoint: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'modus-bench-noop-'));
+  writeFileSync(join(dir, 'Dockerfile'), `FROM ${base}\nENTRYPOINT ${JSON.stringify(entrypoint)}\n`);
+  execFileSync(DOCKER, ['build', '-q', '-t', name, dir], { env: { ...process.env, DOCKER_BUILDKIT: '1' }, stdio: 'pipe' });
+  return name;
+}
+
+interface Timed {
+  ms: number;
+  /** From the frontend's line in the daemon's log: start → Return, and BuildKit's part of it. */
+  frontend?: { total: number; solve: number };
+}
+
+function timeBuild(dir: string, file: string, args: string[], mayFail = false): Timed {
+  const logSize = existsSync(DOCKERD_LOG) ? statSync(DOCKERD_LOG).size : 0;
+  const start = performance.now();
+  try {
+    execFileSync(DOCKER, ['build', '--network=none', '-q', '-f', file, ...args, dir], { env: { ...process.env, DOCKER_BUILDKIT: '1' }, stdio: 'pipe' });
+  } catch (err) {
+    if (!mayFail) throw err;
+  }
+  const ms = performance.now() - start;
+  return { ms, ...frontendLine(logSize) };
+}
+
+function frontendLine(since: number): { frontend?: { total: number; solve: number } } {
+  if (!existsSync(DOCKERD_LOG)) return {};
+  const text = readFileSync(DOCKERD_LOG).subarray(since).toString('utf8');
+  const match = /ready to return after (\d+) ms \((\d+) ms of it BuildKit/.exec(text);
+  return match ? { frontend: { total: Number(match[1]), solve: Number(match[2]) } } : {};
+}
+
+interface Rebuilds {
+  modus: Timed[];
+  dockerfile: Timed[];
+}
+
+/** Fully cached rebuilds of the same steps as a Modusfile and a Dockerfile, alternately. */
+function prepareRebuild(steps: number): () => Rebuilds {
   const dir = mkdtempSync(join(tmpdir(), 'modus-bench-'));
   writeFileSync(join(dir, 'Modusfile'), modusfile(steps));
   writeFileSync(join(dir, 'Dockerfile'), dockerfile(steps));
-  const modusArgs = ['--target', 'app'];
-  timeBuild(dir, join(dir, 'Modusfile'), modusArgs);
-  timeBuild(dir, join(dir, 'Dockerfile'), []);
-  const m: number[] = [];
-  const d: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    m.push(timeBuild(dir, join(dir, 'Modusfile'), modusArgs));
-    d.push(timeBuild(dir, join(dir, 'Dockerfile'), []));
-  }
-  return { modus: median(m), dockerfile: median(d) };
+  const modus = () => timeBuild(dir, join(dir, 'Modusfile'), ['--target', 'app']);
+  const docker = () => timeBuild(dir, join(dir, 'Dockerfile'), []);
+  modus();
+  docker();
+  const result: Rebuilds = { modus: [], dockerfile: [] };
+  return () => {
+    result.modus.push(modus());
+    result.dockerfile.push(docker());
+    return result;
+  };
 }
 
+const ms = (t: Timed[]) => median(t.map((x) => x.ms));
+
 async function main(): Promise<void> {
-  const work = await frontendWork();
-  console.log(`frontend start → Return, 100 rules (fake gateway): median ${median(work)} ms (runs: ${work.join(', ')})`);
-  for (const steps of [10, 100]) {
-    const r = cachedRebuilds(steps);
+  execFileSync(process.execPath, ['scripts/bundle.mjs']); // dist/frontend.js, as the image has it
+  const plain = await frontendWork({ script: join(__dirname, 'frontend.js') });
+  console.log(`frontend start → Return, 100 rules (fake gateway), bundle: median ${median(plain)} ms (runs: ${plain.join(', ')})`);
+  const snapshot = await frontendWork({ script: '', nodeArgs: ['--snapshot-blob', buildSnapshot()] });
+  console.log(`frontend start → Return, 100 rules (fake gateway), start-up snapshot as in the image: median ${median(snapshot)} ms (runs: ${snapshot.join(', ')})`);
+
+  const noopBusybox = noopFrontend('modus-bench/noop-busybox', BASE, ['true']);
+  const noopNode = noopFrontend('modus-bench/noop-node', 'modus-node-base:20', ['/usr/local/bin/node', '-e', '']);
+  const rebuild10 = prepareRebuild(10);
+  const rebuild100 = prepareRebuild(100);
+  const noopDir = mkdtempSync(join(tmpdir(), 'modus-bench-noop-'));
+  writeFileSync(join(noopDir, 'Dockerfile'), 'FROM scratch\n');
+  const noop = (image: string) => timeBuild(noopDir, join(noopDir, 'Dockerfile'), ['--build-arg', `BUILDKIT_SYNTAX=${image}`], true);
+  let r10: Rebuilds | undefined;
+  let r100: Rebuilds | undefined;
+  const nb: Timed[] = [];
+  const nn: Timed[] = [];
+  for (let i = 0; i < reps; i++) {
+    r10 = rebuild10();
+    r100 = rebuild100();
+    nb.push(noop(noopBusybox));
+    nn.push(noop(noopNode));
+  }
+  for (const [steps, r] of [[10, r10!], [100, r100!]] as const) {
+    const frontend = r.modus.flatMap((t) => (t.frontend ? [t.frontend] : []));
+    const own = frontend.map((f) => f.total - f.solve);
     console.log(
-      `fully cached rebuild, ${steps} steps: Modusfile ${r.modus.toFixed(0)} ms, Dockerfile ${r.dockerfile.toFixed(0)} ms, ratio ${(r.modus / r.dockerfile).toFixed(2)}`,
+      `fully cached rebuild, ${steps} steps: Modusfile ${ms(r.modus).toFixed(0)} ms, Dockerfile ${ms(r.dockerfile).toFixed(0)} ms, ratio ${(ms(r.modus) / ms(r.dockerfile)).toFixed(2)}` +
+        (frontend.length
+          ? `; frontend start → Return ${median(frontend.map((f) => f.total))} ms, of which BuildKit solving ${median(frontend.map((f) => f.solve))} ms, the frontend's own ${median(own)} ms`
+          : ''),
     );
   }
+  const d100 = ms(r100!.dockerfile);
+  console.log(`a frontend that does nothing (busybox \`true\`): ${ms(nb).toFixed(0)} ms = ${(ms(nb) / d100).toFixed(2)} × the 100-step Dockerfile rebuild`);
+  console.log(`a frontend that does nothing (node -e ''): ${ms(nn).toFixed(0)} ms = ${(ms(nn) / d100).toFixed(2)} × the 100-step Dockerfile rebuild`);
   const size = execFileSync(DOCKER, ['image', 'inspect', '-f', '{{.Size}}', 'modus-frontend:dev']).toString().trim();
   console.log(`frontend image size: ${(Number(size) / 1e6).toFixed(1)} MB`);
 }

@@ -7,7 +7,7 @@ import type { Diagnostic, SourceFile } from '../../grammar/source';
 import { decodeSource } from '../../grammar/index';
 import { hasErrors } from '../../grammar/source';
 import { renderDiagnostics } from '../diagnostics/render';
-import { cacheImports, FrontendError, type FrontendContext, type ReturnResult, type SourceDetail } from '../gateway';
+import { cacheImports, FrontendError, type FrontendContext, type FrontendEnv, type GatewayClient, type ReturnResult, type SourceDetail } from '../gateway';
 import { setLabel, type ImageConfig } from '../imagegen/config';
 import { parseDockerignore } from '../imagegen/dockerignore';
 import { generateImages, type BaseImage, type GenerateOptions, type GeneratedImage } from '../imagegen/generate';
@@ -22,10 +22,27 @@ import type { BuildPlan, PlanNode } from '../planner/plan';
 import { formatPlatform, readBuildOptions, type BuildOptions } from './options';
 import { locateStepError } from './step-error';
 
-export async function buildImage(ctx: FrontendContext): Promise<ReturnResult> {
-  const options = readBuildOptions(ctx.env.opts);
+/** What the build reads before it needs the gateway's capabilities: its options and the Modusfile. */
+export interface BuildInput {
+  options: BuildOptions;
+  bytes: Uint8Array;
+  dockerignore?: Uint8Array;
+}
+
+/** Time the build spent waiting for BuildKit to solve its graph (`evaluate`), for the log. */
+export interface BuildStats {
+  solveMs: number;
+}
+
+/** Reads the options and the Modusfile; needs no capability, so it can run alongside the Ping. */
+export async function readBuildInput(client: GatewayClient, env: FrontendEnv): Promise<BuildInput> {
+  const options = readBuildOptions(env.opts);
+  return { options, ...(await readModusfile(client, env.sessionId, options)) };
+}
+
+export async function buildImage(ctx: FrontendContext, input?: BuildInput, stats?: BuildStats): Promise<ReturnResult> {
+  const { options, bytes, dockerignore } = input ?? (await readBuildInput(ctx.client, ctx.env));
   const platform = choosePlatform(options.platform, ctx);
-  const { bytes, dockerignore } = await readModusfile(ctx, options);
   const program = loadOrFail(bytes, options.filename);
   const isAvailable = options.cost === 'available' ? await imageAvailability(ctx, program, platform, options) : undefined;
   const plan = planGoal(program, options, bytes, isAvailable);
@@ -46,10 +63,16 @@ export async function buildImage(ctx: FrontendContext): Promise<ReturnResult> {
   const images = await withCacheControl(ctx, plan, generateOptions, options);
   const output = images[plan.outputs[0]!.node]!;
   const definition = marshalFor(output.fs, platform, ctx);
-  const solveOutput = (def: typeof definition) =>
-    ctx.client.solve({ definition: def, evaluate: ctx.caps.has('gateway.solve.evaluate'), cacheImports: cacheImportsOf(ctx) }).catch((err: unknown) => {
+  const solveOutput = async (def: typeof definition) => {
+    const started = performance.now();
+    try {
+      return await ctx.client.solve({ definition: def, evaluate: ctx.caps.has('gateway.solve.evaluate'), cacheImports: cacheImportsOf(ctx) });
+    } catch (err) {
       throw locateStepError(err, def);
-    });
+    } finally {
+      if (stats) stats.solveMs += performance.now() - started;
+    }
+  };
   // MODUS_BUILD_ALL (used by `modus build`): one solve of every solution first, so that BuildKit
   // runs the union of their steps at once; then the first image is returned (its steps cached).
   if (options.buildAll && plan.outputs.length > 1) {
@@ -97,21 +120,21 @@ function cacheImportsOf(ctx: FrontendContext): { type: string; attrs: Record<str
   return cacheImports(ctx.env.opts);
 }
 
-async function readModusfile(ctx: FrontendContext, options: BuildOptions): Promise<{ bytes: Uint8Array; dockerignore?: Uint8Array }> {
+async function readModusfile(client: GatewayClient, sessionId: string, options: BuildOptions): Promise<{ bytes: Uint8Array; dockerignore?: Uint8Array }> {
   const ignoreName = `${options.filename}.dockerignore`;
   const source = local(options.dockerfileLocal, {
-    sessionId: ctx.env.sessionId,
+    sessionId,
     followPaths: [options.filename, ignoreName],
     sharedKeyHint: options.dockerfileLocal,
     customName: `load build definition from ${options.filename}`,
   });
-  const { ref } = await ctx.client.solve({ definition: marshal(source) });
+  const { ref } = await client.solve({ definition: marshal(source) });
   // Both reads at once: one round trip less before the build can start.
   const [bytes, dockerignore] = await Promise.all([
-    ctx.client.readFile(ref, options.filename).catch((err: unknown) => {
+    client.readFile(ref, options.filename).catch((err: unknown) => {
       throw new FrontendError(`cannot read the Modusfile \`${options.filename}\`: ${(err as Error).message}`);
     }),
-    ctx.client.readFile(ref, ignoreName).catch(() => undefined),
+    client.readFile(ref, ignoreName).catch(() => undefined),
   ]);
   return dockerignore ? { bytes, dockerignore } : { bytes };
 }

@@ -33,6 +33,12 @@ export interface RunFrontendOptions {
   exit?: (code: number) => never;
 }
 
+/**
+ * Work that needs only the connection and the frontend's options, started at once so that its
+ * round trips overlap the Ping. Its failure is the build's failure (Returned as an error).
+ */
+export type AlongsidePing<Early> = (client: GatewayClient, env: FrontendEnv) => Promise<Early>;
+
 /** Sends console output to stderr so that no byte of it can reach the gRPC stream. */
 export function keepStdoutForGrpc(): void {
   const toStderr = (...args: unknown[]) => {
@@ -57,14 +63,17 @@ export function connectStdio(stdin: Readable = process.stdin, stdout: Writable =
  * Runs `build` as the frontend: connects, pings, builds, Returns its result or its error, exits.
  * Never resolves: the process ends here.
  */
-export async function runFrontend(
-  build: (ctx: FrontendContext) => Promise<ReturnResult>,
-  options: RunFrontendOptions = {},
+export async function runFrontend<Early = undefined>(
+  build: (ctx: FrontendContext, early: Early) => Promise<ReturnResult>,
+  options: RunFrontendOptions & { alongsidePing?: AlongsidePing<Early> } = {},
 ): Promise<never> {
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const exit = options.exit ?? ((code: number) => process.exit(code));
   if (!options.stdout) keepStdoutForGrpc();
   const client = connectStdio(options.stdin, options.stdout);
+  const env = parseFrontendEnv(options.env ?? process.env);
+  const early = options.alongsidePing?.(client, env);
+  early?.catch(() => undefined); // awaited (and its error Returned) after the Ping
   let pong;
   try {
     pong = await client.ping();
@@ -72,10 +81,10 @@ export async function runFrontend(
     log(`modus frontend: cannot reach the BuildKit gateway: ${(err as Error).message}`);
     return exit(1);
   }
-  const ctx: FrontendContext = { client, caps: pong.caps, workers: pong.workers, env: parseFrontendEnv(options.env ?? process.env) };
+  const ctx: FrontendContext = { client, caps: pong.caps, workers: pong.workers, env };
   let returned: Promise<void>;
   try {
-    const result = await build(ctx);
+    const result = await build(ctx, (await early) as Early);
     returned = client.returnResult(result);
   } catch (err) {
     const status = (options.toStatus ?? statusFromError)(err);

@@ -50,6 +50,8 @@ export interface FakeGatewayOptions {
   /** The node script to run as the frontend (JavaScript; see bundleForTest for TypeScript). */
   script: string;
   args?: string[];
+  /** Node options before the script (e.g. `--snapshot-blob FILE`; the script may then be ''). */
+  nodeArgs?: string[];
   /** Frontend options, passed as BUILDKIT_FRONTEND_OPT_<i>=key=value. */
   opts?: Record<string, string>;
   sessionId?: string;
@@ -217,7 +219,7 @@ export function runWithFakeGateway(options: FakeGatewayOptions): Promise<FakeGat
   });
 
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [options.script, ...(options.args ?? [])], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...(options.script ? [options.script] : []), ...(options.args ?? [])], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     const fromChild = new PassThrough();
     let head = '';
     child.stdout.on('data', (chunk: Buffer) => {
