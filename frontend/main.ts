@@ -4,11 +4,13 @@
  *
  * The frontend image runs it from a V8 start-up snapshot (`node --build-snapshot`, see the
  * Dockerfile): the bundle is then already evaluated (Chevrotain's lexer and parser built) when
- * the process starts, and `start` runs as the snapshot's main function.
+ * the process starts, and `start` runs as the snapshot's main function. A warm-up build against
+ * an in-memory gateway runs before the snapshot is taken, so the build path's bytecode is in it.
  */
 import { startupSnapshot } from 'node:v8';
 import { runFrontend } from './gateway';
 import { buildImage, readBuildInput, type BuildStats } from './buildkit/build';
+import { warmUp } from './buildkit/warm-up';
 
 function start(): void {
   void runFrontend(
@@ -26,5 +28,8 @@ function start(): void {
   );
 }
 
-if (startupSnapshot?.isBuildingSnapshot()) startupSnapshot.setDeserializeMainFunction(start);
-else start();
+if (startupSnapshot?.isBuildingSnapshot()) {
+  startupSnapshot.setDeserializeMainFunction(start);
+  // Finishes before the snapshot is taken (node drains the event loop first); a failure fails the image build.
+  void warmUp();
+} else start();

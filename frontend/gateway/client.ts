@@ -5,7 +5,7 @@ import { encodeMessage, decodeMessage } from '../../proto/schema';
 import { toPbDefinition } from '../llb/marshal';
 import type { Definition, Platform } from '../llb/types';
 import { Caps, type ApiCap } from './caps';
-import { GrpcTransport, type CallOptions, type RpcStatus } from './transport';
+import type { CallOptions, RpcStatus, UnaryTransport } from './transport';
 
 const SERVICE = '/moby.buildkit.v1.frontend.LLBBridge/';
 const PKG = 'moby.buildkit.v1.frontend.';
@@ -71,7 +71,7 @@ export interface ReturnResult {
 }
 
 export class GatewayClient {
-  constructor(private readonly transport: GrpcTransport) {}
+  constructor(private readonly transport: UnaryTransport) {}
 
   private async call<T>(method: string, request: object, options?: CallOptions): Promise<T> {
     const bytes = encodeMessage(`${PKG}${method}Request`, request);

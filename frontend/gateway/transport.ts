@@ -128,8 +128,13 @@ function grpcTimeout(ms: number): string {
   return ms < 1e8 ? `${Math.max(1, Math.ceil(ms))}m` : `${Math.ceil(ms / 1000)}S`;
 }
 
+/** What the gateway client needs of a transport: one request, one reply. */
+export interface UnaryTransport {
+  unary(path: string, request: Uint8Array, options?: CallOptions): Promise<Uint8Array>;
+}
+
 /** One HTTP/2 session carrying unary gRPC calls. */
-export class GrpcTransport {
+export class GrpcTransport implements UnaryTransport {
   private failure: Error | undefined;
 
   constructor(private readonly session: http2.ClientHttp2Session) {

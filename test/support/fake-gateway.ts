@@ -13,25 +13,8 @@ import { join } from 'node:path';
 import { Duplex, PassThrough } from 'node:stream';
 import { decodeMessage, encodeMessage } from '../../proto/schema';
 
-/** Gateway API caps of Docker 20.10.24's BuildKit (v0.8), from its Ping. */
-export const V08_API_CAPS = [
-  'solve.base', 'solve.inlinereturn', 'resolveimage', 'resolveimage.resolvemode', 'readfile', 'return', 'returnmap',
-  'readdir', 'statfile', 'importcaches', 'proto.refarray', 'reference.output', 'frontend.inputs',
-  'gateway.solve.metadata', 'gateway.exec', 'frontend.caps', 'gateway.solve.evaluate',
-];
-
-/** LLB caps of Docker 20.10.24's BuildKit (v0.8), from its Ping. */
-export const V08_LLB_CAPS = [
-  'constraints', 'platform', 'meta.ignorecache', 'meta.description', 'meta.exportcache', 'exec.meta.base',
-  'exec.meta.network', 'exec.meta.proxyenv', 'exec.meta.security', 'exec.meta.security.devices.v1',
-  'exec.meta.setsdefaultpath', 'exec.cgroup', 'exec.mount.bind', 'exec.mount.bind.readwrite-nooutput',
-  'exec.mount.cache', 'exec.mount.cache.sharing', 'exec.mount.secret', 'exec.mount.selector', 'exec.mount.ssh',
-  'exec.mount.tmpfs', 'file.base', 'file.rm.wildcard', 'source.image', 'source.image.resolvemode', 'source.local',
-  'source.local.unique', 'source.local.sessionid', 'source.local.includepatterns', 'source.local.excludepatterns',
-  'source.local.followpaths', 'source.local.sharedkeyhint', 'source.git', 'source.git.keepgitdir',
-  'source.git.fullurl', 'source.git.httpauth', 'source.git.knownsshhosts', 'source.git.mountsshsock', 'source.http',
-  'source.http.checksum', 'source.http.perm', 'soruce.http.uidgid', 'source.buildop.llbfilename',
-];
+export { V08_API_CAPS, V08_LLB_CAPS } from '../../frontend/gateway/caps';
+import { V08_API_CAPS, V08_LLB_CAPS } from '../../frontend/gateway/caps';
 
 export interface FakeStatus {
   code: number;
