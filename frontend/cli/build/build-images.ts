@@ -23,9 +23,9 @@ export interface ImageToBuild {
 export interface BuildImagesRequest {
   images: ImageToBuild[];
   /**
-   * The goal as the user wrote it. With several images it is first built whole, in one solve
+   * The goal as the user wrote it. With several images it is also built whole, in one solve
    * (the frontend's MODUS_BUILD_ALL), so BuildKit schedules the union of all steps at once; the
-   * per-image builds that follow only export.
+   * per-image builds, which run alongside, share its steps and export.
    */
   goal?: string;
   client: DockerClient;
@@ -80,22 +80,21 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
       { write: io.stderr, live: io.isTTY, verbose: req.verbose },
     );
     progress.begin(concurrency);
-    if (shouldBuildAllFirst(req)) {
-      await buildAllInOneSolve(req, scratchDir, io, signal, progress);
-      if (signal.aborted) {
-        progress.end();
-        io.stderr(`modus build: interrupted; ${jobs.length} builds stopped, nothing was tagged\n`);
-        return INTERRUPTED_EXIT_CODE;
-      }
-    }
-    const results = await runBuilds(jobs, {
-      command: req.client.command,
-      env: dockerEnv(io.env),
-      cwd: io.cwd,
-      concurrency,
-      signal,
-      onEvent: (event) => progress.onEvent(event),
-    });
+    // The per-image builds start alongside the one solve: each waits in BuildKit for the steps the
+    // one solve is running (identical steps are solved once), so their start-up overlaps the build
+    // and each image is exported as soon as it is complete.
+    const oneSolve = shouldBuildAllFirst(req) ? buildAllInOneSolve(req, scratchDir, io, signal, progress) : Promise.resolve();
+    const [, results] = await Promise.all([
+      oneSolve,
+      runBuilds(jobs, {
+        command: req.client.command,
+        env: dockerEnv(io.env),
+        cwd: io.cwd,
+        concurrency,
+        signal,
+        onEvent: (event) => progress.onEvent(event),
+      }),
+    ]);
     progress.end();
     const elapsed = seconds((performance.now() - began) / 1000);
     if (signal.aborted) {
@@ -142,7 +141,7 @@ function shouldBuildAllFirst(req: BuildImagesRequest): boolean {
 
 /**
  * One `docker build` of the whole goal with MODUS_BUILD_ALL=1. If it fails, the per-image builds
- * that follow find out which images fail (the others reuse what this one built).
+ * running alongside find out which images fail (the others reuse what this one built).
  */
 async function buildAllInOneSolve(req: BuildImagesRequest, scratchDir: string, io: CliIO, signal: AbortSignal, progress: BuildProgress): Promise<void> {
   const iidFile = path.join(scratchDir, 'all.iid');
@@ -170,8 +169,8 @@ async function buildAllInOneSolve(req: BuildImagesRequest, scratchDir: string, i
     },
   });
   if (!result || signal.aborted) return;
-  if (result.state === 'done') io.stderr(`modus build: all images built in ${seconds(result.seconds)}; exporting each\n`);
-  else io.stderr(`modus build: the one-solve build failed after ${seconds(result.seconds)}; building each image to find which fail\n`);
+  if (result.state === 'done') io.stderr(`modus build: all images built in ${seconds(result.seconds)}, in one solve\n`);
+  else io.stderr(`modus build: the one-solve build failed after ${seconds(result.seconds)}; the per-image builds show which images fail\n`);
 }
 
 function pushBuiltSubImages(req: BuildImagesRequest, repo: string, results: readonly JobResult[], io: CliIO, signal: AbortSignal): Promise<boolean> {
