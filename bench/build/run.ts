@@ -17,6 +17,7 @@ import { DEFAULT_MATRIX, GOAL, matrixModusfile, type MatrixOptions } from './mat
 const DOCKER = process.env.MODUS_DOCKER || '/usr/bin/docker';
 const BASE = process.env.BENCH_BASE_IMAGE || 'modus-test/busybox:1';
 const MODUS = process.env.BENCH_MODUS!;
+const FRONTEND = process.env.BENCH_FRONTEND || 'modus-frontend:dev';
 
 interface Args {
   runs: number;
@@ -85,6 +86,7 @@ interface RunResult {
   parallelDockerfile: number;
   sequentialDockerfile: number;
   oneSolveNoExport: number;
+  modusOneSolve: number;
   modusWarm: number;
   parallelDockerfileWarm: number;
 }
@@ -95,6 +97,7 @@ async function once(root: string, args: Args, run: number): Promise<RunResult> {
   const parallelCtx = await prepare(root, `${salt}-parallel`, args);
   const sequentialCtx = await prepare(root, `${salt}-sequential`, args);
   const oneCtx = await prepare(root, `${salt}-one`, args);
+  const modusOneCtx = await prepare(root, `${salt}-modus-one`, args);
   const n = modusCtx.stages.length;
   const j = Math.min(n, args.concurrency);
   process.stderr.write(`run ${run + 1}: ${n} images, ${j} builds at a time\n`);
@@ -113,7 +116,11 @@ async function once(root: string, args: Args, run: number): Promise<RunResult> {
   const oneSolveNoExport = await timed('all images in one solve, not exported', async () => {
     await dockerBuild(oneCtx.dir, 'all.Dockerfile', 'all');
   });
-  return { modusCold, parallelDockerfile, sequentialDockerfile, oneSolveNoExport, modusWarm, parallelDockerfileWarm };
+  const modusOneSolve = await timed('all images in one solve through the Modus frontend (MODUS_BUILD_ALL), one image exported', async () => {
+    const buildArgs = ['--build-arg', `BUILDKIT_SYNTAX=${FRONTEND}`, '--build-arg', 'MODUS_BUILD_ALL=1'];
+    await must(DOCKER, ['build', '-q', '--network=none', ...buildArgs, '-f', path.join(modusOneCtx.dir, 'Modusfile'), '--target', GOAL, modusOneCtx.dir], modusOneCtx.dir);
+  });
+  return { modusCold, parallelDockerfile, sequentialDockerfile, oneSolveNoExport, modusOneSolve, modusWarm, parallelDockerfileWarm };
 }
 
 /** Runs `work` on every item, at most `limit` at a time. */
@@ -140,10 +147,12 @@ async function main(): Promise<void> {
     const m = (k: keyof RunResult) => median(runs.map((x) => x[k]));
     const n = args.versions * args.variants;
     const exportCost = m('modusCold') - m('oneSolveNoExport');
+    const modusExportCost = m('modusCold') - m('modusOneSolve');
+    const share = (cost: number) => `${cost.toFixed(2)} s (${((100 * cost) / m('modusCold')).toFixed(1)} %)`;
     const lines = [
-      `| images | at a time | runs | modus build cold | (a) Dockerfile, parallel | (b) Dockerfile, sequential | one solve, no export | export cost (cold − one solve) | modus build warm | (a) warm |`,
-      '|---|---|---|---|---|---|---|---|---|---|',
-      `| ${n} | ${Math.min(n, args.concurrency)} | ${args.runs} | ${m('modusCold').toFixed(2)} s | ${m('parallelDockerfile').toFixed(2)} s | ${m('sequentialDockerfile').toFixed(2)} s | ${m('oneSolveNoExport').toFixed(2)} s | ${exportCost.toFixed(2)} s (${((100 * exportCost) / m('modusCold')).toFixed(1)} %) | ${m('modusWarm').toFixed(2)} s | ${m('parallelDockerfileWarm').toFixed(2)} s |`,
+      `| images | at a time | runs | modus build cold | (a) Dockerfile, parallel | (b) Dockerfile, sequential | one solve, no export (Dockerfile) | one solve (Modus frontend) | export cost vs Dockerfile one solve | export cost vs Modus one solve | modus build warm | (a) warm |`,
+      '|---|---|---|---|---|---|---|---|---|---|---|---|',
+      `| ${n} | ${Math.min(n, args.concurrency)} | ${args.runs} | ${m('modusCold').toFixed(2)} s | ${m('parallelDockerfile').toFixed(2)} s | ${m('sequentialDockerfile').toFixed(2)} s | ${m('oneSolveNoExport').toFixed(2)} s | ${m('modusOneSolve').toFixed(2)} s | ${share(exportCost)} | ${share(modusExportCost)} | ${m('modusWarm').toFixed(2)} s | ${m('parallelDockerfileWarm').toFixed(2)} s |`,
     ];
     process.stdout.write(lines.join('\n') + '\n');
     process.stdout.write(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);

@@ -80,20 +80,23 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
       { write: io.stderr, live: io.isTTY, verbose: req.verbose },
     );
     progress.begin(concurrency);
-    // The per-image builds start alongside the one solve: each waits in BuildKit for the steps the
+    // The per-image builds run alongside the one solve: each waits in BuildKit for the steps the
     // one solve is running (identical steps are solved once), so their start-up overlaps the build
-    // and each image is exported as soon as it is complete.
-    const oneSolve = shouldBuildAllFirst(req) ? buildAllInOneSolve(req, scratchDir, io, signal, progress) : Promise.resolve();
+    // and each image is exported as soon as it is complete. They start once the one solve's
+    // frontend is past its own work, which their frontends would otherwise slow down.
+    let stepsStarted = () => {};
+    const oneSolveRunning = new Promise<void>((resolve) => (stepsStarted = resolve));
+    const oneSolve = shouldBuildAllFirst(req) ? buildAllInOneSolve(req, scratchDir, io, signal, progress, stepsStarted) : Promise.resolve(stepsStarted());
     const [, results] = await Promise.all([
       oneSolve,
-      runBuilds(jobs, {
+      oneSolveRunning.then(() => runBuilds(jobs, {
         command: req.client.command,
         env: dockerEnv(io.env),
         cwd: io.cwd,
         concurrency,
         signal,
         onEvent: (event) => progress.onEvent(event),
-      }),
+      })),
     ]);
     progress.end();
     const elapsed = seconds((performance.now() - began) / 1000);
@@ -134,6 +137,9 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
   }
 }
 
+/** A progress line showing the frontend resolving a base image or running a Modusfile step. */
+const FRONTEND_PAST_ITS_WORK = /^#\d+ (\[modus\] resolve image |.* › )/;
+
 function shouldBuildAllFirst(req: BuildImagesRequest): boolean {
   // Cache explanations compare each image's own step records, which the export pass would hide.
   return req.goal !== undefined && req.images.length > 1 && req.explainCache === undefined;
@@ -143,7 +149,14 @@ function shouldBuildAllFirst(req: BuildImagesRequest): boolean {
  * One `docker build` of the whole goal with MODUS_BUILD_ALL=1. If it fails, the per-image builds
  * running alongside find out which images fail (the others reuse what this one built).
  */
-async function buildAllInOneSolve(req: BuildImagesRequest, scratchDir: string, io: CliIO, signal: AbortSignal, progress: BuildProgress): Promise<void> {
+async function buildAllInOneSolve(
+  req: BuildImagesRequest,
+  scratchDir: string,
+  io: CliIO,
+  signal: AbortSignal,
+  progress: BuildProgress,
+  stepsStarted: () => void,
+): Promise<void> {
   const iidFile = path.join(scratchDir, 'all.iid');
   const args = buildArguments(req.client, {
     context: req.context,
@@ -165,9 +178,13 @@ async function buildAllInOneSolve(req: BuildImagesRequest, scratchDir: string, i
     onEvent: (event) => {
       // Every image is being built by this one solve; the export pass reports how each ended.
       if (event.kind === 'start') req.images.forEach((_, index) => progress.onEvent({ kind: 'start', index }));
-      else if (event.kind === 'output' && req.verbose) io.stderr(`[all] ${event.line}\n`);
+      else if (event.kind === 'output') {
+        if (FRONTEND_PAST_ITS_WORK.test(event.line)) stepsStarted();
+        if (req.verbose) io.stderr(`[all] ${event.line}\n`);
+      }
     },
   });
+  stepsStarted();
   if (!result || signal.aborted) return;
   if (result.state === 'done') io.stderr(`modus build: all images built in ${seconds(result.seconds)}, in one solve\n`);
   else io.stderr(`modus build: the one-solve build failed after ${seconds(result.seconds)}; the per-image builds show which images fail\n`);

@@ -3,7 +3,6 @@
  * image through the Modus frontend — one `docker build --target <literal>` per image, all at once
  * against the same daemon — tag them from templates and report them (DESIGN §2).
  */
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatOptions, optionValue, optionValues, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
 import type { CliIO, Command } from '../io';
@@ -21,7 +20,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'build-arg', value: true, repeatable: true, valueName: 'K=V', description: 'a fact build_arg("K", "V"), passed to every build (repeatable)' },
   { name: 'network', value: true, valueName: 'MODE', description: 'network of the run steps: default, none or host (docker build --network)' },
   { name: 'frontend', value: true, valueName: 'IMAGE', description: `the Modus frontend image (default: $MODUS_FRONTEND or ${DEFAULT_FRONTEND})` },
-  { name: 'concurrency', alias: 'j', value: true, valueName: 'N', description: 'most builds at a time (default: 4 per CPU, at least 4, at most 32)' },
+  { name: 'concurrency', alias: 'j', value: true, valueName: 'N', description: 'most per-image builds at a time (default: every image, at most 32)' },
   { name: 'docker', value: true, valueName: 'PATH', description: 'the docker client (default: $MODUS_DOCKER or docker)' },
   { name: 'cost', value: true, valueName: COST_FUNCTIONS.join('|'), description: 'how a proof is chosen per solution (build arg MODUS_COST)' },
   { name: 'budget', value: true, valueName: 'N', description: 'most resolution steps the solver may take (build arg MODUS_BUDGET)' },
@@ -48,8 +47,13 @@ ${formatOptions(OPTIONS)}`;
  * other (frontends then miss the gateway's deadlines). Steps shared by queued images still run
  * once: BuildKit's cache serves them, or a running build is joined in flight.
  */
+/**
+ * Every image at once, up to 32: with several images the per-image builds mostly wait for the one
+ * solve's steps and then export, so more at a time only shortens the export tail
+ * (docs/benchmarks.md, Multi-image builds).
+ */
 export function defaultConcurrency(images: number): number {
-  return Math.max(1, Math.min(images, 32, Math.max(4, 4 * os.cpus().length)));
+  return Math.max(1, Math.min(images, 32));
 }
 
 interface BuildRequest extends GoalRequest {

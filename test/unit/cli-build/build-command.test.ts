@@ -38,6 +38,22 @@ test('several images: the whole goal is built in one solve, alongside the per-im
   expect(rec.stderr()).toContain('building all 4 images in one solve');
 });
 
+test('the per-image builds start once the one solve shows its first step, not before', async () => {
+  const ends = (s: FakeSetup) => s.calls().filter((c) => c.cmd === 'end');
+  const starts = (s: FakeSetup) => builds(s).map((c) => c.t as number);
+  const oneSolveEnd = (s: FakeSetup) => ends(s).find((c) => c.target === 'a(X)')!.t as number;
+  const oneSolveStart = (s: FakeSetup) => buildAlls(s)[0]!.t as number;
+
+  const early = setup({ 'a(X)': { sleepMs: 1500, stepLineAfterMs: 300 } });
+  expect(await main(['build', 'ctx', 'a(X)'], early.rec.io)).toBe(0);
+  expect(Math.min(...starts(early.s))).toBeGreaterThanOrEqual(oneSolveStart(early.s) + 250);
+  expect(Math.max(...starts(early.s))).toBeLessThan(oneSolveEnd(early.s));
+
+  const never = setup({ 'a(X)': { sleepMs: 300 } });
+  expect(await main(['build', 'ctx', 'a(X)'], never.rec.io)).toBe(0);
+  expect(Math.min(...starts(never.s))).toBeGreaterThanOrEqual(oneSolveEnd(never.s));
+});
+
 test('one image: no separate one-solve build', async () => {
   const { s, rec } = setup();
   expect(await main(['build', 'ctx', 'a("1")'], rec.io)).toBe(0);

@@ -36,7 +36,7 @@ export interface FakeSetup {
 }
 
 /** A directory holding `files` and the fake docker's call log. */
-export function fakeSetup(files: Record<string, string>, spec: Record<string, { fail?: boolean; sleepMs?: number }> = {}): FakeSetup {
+export function fakeSetup(files: Record<string, string>, spec: Record<string, { fail?: boolean; sleepMs?: number; stepLineAfterMs?: number }> = {}): FakeSetup {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modus-cli-build-'));
   for (const [name, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
