@@ -66,7 +66,8 @@ export async function buildImage(ctx: FrontendContext, input?: BuildInput, stats
   const solveOutput = async (def: typeof definition) => {
     const started = performance.now();
     try {
-      return await ctx.client.solve({ definition: def, evaluate: ctx.caps.has('gateway.solve.evaluate'), cacheImports: cacheImportsOf(ctx) });
+      const evaluate = ctx.caps.has('gateway.solve.evaluate') && !options.lazy;
+      return await ctx.client.solve({ definition: def, evaluate, cacheImports: cacheImportsOf(ctx) });
     } catch (err) {
       throw locateStepError(err, def);
     } finally {

@@ -23,6 +23,12 @@ export interface BuildOptions {
   imageResolveMode: string;
   /** MODUS_BUILD_ALL: a goal with several solutions builds them all in one solve (for `modus build`). */
   buildAll: boolean;
+  /**
+   * MODUS_LAZY: Return the image without waiting for BuildKit to build it (no `evaluate`); a
+   * failing step is then reported by BuildKit alone. For `modus build`'s per-image builds, which
+   * run alongside the one solve and only export.
+   */
+  lazy: boolean;
   /** MODUS_CLOCK: fixed unix seconds for `::cache_ttl` buckets (tests); the real clock otherwise. */
   clock?: number;
 }
@@ -51,6 +57,7 @@ export function readBuildOptions(opts: ReadonlyMap<string, string>): BuildOption
     labels,
     imageResolveMode: nonEmpty(opts.get('image-resolve-mode')) ?? 'default',
     buildAll: readFlag('MODUS_BUILD_ALL', buildArgs.MODUS_BUILD_ALL),
+    lazy: readFlag('MODUS_LAZY', buildArgs.MODUS_LAZY),
   };
   if (goal !== undefined) options.goal = goal;
   const budget = readBudget(buildArgs.MODUS_BUDGET);

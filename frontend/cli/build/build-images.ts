@@ -58,6 +58,10 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
   const began = performance.now();
   const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modus-build-'));
   try {
+    const oneSolveFirst = shouldBuildAllFirst(req);
+    // Alongside the one solve, whose errors name their Modusfile positions, a per-image build
+    // need not wait for its image to be built before its frontend returns (its container ends early).
+    const imageBuildArgs = oneSolveFirst ? { ...req.buildArgs, MODUS_LAZY: '1' } : req.buildArgs;
     const jobs: BuildJob[] = req.images.map((image, i) => {
       const iidFile = path.join(scratchDir, `${i}.iid`);
       const args = buildArguments(req.client, {
@@ -66,7 +70,7 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
         target: image.literal,
         frontend: req.frontend,
         iidFile,
-        buildArgs: req.buildArgs,
+        buildArgs: imageBuildArgs,
         noCache: req.noCache,
         ...(req.network === undefined ? {} : { network: req.network }),
       });
@@ -86,7 +90,7 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
     // frontend is past its own work, which their frontends would otherwise slow down.
     let stepsStarted = () => {};
     const oneSolveRunning = new Promise<void>((resolve) => (stepsStarted = resolve));
-    const oneSolve = shouldBuildAllFirst(req) ? buildAllInOneSolve(req, scratchDir, io, signal, progress, stepsStarted) : Promise.resolve(stepsStarted());
+    const oneSolve = oneSolveFirst ? buildAllInOneSolve(req, scratchDir, io, signal, progress, stepsStarted) : Promise.resolve(stepsStarted());
     const [, results] = await Promise.all([
       oneSolve,
       oneSolveRunning.then(() => runBuilds(jobs, {
