@@ -96,6 +96,16 @@ describe('frontend flow through the fake gateway', () => {
     expect(b.config.config.Labels).toEqual({ k: 'v', 'com.modus-continens.literal': 'app', 'org.example': 'yes' });
   }, 30_000);
 
+  it('solves the image with evaluate (positioned step errors), and without it under MODUS_LAZY=1', async () => {
+    const evaluated = async (extra: Record<string, string>) => {
+      const b = await build(`app :- ${FROM}, run("make").\n`, { target: 'app', ...extra });
+      expect(b.error).toBeUndefined();
+      return Boolean(b.result.solves[b.result.solves.length - 1]!.request.Evaluate);
+    };
+    expect(await evaluated({})).toBe(true);
+    expect(await evaluated({ 'build-arg:MODUS_LAZY': '1' })).toBe(false);
+  }, 30_000);
+
   it('runs: sh -c, the image env then in_env, the workdir as cwd, no user, the forced network', async () => {
     const b = await build(`app :- ${FROM}::set_workdir("/srv"), run("make")::in_workdir("sub")::in_env("B", "1")::in_env("A", "2").\n`, {
       target: 'app',
