@@ -17,7 +17,7 @@
  */
 import type { Diagnostic, Label } from '../../grammar/source';
 import type { IRLiteral, IRTerm } from '../translate/ir';
-import { literalText, type CostFunction } from './proof';
+import { literalText, termText, type CostFunction } from './proof';
 import { fittingMode, fittingModeBits, type Builtin, type BuiltinContext, type BuiltinValue } from './builtins';
 import { clausesWith, type CClause, type CLiteral, type CompiledProgram, type Predicate, type Scope } from './compile';
 import { deref, groundId, isGroundTerm, shiftTerm, Trail, undo, unify, unifyGround, type Bindings, type Term } from './terms';
@@ -766,18 +766,48 @@ export class Engine {
 export function groundnessDiagnostic(waiting: IRLiteral[]): Diagnostic {
   const labels: Label[] = [];
   for (const literal of waiting) {
-    if (literal.span) labels.push({ span: literal.span, message: `${literalText(literal)} cannot be selected` });
+    if (literal.span) labels.push({ span: literal.span, message: waitingText(literal) });
   }
   const diagnostic: Diagnostic = {
     severity: 'error',
     message: `insufficient groundness for ${waiting.length} goal(s)`,
-    notes: waiting.map((literal) => `waiting: ${literalText(literal)}`),
+    notes: waiting.map((literal) => `waiting: ${sourceLikeText(literal)}`),
   };
+  if (waiting.some(isFStringPart)) diagnostic.notes!.push('help: every variable of an f-string needs a value when the literal using it is reached');
   if (labels.length > 0) {
     diagnostic.span = labels[0]!.span;
     diagnostic.labels = labels;
   }
   return diagnostic;
+}
+
+/** Translation's temporaries (`$f1`: the text of an f-string built so far) are not the user's names. */
+const isTemporary = (term: IRLiteral['args'][number]) => term.kind === 'var' && term.name.startsWith('$');
+
+/** A step of the chain translation builds for an f-string: `string_concat(sofar, part, $fN)`. */
+function isFStringPart(literal: IRLiteral): boolean {
+  return literal.predicate === 'string_concat' && literal.args.length === 3 && isTemporary(literal.args[2]!);
+}
+
+function waitingText(literal: IRLiteral): string {
+  if (!isFStringPart(literal)) return `${sourceLikeText(literal)} cannot be selected`;
+  const unbound = literal.args.slice(0, 2).flatMap((t) => (t.kind === 'var' && !t.name.startsWith('$') && t.name !== '_' ? [t.name] : []));
+  return unbound.length > 0 ? `\`${unbound.join('`, `')}\` has no value here` : 'a variable of this f-string has no value here';
+}
+
+/** The literal as the user wrote it, as far as an instance allows: an f-string temporary shows as `f"…"`. */
+function sourceLikeText(literal: IRLiteral): string {
+  if (isFStringPart(literal)) {
+    const parts = literal.args.slice(0, 2).map((t) => {
+      if (t.kind === 'const') return t.value;
+      if (t.kind === 'var' && !isTemporary(t)) return t.name === '_' ? '${…}' : `\${${t.name}}`;
+      return '…';
+    });
+    return `f"${parts.join('')}…"`;
+  }
+  if (!literal.args.some(isTemporary)) return literalText(literal);
+  const args = literal.args.map((t) => (isTemporary(t) ? 'f"…"' : termText(t)));
+  return `${literal.positive ? '' : '!'}${literal.predicate}(${args.join(', ')})`;
 }
 
 function snapshot(run: Run): Derivation {

@@ -48,9 +48,24 @@ describe('stuck calls', () => {
       expect(r.diagnostics).toHaveLength(1);
       expect(r.diagnostics[0]!.severity).toBe('error');
       expect(r.diagnostics[0]!.message).toMatch(/^insufficient groundness for 3 goal\(s\)$/);
-      expect(r.diagnostics[0]!.notes![0]).toMatch(/^waiting: string_concat\("gcc ", _, /);
+      // Translation's f-string chain shows as the f-string, not as its internal literals.
+      expect(r.diagnostics[0]!.notes![0]).toBe('waiting: f"gcc ${…}…"');
+      expect(r.diagnostics[0]!.labels![0]!.message).toBe('a variable of this f-string has no value here');
+      expect(r.diagnostics[0]!.notes!.join('\n')).not.toMatch(/\$f\d/);
       expect(r.diagnostics[0]!.span).toBeDefined();
     }
+  });
+
+  test('an f-string variable nothing binds is named in the label; the operator using it reads as written', () => {
+    const r = run('app(X) :- from("busybox"), run(f"echo ${X} ${Y}").\n', 'app("1")');
+    expect(r.solutions).toEqual([]);
+    const d = r.diagnostics[0]!;
+    expect(d.labels!.map((l) => l.message)).toEqual(['`Y` has no value here', 'run(f"…") cannot be selected']);
+    expect(d.notes).toEqual([
+      'waiting: f"echo 1 ${Y}…"',
+      'waiting: run(f"…")',
+      'help: every variable of an f-string needs a value when the literal using it is reached',
+    ]);
   });
 
   test('a clause leaving its head unbound: bound by the goal first it works, alone it stays an error', () => {
