@@ -78,6 +78,18 @@ describeE2e(
       expect(hash(await cat(merged, '/tmp/file2.sha1'))).toBe(hash(await cat(plain, '/tmp/file2.sha1')));
       expect(hash(await cat(merged, '/tmp/file.sha1'))).not.toBe(hash(await cat(plain, '/tmp/file.sha1')));
     });
+
+    test('--no-cache: the shared step runs again, once, and every image gets its new bytes', async () => {
+      const context = makeContext({ Modusfile: `a :- from("${BB}"), run("${RANDOM} > /tmp/file").\nb("0") :- a.\nb("1") :- a.\nb("2") :- a.\n` });
+      const runs: string[][] = [];
+      for (let i = 0; i < 2; i++) {
+        const images = await buildImages(context, 'b(X)', ['--no-cache']);
+        created.push(...[...images.values()].map((image) => image.image_id!));
+        runs.push(await Promise.all(['b("0")', 'b("1")', 'b("2")'].map((literal) => cat(images.get(literal)!, '/tmp/file'))));
+      }
+      for (const files of runs) expect(new Set(files).size).toBe(1);
+      expect(runs[1]![0]).not.toBe(runs[0]![0]);
+    });
   },
   { images: [FRONTEND_IMAGE, BUSYBOX_IMAGE] },
 );
