@@ -55,6 +55,7 @@ export async function buildImage(ctx: FrontendContext, input?: BuildInput, stats
     platform,
     network: options.network,
     noCache: options.noCache,
+    exportOnly: options.exportOnly,
     context,
     bases,
     file: program.file,
@@ -66,7 +67,7 @@ export async function buildImage(ctx: FrontendContext, input?: BuildInput, stats
   const solveOutput = async (def: typeof definition) => {
     const started = performance.now();
     try {
-      const evaluate = ctx.caps.has('gateway.solve.evaluate') && !options.lazy;
+      const evaluate = ctx.caps.has('gateway.solve.evaluate') && !options.exportOnly;
       return await ctx.client.solve({ definition: def, evaluate, cacheImports: cacheImportsOf(ctx) });
     } catch (err) {
       throw locateStepError(err, def);

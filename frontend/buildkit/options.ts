@@ -24,11 +24,12 @@ export interface BuildOptions {
   /** MODUS_BUILD_ALL: a goal with several solutions builds them all in one solve (for `modus build`). */
   buildAll: boolean;
   /**
-   * MODUS_LAZY: Return the image without waiting for BuildKit to build it (no `evaluate`); a
-   * failing step is then reported by BuildKit alone. For `modus build`'s per-image builds, which
-   * run alongside the one solve and only export.
+   * MODUS_EXPORT_ONLY: the build only exports what a build running alongside builds (`modus
+   * build`'s one solve): it returns without waiting for BuildKit (no `evaluate`; a failing step is
+   * then reported by BuildKit alone), and no step ignores the cache, so that every step is that
+   * build's result (merged in flight, or its fresh cache record).
    */
-  lazy: boolean;
+  exportOnly: boolean;
   /** MODUS_CLOCK: fixed unix seconds for `::cache_ttl` buckets (tests); the real clock otherwise. */
   clock?: number;
 }
@@ -57,7 +58,7 @@ export function readBuildOptions(opts: ReadonlyMap<string, string>): BuildOption
     labels,
     imageResolveMode: nonEmpty(opts.get('image-resolve-mode')) ?? 'default',
     buildAll: readFlag('MODUS_BUILD_ALL', buildArgs.MODUS_BUILD_ALL),
-    lazy: readFlag('MODUS_LAZY', buildArgs.MODUS_LAZY),
+    exportOnly: readFlag('MODUS_EXPORT_ONLY', buildArgs.MODUS_EXPORT_ONLY),
   };
   if (goal !== undefined) options.goal = goal;
   const budget = readBudget(buildArgs.MODUS_BUDGET);

@@ -47,6 +47,11 @@ export interface GenerateOptions {
   cacheKeyOf?: (node: NodeId, cache: CacheControl) => StepCacheKey;
   /** Images taken from the cache repository instead of being built (MODUS_CACHE_REPO). */
   substitutes?: ReadonlyMap<NodeId, GeneratedImage>;
+  /**
+   * MODUS_EXPORT_ONLY: no step ignores the cache (neither `no-cache` nor `::no_cache`), because the
+   * build running alongside (`modus build`'s one solve) applied them and this one takes its results.
+   */
+  exportOnly?: boolean;
 }
 
 export interface GeneratedImage {
@@ -204,7 +209,8 @@ function configStep(parent: GeneratedImage, change: (c: ImageConfig) => ImageCon
 }
 
 function stepOptions(origin: Origin, cache: CacheControl, id: NodeId, options: GenerateOptions): OpOptions {
-  const ignoreCache = cache.noCache || options.noCache.all || origin.predicates.some((p) => options.noCache.predicates.includes(p));
+  const ignoreCache =
+    !options.exportOnly && (cache.noCache || options.noCache.all || origin.predicates.some((p) => options.noCache.predicates.includes(p)));
   // `[no-cache]` in the name lets `modus build --explain-cache` tell why the step ran.
   const suffix = [describeKey(cacheKey(id, cache, options)), ignoreCache ? '[no-cache]' : ''].filter((s) => s !== '').join(' ');
   const meta: MetadataOptions = { customName: stepName(origin, options.file) + (suffix ? ` ${suffix}` : '') };

@@ -59,9 +59,12 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
   const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modus-build-'));
   try {
     const oneSolveFirst = shouldBuildAllFirst(req);
-    // Alongside the one solve, whose errors name their Modusfile positions, a per-image build
-    // need not wait for its image to be built before its frontend returns (its container ends early).
-    const imageBuildArgs = oneSolveFirst ? { ...req.buildArgs, MODUS_LAZY: '1' } : req.buildArgs;
+    // Alongside the one solve the per-image builds only export (MODUS_EXPORT_ONLY): their frontend
+    // returns without waiting (its container ends early) and no step of theirs ignores the cache,
+    // so each step is the one solve's result even under --no-cache or `::no_cache`. One clock for
+    // all, so that `::cache_ttl` buckets agree.
+    const shared = oneSolveFirst ? withClock(req.buildArgs) : req.buildArgs;
+    const imageBuildArgs = oneSolveFirst ? { ...shared, MODUS_EXPORT_ONLY: '1' } : shared;
     const jobs: BuildJob[] = req.images.map((image, i) => {
       const iidFile = path.join(scratchDir, `${i}.iid`);
       const args = buildArguments(req.client, {
@@ -71,7 +74,7 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
         frontend: req.frontend,
         iidFile,
         buildArgs: imageBuildArgs,
-        noCache: req.noCache,
+        noCache: req.noCache && !oneSolveFirst,
         ...(req.network === undefined ? {} : { network: req.network }),
       });
       return { literal: image.literal, args, iidFile };
@@ -90,7 +93,7 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
     // frontend is past its own work, which their frontends would otherwise slow down.
     let stepsStarted = () => {};
     const oneSolveRunning = new Promise<void>((resolve) => (stepsStarted = resolve));
-    const oneSolve = oneSolveFirst ? buildAllInOneSolve(req, scratchDir, io, signal, progress, stepsStarted) : Promise.resolve(stepsStarted());
+    const oneSolve = oneSolveFirst ? buildAllInOneSolve({ ...req, buildArgs: shared }, scratchDir, io, signal, progress, stepsStarted) : Promise.resolve(stepsStarted());
     const [, results] = await Promise.all([
       oneSolve,
       oneSolveRunning.then(() => runBuilds(jobs, {
@@ -141,8 +144,15 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
   }
 }
 
-/** A progress line showing the frontend resolving a base image or running a Modusfile step. */
-const FRONTEND_PAST_ITS_WORK = /^#\d+ (\[modus\] resolve image |.* › )/;
+/**
+ * A progress line of a Modusfile step: the one solve's frontend is past its own work and BuildKit
+ * has loaded its whole graph, so the per-image builds' steps join it.
+ */
+const FRONTEND_PAST_ITS_WORK = /^#\d+ .* › /;
+
+function withClock(buildArgs: Record<string, string>): Record<string, string> {
+  return buildArgs.MODUS_CLOCK !== undefined ? buildArgs : { ...buildArgs, MODUS_CLOCK: String(Math.floor(Date.now() / 1000)) };
+}
 
 function shouldBuildAllFirst(req: BuildImagesRequest): boolean {
   // Cache explanations compare each image's own step records, which the export pass would hide.

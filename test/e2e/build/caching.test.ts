@@ -79,14 +79,25 @@ describeE2e(
       expect(hash(await cat(merged, '/tmp/file.sha1'))).not.toBe(hash(await cat(plain, '/tmp/file.sha1')));
     });
 
-    test('--no-cache: the shared step runs again, once, and every image gets its new bytes', async () => {
-      const context = makeContext({ Modusfile: `a :- from("${BB}"), run("${RANDOM} > /tmp/file").\nb("0") :- a.\nb("1") :- a.\nb("2") :- a.\n` });
+    async function twoBuilds(modusfile: string, extra: string[]): Promise<string[][]> {
+      const context = makeContext({ Modusfile: modusfile });
       const runs: string[][] = [];
       for (let i = 0; i < 2; i++) {
-        const images = await buildImages(context, 'b(X)', ['--no-cache']);
+        const images = await buildImages(context, 'b(X)', extra);
         created.push(...[...images.values()].map((image) => image.image_id!));
         runs.push(await Promise.all(['b("0")', 'b("1")', 'b("2")'].map((literal) => cat(images.get(literal)!, '/tmp/file'))));
       }
+      return runs;
+    }
+
+    test('--no-cache: the shared step runs again, once, and every image gets its new bytes', async () => {
+      const runs = await twoBuilds(`a :- from("${BB}"), run("${RANDOM} > /tmp/file").\nb("0") :- a.\nb("1") :- a.\nb("2") :- a.\n`, ['--no-cache']);
+      for (const files of runs) expect(new Set(files).size).toBe(1);
+      expect(runs[1]![0]).not.toBe(runs[0]![0]);
+    });
+
+    test('a shared ::no_cache step runs once per modus build, with the same bytes in every image', async () => {
+      const runs = await twoBuilds(`a :- from("${BB}"), run("${RANDOM} > /tmp/file")::no_cache.\nb("0") :- a.\nb("1") :- a.\nb("2") :- a.\n`, []);
       for (const files of runs) expect(new Set(files).size).toBe(1);
       expect(runs[1]![0]).not.toBe(runs[0]![0]);
     });

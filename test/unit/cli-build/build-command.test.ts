@@ -71,8 +71,18 @@ test('one docker build per solution, with the literal as target and the frontend
   const args = calls.find((c) => c.target === 'a("1")')!.args as string[];
   expect(args.slice(0, 2)).toEqual(['build', '--progress=plain']);
   expect(args).toEqual(expect.arrayContaining(['-f', path.join(s.dir, 'ctx', 'Modusfile'), '--build-arg', 'BUILDKIT_SYNTAX=my-frontend:1']));
-  expect(args).toEqual(expect.arrayContaining(['--build-arg', 'V=1', '--no-cache', '--network=none']));
+  expect(args).toEqual(expect.arrayContaining(['--build-arg', 'V=1', '--network=none']));
   expect(args[args.length - 1]).toBe(path.join(s.dir, 'ctx'));
+  // --no-cache applies to the one solve; the per-image builds only export its results.
+  const oneSolve = buildAlls(s)[0]!.args as string[];
+  expect(oneSolve).toEqual(expect.arrayContaining(['--no-cache', '--build-arg', 'V=1']));
+  expect(args).not.toContain('--no-cache');
+  expect(args).toEqual(expect.arrayContaining(['--build-arg', 'MODUS_EXPORT_ONLY=1']));
+  expect(oneSolve).not.toContain('MODUS_EXPORT_ONLY=1');
+  // One clock for every build of the run, so that ::cache_ttl buckets agree.
+  const clockOf = (a: string[]) => a.find((x) => x.startsWith('MODUS_CLOCK='));
+  expect(clockOf(oneSolve)).toMatch(/^MODUS_CLOCK=\d+$/);
+  for (const call of calls) expect(clockOf(call.args as string[])).toBe(clockOf(oneSolve));
   expect(calls.every((c) => c.buildkit === '1')).toBe(true);
 });
 

@@ -96,14 +96,20 @@ describe('frontend flow through the fake gateway', () => {
     expect(b.config.config.Labels).toEqual({ k: 'v', 'com.modus-continens.literal': 'app', 'org.example': 'yes' });
   }, 30_000);
 
-  it('solves the image with evaluate (positioned step errors), and without it under MODUS_LAZY=1', async () => {
-    const evaluated = async (extra: Record<string, string>) => {
-      const b = await build(`app :- ${FROM}, run("make").\n`, { target: 'app', ...extra });
-      expect(b.error).toBeUndefined();
-      return Boolean(b.result.solves[b.result.solves.length - 1]!.request.Evaluate);
-    };
-    expect(await evaluated({})).toBe(true);
-    expect(await evaluated({ 'build-arg:MODUS_LAZY': '1' })).toBe(false);
+  it('solves the image with evaluate (positioned step errors); MODUS_EXPORT_ONLY: no evaluate, no step ignores the cache', async () => {
+    const src = `a :- ${FROM}, run("make")::no_cache.\napp :- a, run("install").\n`;
+    const last = (b: Build) => b.result.solves[b.result.solves.length - 1]!.request;
+    const ignoring = (b: Build) => execs(b).filter((o) => o.metadata.ignore_cache).length;
+    const normal = await build(src, { target: 'app', 'no-cache': '' });
+    expect(normal.error).toBeUndefined();
+    expect(Boolean(last(normal).Evaluate)).toBe(true);
+    expect(ignoring(normal)).toBe(2);
+    const exportOnly = await build(src, { target: 'app', 'no-cache': '', 'build-arg:MODUS_EXPORT_ONLY': '1' });
+    expect(exportOnly.error).toBeUndefined();
+    expect(Boolean(last(exportOnly).Evaluate)).toBe(false);
+    expect(ignoring(exportOnly)).toBe(0);
+    // The same steps: only the metadata differs, so the digests are the one solve's.
+    expect(exportOnly.ops.map((o) => o.digest)).toEqual(normal.ops.map((o) => o.digest));
   }, 30_000);
 
   it('runs: sh -c, the image env then in_env, the workdir as cwd, no user, the forced network', async () => {
