@@ -150,6 +150,14 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
  */
 const FRONTEND_PAST_ITS_WORK = /^#\d+ .* › /;
 
+/** The frontend's message in a failed build's last words (positioned for a failing step), if any. */
+export function oneSolveError(log: string): string | undefined {
+  const line = log.split('\n').reverse().find((l) => l.includes('failed to solve'));
+  if (!line) return undefined;
+  const desc = line.indexOf('desc = ');
+  return (desc >= 0 ? line.slice(desc + 'desc = '.length) : line).trim();
+}
+
 function withClock(buildArgs: Record<string, string>): Record<string, string> {
   return buildArgs.MODUS_CLOCK !== undefined ? buildArgs : { ...buildArgs, MODUS_CLOCK: String(Math.floor(Date.now() / 1000)) };
 }
@@ -201,7 +209,11 @@ async function buildAllInOneSolve(
   stepsStarted();
   if (!result || signal.aborted) return;
   if (result.state === 'done') io.stderr(`modus build: all images built in ${seconds(result.seconds)}, in one solve\n`);
-  else io.stderr(`modus build: the one-solve build failed after ${seconds(result.seconds)}; the per-image builds show which images fail\n`);
+  else {
+    const reason = oneSolveError(result.log);
+    io.stderr(`modus build: the one-solve build failed after ${seconds(result.seconds)}${reason ? `: ${reason}` : ''}\n`);
+    io.stderr('modus build: the per-image builds show which images fail\n');
+  }
 }
 
 function pushBuiltSubImages(req: BuildImagesRequest, repo: string, results: readonly JobResult[], io: CliIO, signal: AbortSignal): Promise<boolean> {

@@ -52,6 +52,8 @@ export class BuildProgress {
       if (this.options.verbose) this.options.write(`${this.label(event.index)} | ${event.line}\n`);
       return;
     }
+    // An image the one solve is building already is not started again: its row keeps its time.
+    if (event.kind === 'start' && this.rows[event.index]?.state === 'building') return;
     this.rows[event.index] = event.kind === 'start' ? { state: 'building', since: this.now() } : { state: 'ended', result: event.result };
     if (this.live) this.redraw();
     else if (event.kind === 'start' || event.result.state !== 'cancelled') this.options.write(this.line(event.index) + '\n');

@@ -47,6 +47,8 @@ describeE2e(
       expect(result.stderr).toMatch(/\[2\/3\] b\("2"\)\s+failed after/);
       expect(result.stderr).toContain('--- b("2"): BuildKit log');
       expect(result.stderr).toContain('checking 2');
+      // The one solve's failure, with the frontend's positioned message.
+      expect(result.stderr).toMatch(/the one-solve build failed after [0-9.]+ s: Modusfile:1:\d+: error: step `b\("2"\) › run/);
       expect(result.stderr).toMatch(/1 of 3 images failed after [0-9.]+ s \(2 built, not tagged\):\n  b\("2"\)\n/);
       const report = JSON.parse(result.stdout) as { literal: string; image_id: string | null }[];
       expect(report.map((r) => [r.literal, r.image_id === null])).toEqual([

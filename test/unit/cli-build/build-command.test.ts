@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { main } from '../../../frontend/cli/main';
 import { runBuild } from '../../../frontend/cli/commands/build';
+import { oneSolveError } from '../../../frontend/cli/build/build-images';
 import { fakeSetup, recordingIO, removeSetup, waitFor, type FakeSetup } from './helpers';
 
 const MODUSFILE = [
@@ -207,4 +208,14 @@ test('--cost reaches the frontend as MODUS_COST', async () => {
   const { s, rec } = setup();
   expect(await main(['build', 'ctx', 'a("1")', '--cost', 'height'], rec.io)).toBe(0);
   expect(builds(s)[0]!.args).toEqual(expect.arrayContaining(['--build-arg', 'MODUS_COST=height']));
+});
+
+test('a failed one solve is summed up by the frontend\'s own message, positioned', () => {
+  const log = [
+    '#8 ERROR: executor failed running [/bin/sh -c false]: exit code: 1',
+    'failed to solve with frontend dockerfile.v0: failed to solve with frontend gateway.v0: rpc error: code = Unknown desc = Modusfile:1:70: error: step `b("2") › run("false")` failed: exit code: 1',
+    '',
+  ].join('\n');
+  expect(oneSolveError(log)).toBe('Modusfile:1:70: error: step `b("2") › run("false")` failed: exit code: 1');
+  expect(oneSolveError('nothing here\n')).toBeUndefined();
 });

@@ -51,3 +51,16 @@ test('failureLog: the end of the log, framed, with the reason', () => {
     ['--- a("1"): BuildKit log (last 3 of 100 lines) ---', 'line 97', 'line 98', 'line 99', 'modus: the build wrote no image ID', '-'.repeat(50), ''].join('\n'),
   );
 });
+
+test('an image already building (the one solve started it) is not started again: one line, its time from the first start', () => {
+  const out = recorder();
+  let now = 0;
+  const progress = new BuildProgress(['a'], { write: out.write, live: false, verbose: false, now: () => now });
+  progress.begin(1);
+  progress.onEvent({ kind: 'start', index: 0 });
+  now = 1;
+  progress.onEvent({ kind: 'start', index: 0 });
+  now = 3;
+  progress.onEvent({ kind: 'end', index: 0, result: { state: 'done', imageId: 'sha256:0123456789abcdef', seconds: 2, log: '' } });
+  expect(out.text()).toBe('[1/1] a  building\n[1/1] a  done in 2.0 s  0123456789ab\n');
+});
