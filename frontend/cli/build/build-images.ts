@@ -1,7 +1,8 @@
 /**
- * `modus build` after solving: one `docker build --target <literal>` per image, all against the
- * same daemon at once (BuildKit runs the steps they share once: their LLB is byte-identical),
- * then the tags, only when every image was built, and the JSON report.
+ * `modus build` after solving: with several images, one build of the whole goal in one solve; one
+ * `docker build --target <literal>` per image alongside it, all against the same daemon (BuildKit
+ * runs the steps they share once: their LLB is byte-identical); then the tags, only when every
+ * image was built, and the JSON report.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -58,27 +59,10 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
   const began = performance.now();
   const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modus-build-'));
   try {
-    const oneSolveFirst = shouldBuildAllFirst(req);
-    // Alongside the one solve the per-image builds only export (MODUS_EXPORT_ONLY): their frontend
-    // returns without waiting (its container ends early) and no step of theirs ignores the cache,
-    // so each step is the one solve's result even under --no-cache or `::no_cache`. One clock for
-    // all, so that `::cache_ttl` buckets agree.
-    const shared = oneSolveFirst ? withClock(req.buildArgs) : req.buildArgs;
-    const imageBuildArgs = oneSolveFirst ? { ...shared, MODUS_EXPORT_ONLY: '1' } : shared;
-    const jobs: BuildJob[] = req.images.map((image, i) => {
-      const iidFile = path.join(scratchDir, `${i}.iid`);
-      const args = buildArguments(req.client, {
-        context: req.context,
-        file: req.file,
-        target: image.literal,
-        frontend: req.frontend,
-        iidFile,
-        buildArgs: imageBuildArgs,
-        noCache: req.noCache && !oneSolveFirst,
-        ...(req.network === undefined ? {} : { network: req.network }),
-      });
-      return { literal: image.literal, args, iidFile };
-    });
+    const oneSolve = usesOneSolve(req);
+    // One clock for every build of the run, so that `::cache_ttl` buckets agree.
+    const buildArgs = oneSolve ? withClock(req.buildArgs) : req.buildArgs;
+    const jobs = perImageJobs({ ...req, buildArgs }, scratchDir, oneSolve);
     const concurrency = Math.max(1, Math.min(req.concurrency, jobs.length));
     const via = req.client.buildx ? `${req.client.command} buildx build` : `DOCKER_BUILDKIT=1 ${req.client.command} build`;
     io.stderr(`modus build: ${jobs.length} image${jobs.length === 1 ? '' : 's'}, ${concurrency} at a time, through ${via} with ${req.frontend}\n`);
@@ -93,9 +77,8 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
     // frontend is past its own work, which their frontends would otherwise slow down.
     let stepsStarted = () => {};
     const oneSolveRunning = new Promise<void>((resolve) => (stepsStarted = resolve));
-    const oneSolve = oneSolveFirst ? buildAllInOneSolve({ ...req, buildArgs: shared }, scratchDir, io, signal, progress, stepsStarted) : Promise.resolve(stepsStarted());
     const [, results] = await Promise.all([
-      oneSolve,
+      oneSolve ? buildAllInOneSolve({ ...req, buildArgs }, scratchDir, io, signal, progress, stepsStarted) : stepsStarted(),
       oneSolveRunning.then(() => runBuilds(jobs, {
         command: req.client.command,
         env: dockerEnv(io.env),
@@ -162,7 +145,31 @@ function withClock(buildArgs: Record<string, string>): Record<string, string> {
   return buildArgs.MODUS_CLOCK !== undefined ? buildArgs : { ...buildArgs, MODUS_CLOCK: String(Math.floor(Date.now() / 1000)) };
 }
 
-function shouldBuildAllFirst(req: BuildImagesRequest): boolean {
+/**
+ * One `docker build --target <literal>` per image. Alongside the one solve they only export
+ * (MODUS_EXPORT_ONLY): their frontend returns without waiting (its container ends early) and no
+ * step of theirs ignores the cache, so each step is the one solve's result even under
+ * `--no-cache` or `::no_cache`.
+ */
+function perImageJobs(req: BuildImagesRequest, scratchDir: string, oneSolve: boolean): BuildJob[] {
+  const buildArgs = oneSolve ? { ...req.buildArgs, MODUS_EXPORT_ONLY: '1' } : req.buildArgs;
+  return req.images.map((image, i) => {
+    const iidFile = path.join(scratchDir, `${i}.iid`);
+    const args = buildArguments(req.client, {
+      context: req.context,
+      file: req.file,
+      target: image.literal,
+      frontend: req.frontend,
+      iidFile,
+      buildArgs,
+      noCache: req.noCache && !oneSolve,
+      ...(req.network === undefined ? {} : { network: req.network }),
+    });
+    return { literal: image.literal, args, iidFile };
+  });
+}
+
+function usesOneSolve(req: BuildImagesRequest): boolean {
   // Cache explanations compare each image's own step records, which the export pass would hide.
   return req.goal !== undefined && req.images.length > 1 && req.explainCache === undefined;
 }
