@@ -6,10 +6,8 @@
  * 100-rule build). The sample touches every stage; nothing of it outlives the warm-up.
  */
 import { decodeMessage, encodeMessage } from '../../proto/schema';
-import { GatewayClient, V08_API_CAPS, V08_LLB_CAPS, parseFrontendEnv, type FrontendContext, type UnaryTransport } from '../gateway';
+import { GatewayClient, V08_API_CAPS, V08_LLB_CAPS, messageTypes, parseFrontendEnv, type FrontendContext, type UnaryTransport } from '../gateway';
 import { buildImage, readBuildInput } from './build';
-
-const PKG = 'moby.buildkit.v1.frontend.';
 
 const SAMPLE_MODUSFILE = `
 base(V) :- from(f"modus-warm-up/base:\${V}")::set_workdir("/app")::set_env("MODE", V).
@@ -39,10 +37,10 @@ class InMemoryGateway implements UnaryTransport {
 
   unary(path: string, request: Uint8Array): Promise<Uint8Array> {
     const method = path.slice(path.lastIndexOf('/') + 1);
-    const body = decodeMessage<Record<string, unknown>>(`${PKG}${method}Request`, request);
-    const reply = this.reply(method, body);
+    const types = messageTypes(method);
+    const reply = this.reply(method, decodeMessage<Record<string, unknown>>(types.request, request));
     if (reply === undefined) return Promise.reject(new Error(`${method}: not found`));
-    return Promise.resolve(encodeMessage(method === 'Ping' ? `${PKG}PongResponse` : `${PKG}${method}Response`, reply));
+    return Promise.resolve(encodeMessage(types.response, reply));
   }
 
   private reply(method: string, body: Record<string, unknown>): object | undefined {

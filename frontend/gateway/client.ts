@@ -74,9 +74,10 @@ export class GatewayClient {
   constructor(private readonly transport: UnaryTransport) {}
 
   private async call<T>(method: string, request: object, options?: CallOptions): Promise<T> {
-    const bytes = encodeMessage(`${PKG}${method}Request`, request);
+    const types = messageTypes(method);
+    const bytes = encodeMessage(types.request, request);
     const reply = await this.transport.unary(SERVICE + method, bytes, options);
-    return decodeMessage<T>(responseType(method), reply);
+    return decodeMessage<T>(types.response, reply);
   }
 
   async ping(timeoutMs = PING_TIMEOUT_MS): Promise<PingResult> {
@@ -166,8 +167,9 @@ export class GatewayClient {
   }
 }
 
-function responseType(method: string): string {
-  return method === 'Ping' ? `${PKG}PongResponse` : `${PKG}${method}Response`;
+/** The protobuf types of an LLBBridge method's request and reply. */
+export function messageTypes(method: string): { request: string; response: string } {
+  return { request: `${PKG}${method}Request`, response: method === 'Ping' ? `${PKG}PongResponse` : `${PKG}${method}Response` };
 }
 
 interface RawResult {

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CliIO } from '../io';
-import { buildArguments, dockerEnv, runDocker, type DockerClient } from './docker';
+import { dockerEnv, runDocker, targetBuildJob, type DockerClient } from './docker';
 import { BuildProgress, failureLog, seconds } from './progress';
 import { runBuilds, type BuildJob, type JobResult } from './runner';
 import { explainCacheReport } from '../explain-cache';
@@ -152,21 +152,8 @@ function withClock(buildArgs: Record<string, string>): Record<string, string> {
  * `--no-cache` or `::no_cache`.
  */
 function perImageJobs(req: BuildImagesRequest, scratchDir: string, oneSolve: boolean): BuildJob[] {
-  const buildArgs = oneSolve ? { ...req.buildArgs, MODUS_EXPORT_ONLY: '1' } : req.buildArgs;
-  return req.images.map((image, i) => {
-    const iidFile = path.join(scratchDir, `${i}.iid`);
-    const args = buildArguments(req.client, {
-      context: req.context,
-      file: req.file,
-      target: image.literal,
-      frontend: req.frontend,
-      iidFile,
-      buildArgs,
-      noCache: req.noCache && !oneSolve,
-      ...(req.network === undefined ? {} : { network: req.network }),
-    });
-    return { literal: image.literal, args, iidFile };
-  });
+  const options = oneSolve ? { extraBuildArgs: { MODUS_EXPORT_ONLY: '1' } } : { noCache: req.noCache };
+  return req.images.map((image, i) => targetBuildJob(req, image.literal, path.join(scratchDir, `${i}.iid`), options));
 }
 
 function usesOneSolve(req: BuildImagesRequest): boolean {
@@ -186,19 +173,9 @@ async function buildAllInOneSolve(
   progress: BuildProgress,
   stepsStarted: () => void,
 ): Promise<void> {
-  const iidFile = path.join(scratchDir, 'all.iid');
-  const args = buildArguments(req.client, {
-    context: req.context,
-    file: req.file,
-    target: req.goal!,
-    frontend: req.frontend,
-    iidFile,
-    buildArgs: { ...req.buildArgs, MODUS_BUILD_ALL: '1' },
-    noCache: req.noCache,
-    ...(req.network === undefined ? {} : { network: req.network }),
-  });
+  const job = targetBuildJob(req, req.goal!, path.join(scratchDir, 'all.iid'), { extraBuildArgs: { MODUS_BUILD_ALL: '1' }, noCache: req.noCache });
   io.stderr(`modus build: building all ${req.images.length} images in one solve\n`);
-  const [result] = await runBuilds([{ literal: req.goal!, args, iidFile }], {
+  const [result] = await runBuilds([job], {
     command: req.client.command,
     env: dockerEnv(io.env),
     cwd: io.cwd,

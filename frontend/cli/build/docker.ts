@@ -4,6 +4,7 @@
  * `DOCKER_BUILDKIT=1 docker build`, and the command line of one image's build.
  */
 import { spawn } from 'node:child_process';
+import type { BuildJob } from './runner';
 
 export interface DockerClient {
   command: string;
@@ -45,6 +46,36 @@ export function buildArguments(client: DockerClient, request: ImageBuildRequest)
   if (request.network !== undefined) args.push(`--network=${request.network}`);
   args.push(request.context);
   return args;
+}
+
+/** What the builds of one `modus build` run share. */
+export interface BuildSetting {
+  client: DockerClient;
+  context: string;
+  file: string;
+  frontend: string;
+  buildArgs: Readonly<Record<string, string>>;
+  network?: string;
+}
+
+/** One `docker build --target` job writing its image ID to `iidFile`. */
+export function targetBuildJob(
+  setting: BuildSetting,
+  target: string,
+  iidFile: string,
+  options: { extraBuildArgs?: Readonly<Record<string, string>>; noCache?: boolean } = {},
+): BuildJob {
+  const args = buildArguments(setting.client, {
+    context: setting.context,
+    file: setting.file,
+    target,
+    frontend: setting.frontend,
+    iidFile,
+    buildArgs: { ...setting.buildArgs, ...options.extraBuildArgs },
+    noCache: options.noCache ?? false,
+    ...(setting.network === undefined ? {} : { network: setting.network }),
+  });
+  return { literal: target, args, iidFile };
 }
 
 /** The environment of every docker child: BuildKit on for the plain client. */

@@ -11,8 +11,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CliIO } from '../io';
-import { buildArguments, dockerEnv, runDocker, type DockerClient } from './docker';
-import { runBuilds, type BuildJob } from './runner';
+import { dockerEnv, runDocker, targetBuildJob, type DockerClient } from './docker';
+import { runBuilds } from './runner';
 
 export interface CacheBuild {
   literal: string;
@@ -93,20 +93,7 @@ async function subImageIds(req: PushCacheRequest, builds: readonly CacheBuild[],
   const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modus-push-cache-'));
   try {
     const toBuild = builds.filter((b) => !req.goalImages.has(b.literal));
-    const jobs: BuildJob[] = toBuild.map((b, i) => {
-      const iidFile = path.join(scratchDir, `${i}.iid`);
-      const args = buildArguments(req.client, {
-        context: req.context,
-        file: req.file,
-        target: b.literal,
-        frontend: req.frontend,
-        iidFile,
-        buildArgs: req.buildArgs,
-        noCache: false,
-        ...(req.network === undefined ? {} : { network: req.network }),
-      });
-      return { literal: b.literal, args, iidFile };
-    });
+    const jobs = toBuild.map((b, i) => targetBuildJob(req, b.literal, path.join(scratchDir, `${i}.iid`)));
     const results =
       jobs.length === 0
         ? []

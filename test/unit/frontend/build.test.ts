@@ -112,6 +112,17 @@ describe('frontend flow through the fake gateway', () => {
     expect(exportOnly.ops.map((o) => o.digest)).toEqual(normal.ops.map((o) => o.digest));
   }, 30_000);
 
+  it('reads the Modusfile alongside the Ping; a bad option found there is Returned as the error, after the Ping', async () => {
+    const b = await build(`app :- ${FROM}, run("make").\n`, { target: 'app' });
+    expect(b.error).toBeUndefined();
+    // The Modusfile's local-source Solve is sent before the Ping is answered.
+    expect(b.result.calls.indexOf('Solve')).toBeLessThan(b.result.calls.indexOf('Ping'));
+    const bad = await build(`app :- ${FROM}, run("make").\n`, { target: 'app', 'build-arg:MODUS_CLOCK': 'noon' });
+    expect(bad.result.exitCode).toBe(0);
+    expect(bad.result.calls).toContain('Ping');
+    expect(bad.error?.message).toMatch(/MODUS_CLOCK `noon`/);
+  }, 30_000);
+
   it('runs: sh -c, the image env then in_env, the workdir as cwd, no user, the forced network', async () => {
     const b = await build(`app :- ${FROM}::set_workdir("/srv"), run("make")::in_workdir("sub")::in_env("B", "1")::in_env("A", "2").\n`, {
       target: 'app',
