@@ -95,34 +95,20 @@ export function unify(a: Term, b: Term, bind: Bindings, trail: Trail): boolean {
   const x = deref(a, bind);
   const y = deref(b, bind);
   if (x === y) return true;
-  if (typeof x === 'number') {
-    if (x < 0) {
-      bind[-1 - x] = y;
-      trail.push(-1 - x);
-      return true;
-    }
-    if (typeof y === 'number') {
-      if (y < 0) {
-        bind[-1 - y] = x;
-        trail.push(-1 - y);
-        return true;
-      }
-      return false;
-    }
-    return false; // a ground value against a list with variables: the ground value is not that list
-  }
-  if (typeof y === 'number') {
-    if (y < 0) {
-      bind[-1 - y] = x;
-      trail.push(-1 - y);
-      return true;
-    }
-    return false;
-  }
+  if (typeof x === 'number' && x < 0) return bindVariable(x, y, bind, trail);
+  if (typeof y === 'number' && y < 0) return bindVariable(y, x, bind, trail);
+  // Two different ground values, or a ground value against a list with variables (not that list).
+  if (typeof x === 'number' || typeof y === 'number') return false;
   if (x.items.length !== y.items.length) return false;
   for (let i = 0; i < x.items.length; i++) {
     if (!unify(x.items[i]!, y.items[i]!, bind, trail)) return false;
   }
+  return true;
+}
+
+function bindVariable(variable: number, value: Term, bind: Bindings, trail: Trail): true {
+  bind[-1 - variable] = value;
+  trail.push(-1 - variable);
   return true;
 }
 
