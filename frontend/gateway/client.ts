@@ -70,6 +70,30 @@ export interface ReturnResult {
   metadata?: Record<string, Uint8Array | string>;
 }
 
+/** A position range in a source file: 1-based lines, 0-based characters (BuildKit's pb.Range). */
+export interface SourceRange {
+  start: { line: number; character?: number };
+  end: { line: number; character?: number };
+}
+
+/** A warning shown by the client beside the build (cap gateway.warnings, BuildKit >= 0.10). */
+export interface Warning {
+  /** The vertex the warning belongs to: the digest of the step that loaded the build file. */
+  digest: string;
+  /** One line: what is wrong. */
+  short: string;
+  /** More lines, shown by `--debug` / in the build record. */
+  detail?: string[];
+  /** Where to read about it. */
+  url?: string;
+  /** The file the ranges point into (its bytes make the client's snippet). */
+  source?: { filename: string; data: Uint8Array; language?: string };
+  ranges?: SourceRange[];
+}
+
+/** BuildKit's only warning level (WarnRequest.level). */
+const WARNING_LEVEL = 1;
+
 export class GatewayClient {
   constructor(private readonly transport: UnaryTransport) {}
 
@@ -150,6 +174,20 @@ export class GatewayClient {
   async inputs(): Promise<Record<string, Record<string, unknown>>> {
     const response = await this.call<{ Definitions: Record<string, Record<string, unknown>> }>('Inputs', {});
     return response.Definitions;
+  }
+
+  /** Sends a warning (cap gateway.warnings): `docker buildx build` lists it after the build. */
+  async warn(warning: Warning): Promise<void> {
+    const source = warning.source;
+    await this.call('Warn', {
+      digest: warning.digest,
+      level: WARNING_LEVEL,
+      short: Buffer.from(warning.short, 'utf8'),
+      detail: (warning.detail ?? []).map((line) => Buffer.from(line, 'utf8')),
+      url: warning.url,
+      info: source && { filename: source.filename, data: source.data, language: source.language },
+      ranges: warning.ranges,
+    });
   }
 
   /** Returns the build result. Call once, then exit 0 without closing the connection. */

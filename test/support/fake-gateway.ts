@@ -56,6 +56,8 @@ export interface FakeGatewayResult {
   /** The ReturnRequest, decoded; undefined if Return was never called. */
   returned?: { result?: Record<string, any>; error?: FakeStatus };
   solves: RecordedSolve[];
+  /** Every WarnRequest, decoded (keepCase field names). */
+  warnings: Record<string, any>[];
   /** Method names in call order. */
   calls: string[];
   exitCode: number | null;
@@ -80,6 +82,7 @@ const METHODS: [string, string, string][] = [
   ['Evaluate', 'EvaluateRequest', 'EvaluateResponse'],
   ['Return', 'ReturnRequest', 'ReturnResponse'],
   ['Inputs', 'InputsRequest', 'InputsResponse'],
+  ['Warn', 'WarnRequest', 'WarnResponse'],
 ];
 
 function serviceDefinition(): grpc.ServiceDefinition {
@@ -115,6 +118,7 @@ export function runWithFakeGateway(options: FakeGatewayOptions): Promise<FakeGat
   const files: Record<string, Record<string, string | Uint8Array>> = { ...(options.files ?? {}) };
   const result: FakeGatewayResult = {
     solves: [],
+    warnings: [],
     calls: [],
     exitCode: null,
     signal: null,
@@ -176,6 +180,10 @@ export function runWithFakeGateway(options: FakeGatewayOptions): Promise<FakeGat
       return {};
     },
     Inputs: () => ({ Definitions: {} }),
+    Warn: (req) => {
+      result.warnings.push(req);
+      return {};
+    },
   };
 
   const server = new grpc.Server();

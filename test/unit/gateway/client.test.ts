@@ -89,6 +89,22 @@ describe('gateway client against the fake gateway', () => {
     expect(text(result.metadata.digest)).toBe('');
   }, 30_000);
 
+  it('sends a warning with its level, detail, url, source and range (Warn)', async () => {
+    const r = await runWithFakeGateway({ script, opts: { mode: 'warn' } });
+    expectCleanExit(r);
+    expect(r.calls).toEqual(['Ping', 'Warn', 'Return']);
+    const [w] = r.warnings;
+    expect(w.digest).toBe('sha256:' + 'a'.repeat(64));
+    expect(Number(w.level)).toBe(1);
+    expect(text(w.short)).toBe('image x is not available');
+    expect(w.detail.map(text)).toEqual(['proofs using it are not chosen']);
+    expect(w.url).toBe('https://example.com/docs');
+    expect(w.info.filename).toBe('Modusfile');
+    expect(text(w.info.data)).toBe('app :- from("x").\n');
+    expect(w.info.language).toBe('Modus');
+    expect(w.ranges).toEqual([{ start: { line: 1, character: 7 }, end: { line: 1, character: 16 } }]);
+  }, 30_000);
+
   it('returns "" for a scratch result', async () => {
     const r = await runWithFakeGateway({ script, opts: { mode: 'scratch' } });
     expectCleanExit(r);
