@@ -8,7 +8,6 @@ import { parseOperatorMarker } from '../translate/ir';
 import { builtinNamed, lookupBuiltin, type Builtin } from './builtins';
 import { clausePositions, signatureKey } from './groundness';
 import { Interner, variableAt, type Term } from './terms';
-import type { Table } from './engine';
 
 export interface CLiteral {
   positive: boolean;
@@ -46,6 +45,8 @@ export interface CClause {
 }
 
 export interface Predicate {
+  /** Position in creation order: the engine keeps its per-predicate tables by it. */
+  id: number;
   name: string;
   arity: number;
   key: string;
@@ -59,7 +60,6 @@ export interface Predicate {
   indexes: (Map<number, CClause[]> | undefined)[];
   /** Per argument position, built with its index: the clauses with a non-constant there. */
   nonConstant: (CClause[] | undefined)[];
-  tables: Map<string | number, Table>;
 }
 
 export interface CompiledProgram {
@@ -82,6 +82,7 @@ export function compileProgram(program: IRProgram, interner: Interner): Compiled
     if (!pred) {
       const key = signatureKey(clause.head.predicate, arity);
       pred = {
+        id: predicates.size,
         name: clause.head.predicate,
         arity,
         key,
@@ -90,7 +91,6 @@ export function compileProgram(program: IRProgram, interner: Interner): Compiled
         factsOnly: true,
         indexes: new Array(arity).fill(undefined),
         nonConstant: new Array(arity).fill(undefined),
-        tables: new Map(),
       };
       predicates.set(key, pred);
     }

@@ -127,6 +127,8 @@ export class Engine {
   readonly warnings: Diagnostic[] = [];
   private readonly seen = new Set<string>();
   private readonly stack: Table[] = [];
+  /** Per predicate id, its tables by call key: owned here so a compiled program can be solved again. */
+  private readonly tables: (Map<string, Table> | undefined)[] = [];
   private dfnCounter = 0;
   private readonly builtinContext: BuiltinContext;
   private readonly availability = new Map<string, boolean | undefined>();
@@ -456,7 +458,9 @@ export class Engine {
     const slots: number[] = [];
     let key = '';
     for (const arg of lit.args) key += callKeyPart(arg, bind, slots) + ',';
-    let table = pred.tables.get(key);
+    let tables = this.tables[pred.id];
+    if (tables === undefined) this.tables[pred.id] = tables = new Map();
+    let table = tables.get(key);
     if (table !== undefined) return table;
     const canonical: number[] = [];
     const pattern = lit.args.map((arg) => patternTerm(arg, bind, canonical, this.program));
@@ -482,7 +486,7 @@ export class Engine {
       read: false,
       site: this.instantiate(lit, bind, undefined),
     };
-    pred.tables.set(key, table);
+    tables.set(key, table);
     return table;
   }
 
