@@ -3,10 +3,9 @@
  * A chain is applied with `state.file(chain)`; relative paths are resolved against that state's
  * working directory, and a relative copy source against the source state's working directory.
  */
-import type { State } from './state';
-import { cleanPath, joinPath } from './state';
+import { cleanPath, joinPath } from './paths';
 import type { OpOptions } from './types';
-import { addInput, type MarshalContext, type OpParts, type Output, type PbInput, type Vertex } from './vertex';
+import { addInput, type MarshalContext, type OpParts, type Output, type PbInput, type StateRef, type Vertex } from './vertex';
 
 /** Owner of created files: a numeric id or a name looked up in the target's /etc/passwd. */
 export interface Owner {
@@ -56,7 +55,7 @@ type ActionSpec =
   | { kind: 'mkdir'; path: string; mode: number; options: MkdirOptions }
   | { kind: 'mkfile'; path: string; mode: number; data: Uint8Array; options: MkfileOptions }
   | { kind: 'rm'; path: string; options: RmOptions }
-  | { kind: 'copy'; from: State; src: string; dest: string; options: CopyOptions };
+  | { kind: 'copy'; from: StateRef; src: string; dest: string; options: CopyOptions };
 
 /** An immutable chain of file actions; each method returns a longer chain. */
 export class FileAction {
@@ -78,7 +77,7 @@ export class FileAction {
   }
 
   /** Copies `src` of state `from` to `dest` of the target. */
-  static copy(from: State, src: string, dest: string, options: CopyOptions = {}): FileAction {
+  static copy(from: StateRef, src: string, dest: string, options: CopyOptions = {}): FileAction {
     return new FileAction(undefined, { kind: 'copy', from, src, dest, options });
   }
 
@@ -94,7 +93,7 @@ export class FileAction {
     return new FileAction(this, { kind: 'rm', path, options });
   }
 
-  copy(from: State, src: string, dest: string, options: CopyOptions = {}): FileAction {
+  copy(from: StateRef, src: string, dest: string, options: CopyOptions = {}): FileAction {
     return new FileAction(this, { kind: 'copy', from, src, dest, options });
   }
 
@@ -117,7 +116,7 @@ export class FileVertex implements Vertex {
   private readonly actions: ActionSpec[];
 
   constructor(
-    private readonly target: State,
+    private readonly target: StateRef,
     chain: FileAction,
     readonly options: OpOptions,
   ) {

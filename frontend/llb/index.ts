@@ -6,18 +6,12 @@
  *   const withFile = built.file(mkfile('/etc/motd', 0o644, 'hello\n'));
  *   const def = marshal(withFile, { platform });
  */
-export { State, ExecState, scratch, image, local, source, goJson, cleanPath, joinPath } from './state';
-export type {
-  ImageOptions,
-  LocalOptions,
-  RunOptions,
-  MountOptions,
-  BindMount,
-  CacheMount,
-  TmpfsMount,
-  ProxyEnv,
-  ImageConfigLike,
-} from './state';
+export { State, ExecState, scratch } from './state';
+export type { ImageConfigLike } from './state';
+export { image, local, source, goJson } from './source';
+export type { ImageOptions, LocalOptions } from './source';
+export type { RunOptions, MountOptions, BindMount, CacheMount, TmpfsMount, ProxyEnv } from './exec';
+export { cleanPath, joinPath } from './paths';
 export { FileAction, mkdir, mkfile, rm, copy, parseOwner } from './fileop';
 export type { CopyOptions, MkdirOptions, MkfileOptions, RmOptions, Owner, Timestamp } from './fileop';
 export { marshal, encodeDefinition, toPbDefinition, terminalInput, requiredCaps, sha256Digest } from './marshal';

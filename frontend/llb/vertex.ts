@@ -10,6 +10,16 @@ export interface Output {
   readonly index: number;
 }
 
+/**
+ * What an op reads of a State: its output, and the working directory and platform relative paths
+ * and ops default to. (A State is one; ops take this so that they need not know the State class.)
+ */
+export interface StateRef {
+  readonly output: Output | undefined;
+  dir(): string;
+  platform(): Platform | undefined;
+}
+
 /** pb.Input as a plain object. */
 export interface PbInput {
   digest: string;
