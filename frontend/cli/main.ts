@@ -1,7 +1,8 @@
 /**
- * The `modus` program: check, proof, build, transpile, llb. Exit codes: 0 success, 1 a handled
+ * The `modus` program: check, proof, build, bake, transpile, llb. Exit codes: 0 success, 1 a handled
  * error (diagnostics, no solution, failed build), 2 a usage error.
  */
+import { bakeCommand } from './commands/bake';
 import { buildCommand } from './commands/build';
 import { checkCommand } from './commands/check';
 import { llbCommand } from './commands/llb';
@@ -10,7 +11,7 @@ import { transpileCommand } from './commands/transpile';
 import { UsageError } from './args';
 import { processIO, type CliIO, type Command } from './io';
 
-export const COMMANDS: readonly Command[] = [checkCommand, proofCommand, buildCommand, transpileCommand, llbCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, proofCommand, buildCommand, bakeCommand, transpileCommand, llbCommand];
 
 export const VERSION = '0.2.0';
 

@@ -1,0 +1,90 @@
+/**
+ * `modus bake [-f FILE] [--frontend IMAGE] [--tag TEMPLATE] [--build-arg K=V]… CONTEXT GOAL`:
+ * solve GOAL and print a buildx bake file (JSON) that builds every solution as its own image
+ * through the Modus frontend: `docker buildx bake -f FILE` takes it as it is (DESIGN §6).
+ */
+import * as path from 'node:path';
+import { formatOptions, optionValue, optionValues, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
+import type { CliIO, Command } from '../io';
+import { bakeFile, bakeJson } from '../build/bake-file';
+import { DEFAULT_FRONTEND } from '../build/docker';
+import { solveBuildGoal, type GoalRequest } from '../build/load';
+import { planTags } from '../build/tags';
+import { MODUSFILE_OPTION, modusfilePath, parseBuildArgs } from './shared';
+
+const OPTIONS: readonly OptionSpec[] = [
+  MODUSFILE_OPTION,
+  { name: 'frontend', value: true, valueName: 'IMAGE', description: `the Modus frontend image, from a registry for current Docker (default: $MODUS_FRONTEND or ${DEFAULT_FRONTEND})` },
+  { name: 'tag', alias: 't', value: true, repeatable: true, valueName: 'TEMPLATE', description: 'tags of every image, e.g. \'app:{0}-{1}\' ({predicate}, {args}, {0}, {1}, ...; repeatable)' },
+  { name: 'build-arg', value: true, repeatable: true, valueName: 'K=V', description: 'a fact build_arg("K", "V"), in every target\'s args (repeatable)' },
+];
+
+const USAGE = `Usage: modus bake [OPTIONS] CONTEXT GOAL
+
+Solves GOAL against the Modusfile (default CONTEXT/Modusfile) and prints a bake file (JSON) on
+stdout: one target per solution, building it through the Modus frontend, and a \`default\` group of
+them all. Build them in one invocation, shared steps once:
+
+  modus bake --frontend localhost:5000/modus-frontend:1 -t 'app:{0}' . 'app(X)' > modus-bake.json
+  docker buildx bake -f modus-bake.json
+
+Options:
+${formatOptions(OPTIONS)}`;
+
+interface BakeCommandRequest extends GoalRequest {
+  context: string;
+  dockerfile: string;
+  frontend: string;
+  tags: string[];
+}
+
+function request(args: ParsedArgs, io: CliIO): BakeCommandRequest {
+  if (args.positionals.length !== 2) {
+    throw new UsageError(args.positionals.length < 2 ? 'expected CONTEXT and GOAL' : `expected CONTEXT GOAL, got ${args.positionals.length} arguments`);
+  }
+  const [context, goal] = args.positionals as [string, string];
+  const fileOption = optionValue(args, 'modusfile');
+  return {
+    command: 'bake',
+    context,
+    modusfile: modusfilePath(fileOption, context),
+    dockerfile: dockerfileInContext(fileOption, context, io.cwd),
+    goal,
+    cost: 'layers',
+    buildArgs: parseBuildArgs(optionValues(args, 'build-arg')),
+    frontend: optionValue(args, 'frontend') ?? (io.env.MODUS_FRONTEND || DEFAULT_FRONTEND),
+    tags: optionValues(args, 'tag'),
+  };
+}
+
+/** Bake reads `dockerfile` relative to the context: `-f FILE` is rewritten so, the default is `Modusfile`. */
+export function dockerfileInContext(fileOption: string | undefined, context: string, cwd: string): string {
+  if (fileOption === undefined) return 'Modusfile';
+  if (path.isAbsolute(fileOption)) return fileOption;
+  return path.relative(path.resolve(cwd, context), path.resolve(cwd, fileOption)).split(path.sep).join('/');
+}
+
+async function runBake(argv: readonly string[], io: CliIO): Promise<number> {
+  const req = request(parseArgs(argv, OPTIONS), io);
+  const solved = await solveBuildGoal(req, io);
+  if (!solved) return 1;
+  const images = solved.solutions.map((s) => ({ literal: s.text, predicate: s.predicate, args: s.args }));
+  const tagPlan = planTags(req.tags, images);
+  if ('error' in tagPlan) throw new UsageError(tagPlan.error);
+  const file = bakeFile({
+    images: images.map((image, i) => ({ ...image, tags: tagPlan.tags[i]! })),
+    context: req.context,
+    dockerfile: req.dockerfile,
+    frontend: req.frontend,
+    buildArgs: req.buildArgs,
+  });
+  io.stdout(bakeJson(file));
+  return 0;
+}
+
+export const bakeCommand: Command = {
+  name: 'bake',
+  summary: 'print a buildx bake file that builds every solution of a goal',
+  usage: USAGE,
+  run: runBake,
+};
