@@ -5,12 +5,14 @@
 import type { Expression, Modusfile } from '../grammar/ast';
 import { decodeSource, parseGoal, parseModusfile } from '../grammar/index';
 import { hasErrors, SourceFile, type Diagnostic } from '../grammar/source';
-import { analyseProgram, imageLiteralIndexes, validateBuildGoal } from './checks';
+import { analyseProgram, imageLiteralIndexes, validateBuildGoal, validateGoal } from './checks';
 import type { Kind } from './checks/kinds';
 import { planBuild, type BuildPlan } from './planner';
 import { literalText, type CostFunction, type Solution } from './solver/proof';
 import { cheaper, solve } from './solver/solve';
+import { parseLiteralText, SourceText } from './solver/source-text';
 import { translateGoal, translateProgram, type IRLiteral, type IRProgram, type IRTerm } from './translate';
+import { NEGATE_PREFIX } from './translate/ir';
 
 export interface LoadedProgram {
   file: SourceFile;
@@ -80,10 +82,8 @@ export function solveGoal(program: LoadedProgram, goalText: string, options: Sol
   if (!parsed.goal || hasErrors(parsed.diagnostics)) {
     return { goalFile, solutions: [], diagnostics: inGoal(parsed.diagnostics), steps: 0 };
   }
-  if (options.forBuild) {
-    const invalid = validateBuildGoal(parsed.goal, program.kinds, goalFile);
-    if (hasErrors(invalid)) return { goalFile, goal: parsed.goal, solutions: [], diagnostics: invalid, steps: 0 };
-  }
+  const invalid = options.forBuild ? validateBuildGoal(parsed.goal, program.kinds, goalFile) : validateGoal(parsed.goal, goalFile);
+  if (hasErrors(invalid)) return { goalFile, goal: parsed.goal, solutions: [], diagnostics: invalid, steps: 0 };
   const translated = translateGoal(parsed.goal, program.ir);
   const helperIds = new Set(translated.program.clauses.slice(program.ir.clauses.length).map((c) => c.id));
   const ir: IRProgram = {
@@ -91,6 +91,7 @@ export function solveGoal(program: LoadedProgram, goalText: string, options: Sol
   };
   const results: GoalSolution[] = [];
   const diagnostics: Diagnostic[] = [];
+  const sourceText = new LazySourceText(ir);
   let steps = 0;
   translated.goals.forEach((rawGoal, alternative) => {
     const goal = rawGoal.map((l) => withFile(l, goalFile));
@@ -98,7 +99,7 @@ export function solveGoal(program: LoadedProgram, goalText: string, options: Sol
     steps += result.steps;
     diagnostics.push(...result.diagnostics);
     const index = resultIndex(goal, translated.origins[alternative]!, program.kinds);
-    for (const solution of result.solutions) results.push(goalSolution(solution, index));
+    for (const solution of result.solutions) results.push(goalSolution(solution, index, sourceText));
   });
   if (hasErrors(diagnostics)) return { goalFile, goal: parsed.goal, solutions: [], diagnostics, steps };
   const solutions = distinctByLiteral(results, options.cost);
@@ -117,8 +118,24 @@ function resultIndex(goal: readonly IRLiteral[], origins: Parameters<typeof imag
   return firstUser >= 0 ? firstUser : 0;
 }
 
-function goalSolution(solution: Solution, index: number): GoalSolution {
+/** The helper map is built only for a goal whose result literal is a negation. */
+class LazySourceText {
+  private text: SourceText | undefined;
+  constructor(private readonly program: IRProgram) {}
+  literal(literal: IRLiteral): string {
+    this.text ??= new SourceText(this.program);
+    return this.text.literal(literal);
+  }
+}
+
+function goalSolution(solution: Solution, index: number, sourceText: LazySourceText): GoalSolution {
   const literal = solution.goal[index]!;
+  if (!literal.positive && literal.predicate.startsWith(NEGATE_PREFIX)) {
+    // A goal of negations only: its result reads as the user wrote it (`!mode("x")`).
+    const text = sourceText.literal(literal);
+    const negated = text.startsWith('!') ? parseLiteralText(text.slice(1)) : undefined;
+    return { literal, text, predicate: negated?.predicate ?? '', args: negated?.args.map(argValue) ?? [], solution, index };
+  }
   return {
     literal,
     text: literalText(literal),

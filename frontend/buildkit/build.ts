@@ -12,7 +12,7 @@ import { setLabel, type ImageConfig } from '../imagegen/config';
 import { parseDockerignore } from '../imagegen/dockerignore';
 import { generateImages, type BaseImage, type GenerateOptions, type GeneratedImage } from '../imagegen/generate';
 import { stepCacheKey } from '../caching/keys';
-import { probeBase, probeJobs, runProbes } from '../caching/probes';
+import { probeIdentity, probeJobs, runProbes } from '../caching/probes';
 import { findSubstitutes, keyLiterals } from '../caching/substitution';
 import { availabilityLookup, constantFromRefs, ImageAvailability, type ImageResolution } from '../caching/availability';
 import { copy, FileAction, local, marshal, normalizeImageRef, parseImageRef, scratch, SourceMapFile, type State } from '../llb';
@@ -108,7 +108,7 @@ function marshalFor(state: State, platform: Platform, ctx: FrontendContext): Ret
  */
 async function withCacheControl(ctx: FrontendContext, plan: BuildPlan, generate: GenerateOptions, options: BuildOptions): Promise<GeneratedImage[]> {
   const answers = probeJobs(plan).length > 0 ? await runProbes(ctx, plan, generateImages(plan, generate), generate) : new Map();
-  const inputs = { probeAnswers: answers, probeBase: probeBase(plan), now: options.clock ?? Math.floor(Date.now() / 1000) };
+  const inputs = { probeAnswers: answers, probeId: probeIdentity(plan), now: options.clock ?? Math.floor(Date.now() / 1000) };
   const keyed: GenerateOptions = { ...generate, cacheKeyOf: (node, cache) => stepCacheKey(cache, node, inputs) };
   const repo = options.buildArgs.MODUS_CACHE_REPO?.trim();
   if (!repo) return generateImages(plan, keyed);

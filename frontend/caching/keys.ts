@@ -26,15 +26,16 @@ export interface StepCacheKey {
 }
 
 /** Identifies one probe run: the same command on the same base image runs once per build. */
-export function probeId(command: string, base: NodeId): string {
-  return `${base}\u0000${command}`;
+/** What makes a probe's answer: its command, the image it runs on, and its working directory and env. */
+export function probeId(command: string, base: NodeId, cwd = '', env: readonly (readonly [string, string])[] = []): string {
+  return JSON.stringify([base, command, cwd, env]);
 }
 
 export interface CacheInputs {
   /** Answers by probeId. */
   probeAnswers: ReadonlyMap<string, ProbeAnswer>;
-  /** The base node each probe of a step runs on (the planner's `base`, else the step's root image). */
-  probeBase: (probe: CacheControl['probes'][number], step: NodeId) => NodeId;
+  /** The probeId of a probe of a step (see caching/probes.ts, probeIdentity). */
+  probeId: (probe: CacheControl['probes'][number], step: NodeId) => string;
   /** Seconds since the epoch (fixed by MODUS_CLOCK in tests). */
   now: number;
 }
@@ -43,7 +44,7 @@ export function stepCacheKey(cache: CacheControl, step: NodeId, inputs: CacheInp
   const parts: CacheKeyPart[] = [];
   for (const value of cache.keys) parts.push({ kind: 'key', value });
   for (const probe of cache.probes) {
-    const answer = inputs.probeAnswers.get(probeId(probe.command, inputs.probeBase(probe, step)));
+    const answer = inputs.probeAnswers.get(inputs.probeId(probe, step));
     if (!answer) throw new Error(`internal: probe \`${probe.command}\` has no answer`);
     parts.push({ kind: 'probe', command: probe.command, digest: answer.digest, short: answer.short });
   }

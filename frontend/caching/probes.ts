@@ -39,23 +39,46 @@ interface ProbeJob {
   env: [string, string][];
 }
 
-/** Every distinct probe of the plan (same command on the same base image: one run). */
+type Probe = CacheControl['probes'][number];
+type RunContext = { cwd: string; env: [string, string][] };
+
+/**
+ * The probeId of each probe of each step: same command, base image, working directory and env
+ * (those of its operand's first step) is one run; a difference in any of them is another run.
+ */
+export function probeIdentity(plan: BuildPlan): (probe: Probe, step: NodeId) => string {
+  const baseOf = probeBase(plan);
+  const contexts = new Map<Probe, RunContext>();
+  for (const node of plan.nodes) {
+    if (!('cache' in node)) continue;
+    for (const probe of node.cache.probes) if (!contexts.has(probe)) contexts.set(probe, runContext(node));
+  }
+  return (probe, step) => {
+    const { cwd, env } = contexts.get(probe) ?? { cwd: '', env: [] };
+    return probeId(probe.command, baseOf(probe, step), cwd, env);
+  };
+}
+
+/** Every distinct probe of the plan (see probeIdentity: one run each). */
 export function probeJobs(plan: BuildPlan): ProbeJob[] {
   const baseOf = probeBase(plan);
+  const idOf = probeIdentity(plan);
   const jobs = new Map<string, ProbeJob>();
   plan.nodes.forEach((node, step) => {
     if (!('cache' in node)) return;
     for (const probe of node.cache.probes) {
-      const base = baseOf(probe, step);
-      const id = probeId(probe.command, base);
-      if (!jobs.has(id)) jobs.set(id, { id, command: probe.command, base, origin: probe.origin, ...runContext(node) });
+      const id = idOf(probe, step);
+      if (!jobs.has(id)) jobs.set(id, { id, command: probe.command, base: baseOf(probe, step), origin: probe.origin, ...runContext(node) });
     }
   });
   return [...jobs.values()];
 }
 
-/** Nodes come in topological order, so the first node carrying a probe is its operand's first step. */
-function runContext(node: PlanNode): { cwd: string; env: [string, string][] } {
+/**
+ * Nodes come in topological order, so the first node carrying a probe is its operand's first
+ * step (the probe object is shared by every step of its operand).
+ */
+function runContext(node: PlanNode): RunContext {
   const run = node.kind === 'run' ? node : node.kind === 'merge' ? node.operations[0] : undefined;
   return run && run.kind === 'run' ? { cwd: run.cwd, env: run.env } : { cwd: '', env: [] };
 }

@@ -1,7 +1,8 @@
 /**
- * Goal validation for builds (reference 2.1): no operators, lists only where allowed, no negated
- * image/layer predicates, exactly one Image literal in every alternative of the goal (a
- * disjunctive goal is solved in full, so each disjunct must name one image), no Layer literal.
+ * Goal validation. Every goal, whatever the command: lists only where allowed (the term rules of
+ * a clause body). Builds also (reference 2.1): no operators, no negated image/layer predicates,
+ * exactly one Image literal in every alternative of the goal (a disjunctive goal is solved in
+ * full, so each disjunct must name one image), no Layer literal.
  */
 import type { Expression, Literal } from '../../grammar/ast';
 import type { Diagnostic, SourceFile } from '../../grammar/source';
@@ -11,6 +12,12 @@ import { forEachNode } from './ast-util';
 import type { Kind } from './kinds';
 import { checkExpressionNegation } from './negation';
 import { checkExpressionTerms } from './terms';
+
+/** The rules every goal follows (`modus proof` as well as builds). */
+export function validateGoal(goal: Expression, goalFile?: SourceFile): Diagnostic[] {
+  const diagnostics = checkExpressionTerms(goal);
+  return goalFile ? diagnostics.map((d) => ({ ...d, file: goalFile })) : diagnostics;
+}
 
 export function validateBuildGoal(
   goal: Expression,

@@ -3,7 +3,8 @@
  * term rules, negation of non-logical predicates, stratification.
  */
 import type { Modusfile } from '../../grammar/ast';
-import type { Diagnostic } from '../../grammar/source';
+import { MAX_REPORTED_ERRORS } from '../../grammar/index';
+import type { Diagnostic, Severity } from '../../grammar/source';
 import { analyseKinds, type Kind, type KindOptions } from './kinds';
 import { checkNegation } from './negation';
 import { checkStratification } from './stratification';
@@ -11,10 +12,17 @@ import { checkTerms } from './terms';
 
 export interface ProgramAnalysis {
   kinds: Map<string, Kind>;
+  /** At most MAX_REPORTED_ERRORS errors and as many warnings, then a note of how many more. */
   diagnostics: Diagnostic[];
+  /** Every warning, shown or not. */
+  warningCount: number;
 }
 
-/** Every check, diagnostics ordered by position (stable; those without a span last). */
+/**
+ * Every check, diagnostics ordered by position (stable; those without a span last). Like syntax
+ * errors, only the first errors and warnings are kept: a generated file with 100,000 mistakes
+ * gets a screenful, not 40 MB.
+ */
 export function analyseProgram(ast: Modusfile, options: KindOptions = {}): ProgramAnalysis {
   const kindAnalysis = analyseKinds(ast, options);
   const diagnostics = [
@@ -23,7 +31,25 @@ export function analyseProgram(ast: Modusfile, options: KindOptions = {}): Progr
     ...checkNegation(ast.clauses, kindAnalysis.kinds),
     ...checkStratification(ast.clauses),
   ];
-  return { kinds: kindAnalysis.kinds, diagnostics: sortByPosition(diagnostics) };
+  const sorted = sortByPosition(diagnostics);
+  const warningCount = sorted.filter((d) => d.severity === 'warning').length;
+  return { kinds: kindAnalysis.kinds, diagnostics: capBySeverity(sorted), warningCount };
+}
+
+const CAPPED: readonly Severity[] = ['error', 'warning'];
+
+function capBySeverity(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Map<Severity, number>();
+  const kept = diagnostics.filter((d) => {
+    const count = (seen.get(d.severity) ?? 0) + 1;
+    seen.set(d.severity, count);
+    return !CAPPED.includes(d.severity) || count <= MAX_REPORTED_ERRORS;
+  });
+  for (const severity of CAPPED) {
+    const hidden = (seen.get(severity) ?? 0) - MAX_REPORTED_ERRORS;
+    if (hidden > 0) kept.push({ severity: 'note', message: `${hidden} more ${severity}${hidden === 1 ? '' : 's'} not shown` });
+  }
+  return kept;
 }
 
 export function checkProgram(ast: Modusfile): Diagnostic[] {
@@ -58,4 +84,4 @@ export {
 export { checkTerms, checkExpressionTerms, LIST_OPERATORS } from './terms';
 export { checkNegation, checkExpressionNegation } from './negation';
 export { checkStratification, dependencyGraph, stronglyConnectedComponents, type DependencyGraph, type DependencyEdge } from './stratification';
-export { validateBuildGoal, imageLiteralIndexes } from './goal';
+export { validateGoal, validateBuildGoal, imageLiteralIndexes } from './goal';

@@ -121,6 +121,14 @@ export class BudgetExceeded extends Error {
 
 const MAX_DIAGNOSTICS = 100;
 
+/**
+ * A string a builtin makes costs a step per this many characters on top of the call: storing and
+ * interning it takes time and memory in proportion to its length, so an endless derivation of
+ * ever longer strings (`s(Y) :- s(X), string_concat(X, "a", Y)`) meets the budget in seconds
+ * instead of after gigabytes.
+ */
+const CHARS_PER_STEP = 16;
+
 export class Engine {
   steps = 0;
   readonly errors: Diagnostic[] = [];
@@ -288,7 +296,9 @@ export class Engine {
       let ok = true;
       for (let j = 0; j < tuple.length && ok; j++) {
         if (j < 31 && (given & (1 << j)) !== 0) continue;
-        ok = unifyGround(lit.args[j]!, interner.string(tuple[j]!), bind, trail, interner);
+        const value = tuple[j]!;
+        if (value.length >= CHARS_PER_STEP) this.charge(Math.floor(value.length / CHARS_PER_STEP));
+        ok = unifyGround(lit.args[j]!, interner.string(value), bind, trail, interner);
       }
       if (ok) {
         run.children[i] = builtin;
@@ -677,6 +687,11 @@ export class Engine {
 
   private tick(): void {
     if (++this.steps > this.options.budget) throw new BudgetExceeded(this.options.budget);
+  }
+
+  private charge(steps: number): void {
+    this.steps += steps;
+    if (this.steps > this.options.budget) throw new BudgetExceeded(this.options.budget);
   }
 
   instantiate(lit: CLiteral, bind: Bindings, clause: CClause | undefined): IRLiteral {

@@ -39,7 +39,8 @@ interface TreeItem {
  */
 export function renderProofTree(solution: Solution, program?: IRProgram, options: ProofTreeOptions = {}): string {
   const view = new ProofView(program, options.compact ?? false);
-  const top = shownNodes(solution.proof.children, goalOf(solution, options.goals));
+  // A negation the goal itself states is shown (`!mode("x")`); below the goal they are checks.
+  const top = shownNodes(solution.proof.children, goalOf(solution, options.goals), { negations: true });
   const lines: string[] = [];
   for (const item of view.items(top, (node) => view.topChildren(node))) drawTree(item, lines);
   return lines.join('\n');
@@ -96,8 +97,8 @@ class ProofView {
   }
 }
 
-function shownNodes(nodes: readonly ProofNode[], body: readonly IRLiteral[] | undefined): ProofNode[] {
-  return nodes.filter((node, i) => node.via.kind !== 'negation' && !(body?.[i] && isFormatChainLiteral(body[i]!)));
+function shownNodes(nodes: readonly ProofNode[], body: readonly IRLiteral[] | undefined, show = { negations: false }): ProofNode[] {
+  return nodes.filter((node, i) => (show.negations || node.via.kind !== 'negation') && !(body?.[i] && isFormatChainLiteral(body[i]!)));
 }
 
 /** The goal alternative a solution solves: the first whose literals unify with the solution's. */

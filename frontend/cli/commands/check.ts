@@ -24,13 +24,14 @@ Options:
 ${formatOptions(OPTIONS)}`;
 
 /** Parse errors stop before the checks: a clause that did not parse would only add false alarms. */
-function checkSource(bytes: Uint8Array, name: string, verbose: boolean): { diagnostics: Diagnostic[]; file?: SourceFile } {
+function checkSource(bytes: Uint8Array, name: string, verbose: boolean): { diagnostics: Diagnostic[]; file?: SourceFile; warnings?: number } {
   const decoded = decodeSource(bytes, name);
   if (!decoded.file) return { diagnostics: decoded.diagnostics };
   const parsed = parseModusfile(decoded.file);
   if (hasErrors(parsed.diagnostics)) return { diagnostics: parsed.diagnostics, file: decoded.file };
   const analysis = analyseProgram(parsed.ast, { verbose });
-  return { diagnostics: [...parsed.diagnostics, ...analysis.diagnostics], file: decoded.file };
+  const warnings = parsed.diagnostics.filter((d) => d.severity === 'warning').length + analysis.warningCount;
+  return { diagnostics: [...parsed.diagnostics, ...analysis.diagnostics], file: decoded.file, warnings };
 }
 
 async function runCheck(argv: readonly string[], io: CliIO): Promise<number> {
@@ -42,10 +43,9 @@ async function runCheck(argv: readonly string[], io: CliIO): Promise<number> {
     io.stderr(`modus check: cannot read ${name}: ${read.error}\n`);
     return 1;
   }
-  const { diagnostics, file } = checkSource(read.bytes, name, args.flags.has('verbose'));
+  const { diagnostics, file, warnings = 0 } = checkSource(read.bytes, name, args.flags.has('verbose'));
   reportDiagnostics(io, diagnostics, file);
   if (hasErrors(diagnostics)) return 1;
-  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
   if (warnings > 0) io.stderr(`${name}: no errors, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
   return 0;
 }

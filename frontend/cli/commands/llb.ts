@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OptionError, readPlatform } from '../../buildkit/options';
 import { parseClock, stepCacheKey } from '../../caching/keys';
-import { probeBase, probeJobs } from '../../caching/probes';
+import { probeIdentity, probeJobs } from '../../caching/probes';
 import { scratchConfig } from '../../imagegen/config';
 import { parseDockerignore } from '../../imagegen/dockerignore';
 import { generateImages, type BaseImage } from '../../imagegen/generate';
@@ -153,7 +153,7 @@ function cacheKeys(plan: BuildPlan, req: LlbRequest) {
   const clock = parseClock(req.buildArgs.MODUS_CLOCK);
   if (typeof clock === 'object') throw new UsageError(clock.error);
   const now = clock ?? Math.floor(Date.now() / 1000);
-  const inputs = { probeAnswers: answers, probeBase: probeBase(plan), now };
+  const inputs = { probeAnswers: answers, probeId: probeIdentity(plan), now };
   return (node: number, cache: Parameters<typeof stepCacheKey>[0]) => stepCacheKey(cache, node, inputs);
 }
 

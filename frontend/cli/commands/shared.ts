@@ -27,12 +27,52 @@ export function modusfilePath(fileOption: string | undefined, context: string): 
 
 export type ReadResult = { bytes: Uint8Array } | { error: string };
 
-/** Reads a file as bytes (relative paths from the command's working directory). */
+/** A Modusfile larger than this is refused (16 MiB) unless MODUS_MAX_FILE_SIZE says otherwise. */
+export const DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024;
+const SIZE_VARIABLE = 'MODUS_MAX_FILE_SIZE';
+
+/**
+ * Reads a file as bytes (relative paths from the command's working directory), at most the size
+ * limit: a device or a growing file (`-f /dev/zero`) ends with an error instead of filling memory.
+ */
 export function readModusfile(file: string, io: CliIO): ReadResult {
+  const limit = maxFileSize(io.env);
+  if ('error' in limit) return limit;
   try {
-    return { bytes: fs.readFileSync(path.resolve(io.cwd, file)) };
+    const bytes = readAtMost(path.resolve(io.cwd, file), limit.bytes + 1);
+    if (bytes.length > limit.bytes) {
+      return { error: `larger than ${limit.bytes} bytes (the limit; set ${SIZE_VARIABLE} to raise it)` };
+    }
+    return { bytes };
   } catch (err) {
     return { error: readErrorReason(err) };
+  }
+}
+
+function maxFileSize(env: CliIO['env']): { bytes: number } | { error: string } {
+  const value = env[SIZE_VARIABLE];
+  if (value === undefined || value === '') return { bytes: DEFAULT_MAX_FILE_SIZE };
+  if (!/^[1-9][0-9]*$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    return { error: `${SIZE_VARIABLE} must be a positive whole number of bytes, not \`${value}\`` };
+  }
+  return { bytes: Number(value) };
+}
+
+function readAtMost(file: string, limit: number): Uint8Array {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total < limit) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit - total));
+      const read = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
+      total += read;
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
