@@ -7,11 +7,12 @@
  * GOAWAY, the daemon kills the container and the build fails); a non-zero exit after a good
  * Return fails the build; an error Return wins over everything.
  */
-import { Duplex, type Readable, type Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { format } from 'node:util';
 import type { Caps } from './caps';
 import { GatewayClient, type ReturnResult, type WorkerInfo } from './client';
 import { statusFromError } from './errors';
+import { greetEarly } from './greeting';
 import { parseFrontendEnv, type FrontendEnv } from './options';
 import { GrpcTransport, type RpcStatus } from './transport';
 
@@ -51,12 +52,16 @@ export function keepStdoutForGrpc(): void {
   console.trace = toStderr;
 }
 
-/** The gateway client over stdin/stdout (or the given streams). */
+/**
+ * The gateway client over stdin/stdout (or the given streams). The HTTP/2 greeting goes out at
+ * once, before node:http2 is loaded: BuildKit drops a connection whose greeting is late (see
+ * greeting.ts).
+ */
 export function connectStdio(stdin: Readable = process.stdin, stdout: Writable = process.stdout): GatewayClient {
   // EPIPE after the daemon went away must not crash the process with an unhandled 'error'.
   stdin.on('error', () => undefined);
   stdout.on('error', () => undefined);
-  return new GatewayClient(GrpcTransport.overStream(Duplex.from({ readable: stdin, writable: stdout })));
+  return new GatewayClient(GrpcTransport.overStream(greetEarly(stdin, stdout)));
 }
 
 /**
