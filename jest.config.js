@@ -1,4 +1,7 @@
-/** Two projects: fast unit tests (no daemon) and end-to-end tests through real dockerd BuildKit. */
+/**
+ * Three projects: fast unit tests (no daemon), and the end-to-end tests through real dockerd
+ * BuildKit twice: `e2e` on Docker 20.10 and `e2e-current` on current Docker with buildx.
+ */
 // tsconfig.json has isolatedModules: ts-jest then transpiles each file alone (fast; `npm test` type-checks first).
 const tsJest = ['ts-jest', {}];
 /**
@@ -25,6 +28,16 @@ module.exports = {
     {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      setupFiles: ['<rootDir>/test/e2e/support/use-main-daemon.js'],
+      transform,
+      ...esmSupport,
+      testEnvironment: 'node',
+    },
+    {
+      // The same suites on current Docker (Docker 28 + buildx): scripts/start-current-docker.sh.
+      displayName: 'e2e-current',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      setupFiles: ['<rootDir>/test/e2e/support/use-current-daemon.js'],
       transform,
       ...esmSupport,
       testEnvironment: 'node',

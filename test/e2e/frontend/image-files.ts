@@ -2,6 +2,7 @@
 // of `docker run`), then the layer tars applied in order, whiteouts included. Images are
 // immutable, so each one is read once per test file.
 import { spawn } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
 import { DOCKER } from '../support';
 
 export interface ImageEntry {
@@ -52,8 +53,13 @@ function filesystemOf(saved: Buffer): ImageFilesystem {
   const outer = new Map(tarEntries(saved).map((e) => [e.name, e]));
   const manifest = JSON.parse(outer.get('manifest.json')!.content.toString('utf8')) as { Layers: string[] }[];
   const fs: ImageFilesystem = new Map([['/', { type: 'dir', content: Buffer.alloc(0) }]]);
-  for (const layer of manifest[0]!.Layers) applyLayer(fs, tarEntries(outer.get(layer)!.content));
+  for (const layer of manifest[0]!.Layers) applyLayer(fs, tarEntries(uncompressed(outer.get(layer)!.content)));
   return fs;
+}
+
+/** The containerd image store (current Docker) saves layers as they are stored: gzip-compressed. */
+function uncompressed(layer: Buffer): Buffer {
+  return layer[0] === 0x1f && layer[1] === 0x8b ? gunzipSync(layer) : layer;
 }
 
 function applyLayer(fs: ImageFilesystem, entries: TarEntry[]): void {

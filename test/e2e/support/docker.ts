@@ -2,9 +2,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { makeTempDirectory, writeContextFile } from './context';
+import { DAEMON } from './daemon';
 import { docker, dockerChecked } from './process';
 
-export const FRONTEND_IMAGE: string = process.env.MODUS_FRONTEND_IMAGE || 'modus-frontend:dev';
+/** The frontend as this suite's daemon takes it: local on 20.10, from the registry on current Docker. */
+export const FRONTEND_IMAGE: string = DAEMON.frontendImage;
 export const BUSYBOX_IMAGE = 'modus-test/busybox:1';
 export const NODE_BASE_IMAGE = 'modus-node-base:20';
 
@@ -66,7 +68,7 @@ interface ResolvedBuild {
 }
 
 function buildArguments(options: BuildOptions, resolved: ResolvedBuild): string[] {
-  const args = ['build', '--progress=plain', '--iidfile', resolved.iidFile, '-f', resolved.file];
+  const args = [...DAEMON.buildCommand, '--progress=plain', '--iidfile', resolved.iidFile, '-f', resolved.file];
   args.push(`--network=${options.network ?? 'none'}`);
   if (resolved.syntax === 'build-arg') args.push('--build-arg', `BUILDKIT_SYNTAX=${resolved.frontend}`);
   for (const [key, value] of sortedEntries(options.buildArgs)) args.push('--build-arg', `${key}=${value}`);

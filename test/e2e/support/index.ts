@@ -17,3 +17,5 @@ export { DOCKER, docker, dockerChecked } from './process';
 export type { CommandOptions, CommandResult } from './process';
 export { E2E_TEST_TIMEOUT_MS, daemonAvailable, describeE2e, missingPrerequisite } from './suite';
 export type { E2eRequirements } from './suite';
+export { DAEMON, ON_CURRENT_DOCKER } from './daemon';
+export type { Daemon, DaemonKind } from './daemon';

@@ -1,8 +1,9 @@
 // Runs the docker client and collects what it prints. The only place the e2e helpers start processes.
 import { spawn } from 'child_process';
+import { DAEMON } from './daemon';
 
-/** The Debian 20.10 client: a newer /usr/local/bin/docker may be on PATH and refuses BuildKit builds. */
-export const DOCKER: string = process.env.MODUS_DOCKER || '/usr/bin/docker';
+/** The docker client of this suite's daemon (see daemon.ts). */
+export const DOCKER: string = DAEMON.client;
 
 export interface CommandResult {
   code: number;

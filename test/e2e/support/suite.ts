@@ -5,6 +5,7 @@
 // otherwise: they are skipped with a visible message when their prerequisites are missing.
 import { spawnSync } from 'child_process';
 import { removeTempDirectories } from './context';
+import { DAEMON } from './daemon';
 import { DOCKER } from './process';
 
 /** Per-test timeout for e2e tests: builds through the daemon take seconds to minutes. */
@@ -32,18 +33,22 @@ export function daemonAvailable(): boolean {
   return daemonAnswer;
 }
 
+/** In the daemon's store; the frontend on current Docker: in the registry, where it takes it from. */
 function imagePresent(image: string): boolean {
-  return spawnSync(DOCKER, ['image', 'inspect', image], { timeout: 15_000, stdio: 'ignore' }).status === 0;
+  const inRegistry = DAEMON.kind === 'current' && image === DAEMON.frontendImage;
+  const args = inRegistry ? ['buildx', 'imagetools', 'inspect', image] : ['image', 'inspect', image];
+  return spawnSync(DOCKER, args, { timeout: 15_000, stdio: 'ignore' }).status === 0;
 }
 
 /** Why the suite cannot run, or undefined when it can. */
 export function missingPrerequisite(requirements: E2eRequirements = {}): string | undefined {
   if (!daemonAvailable()) {
-    return `no docker daemon answers '${DOCKER} info' (start one: bash scripts/setup-machine.sh)`;
+    return `no docker daemon answers '${DOCKER} info' (start it: ${DAEMON.startHint})`;
   }
   const missing = (requirements.images ?? []).filter((image) => !imagePresent(image));
   if (missing.length > 0) {
-    return `missing image(s) ${missing.join(', ')} (build them: npm run image)`;
+    const hint = DAEMON.kind === 'current' ? DAEMON.startHint : 'npm run image';
+    return `missing image(s) ${missing.join(', ')} on the ${DAEMON.kind} daemon (${hint})`;
   }
   return undefined;
 }
