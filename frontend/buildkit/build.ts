@@ -3,7 +3,7 @@
  * LLB, solve it through the gateway and return the image with its configuration. Every user
  * error ends as a FrontendError whose message names the Modusfile position.
  */
-import type { Diagnostic, SourceFile } from '../../grammar/source';
+import type { Diagnostic, SourceFile, Span } from '../../grammar/source';
 import { decodeSource } from '../../grammar/index';
 import { hasErrors } from '../../grammar/source';
 import { renderDiagnostics } from '../diagnostics/render';
@@ -15,12 +15,13 @@ import { stepCacheKey } from '../caching/keys';
 import { probeIdentity, probeJobs, runProbes } from '../caching/probes';
 import { findSubstitutes, keyLiterals } from '../caching/substitution';
 import { availabilityLookup, constantFromRefs, ImageAvailability, type ImageResolution } from '../caching/availability';
-import { copy, FileAction, local, marshal, normalizeImageRef, parseImageRef, scratch, SourceMapFile, type State } from '../llb';
+import { copy, local, marshal, normalizeImageRef, parseImageRef, scratch, SourceMapFile, type State } from '../llb';
 import type { Platform } from '../llb/types';
 import { loadProgram, planSolutions, solveGoal, type LoadedProgram } from '../pipeline';
 import type { BuildPlan, PlanNode } from '../planner/plan';
 import { formatPlatform, readBuildOptions, type BuildOptions } from './options';
 import { locateStepError } from './step-error';
+import { reportWarnings, type BuildWarning } from './warnings';
 
 /** What the build reads before it needs the gateway's capabilities: its options and the Modusfile. */
 export interface BuildInput {
@@ -44,8 +45,11 @@ export async function buildImage(ctx: FrontendContext, input?: BuildInput, stats
   const { options, bytes, dockerignore } = input ?? (await readBuildInput(ctx.client, ctx.env));
   const platform = choosePlatform(options.platform, ctx);
   const program = loadOrFail(bytes, options.filename);
+  const warningSource = { filename: options.filename, bytes, file: program.file, loadStep: modusfileSource(ctx.env.sessionId, options) };
+  const checkWarnings = program.warnings.filter((d) => d.severity === 'warning').map((d) => ({ message: d.message, ...(d.span ? { span: d.span } : {}) }));
   const isAvailable = options.cost === 'available' ? await imageAvailability(ctx, program, platform, options) : undefined;
-  const plan = planGoal(program, options, bytes, isAvailable);
+  await reportWarnings(ctx, [...checkWarnings, ...(isAvailable?.warnings ?? [])], warningSource);
+  const plan = planGoal(program, options, bytes, isAvailable?.lookup);
   const [bases, context] = await Promise.all([
     resolveBases(ctx, plan, platform, options, program.file, bytes),
     contextSource(ctx, plan, options, dockerignore),
@@ -122,14 +126,19 @@ function cacheImportsOf(ctx: FrontendContext): { type: string; attrs: Record<str
   return cacheImports(ctx.env.opts);
 }
 
-async function readModusfile(client: GatewayClient, sessionId: string, options: BuildOptions): Promise<{ bytes: Uint8Array; dockerignore?: Uint8Array }> {
-  const ignoreName = `${options.filename}.dockerignore`;
-  const source = local(options.dockerfileLocal, {
+/** The step that loads the Modusfile (and its .dockerignore) from the client. */
+function modusfileSource(sessionId: string, options: BuildOptions): State {
+  return local(options.dockerfileLocal, {
     sessionId,
-    followPaths: [options.filename, ignoreName],
+    followPaths: [options.filename, `${options.filename}.dockerignore`],
     sharedKeyHint: options.dockerfileLocal,
     customName: `load build definition from ${options.filename}`,
   });
+}
+
+async function readModusfile(client: GatewayClient, sessionId: string, options: BuildOptions): Promise<{ bytes: Uint8Array; dockerignore?: Uint8Array }> {
+  const ignoreName = `${options.filename}.dockerignore`;
+  const source = modusfileSource(sessionId, options);
   const { ref } = await client.solve({ definition: marshal(source) });
   // Both reads at once: one round trip less before the build can start.
   const [bytes, dockerignore] = await Promise.all([
@@ -183,7 +192,7 @@ async function imageAvailability(
   program: LoadedProgram,
   platform: Platform,
   options: BuildOptions,
-): Promise<(ref: string) => boolean | undefined> {
+): Promise<{ lookup: (ref: string) => boolean | undefined; warnings: BuildWarning[] }> {
   const timeout = Number(options.buildArgs.MODUS_RESOLVE_TIMEOUT_MS);
   const availability = new ImageAvailability(
     (ref) =>
@@ -195,16 +204,25 @@ async function imageAvailability(
     Number.isInteger(timeout) && timeout > 0 ? { timeoutMs: timeout } : {},
   );
   const resolutions = await availability.checkAll(constantFromRefs(program.ir));
-  for (const missing of resolutions.filter((r) => !r.available)) await showUnavailable(ctx, missing);
-  return availabilityLookup(resolutions);
+  const warnings = resolutions.filter((r) => !r.available).map((missing) => unavailableWarning(missing, program));
+  return { lookup: availabilityLookup(resolutions), warnings };
 }
 
-/** A no-op step whose name is the warning: the progress output is what the user sees. */
-async function showUnavailable(ctx: FrontendContext, missing: ImageResolution): Promise<void> {
-  const customName = `[modus] warning: image ${missing.ref} is not available (${missing.reason ?? 'not found'}); proofs using it are not chosen`;
-  const step = scratch().file(FileAction.mkdir('/unavailable', 0o755), { customName });
-  const { ref } = await ctx.client.solve({ definition: marshal(step) });
-  await ctx.client.statFile(ref, '/').catch(() => undefined);
+function unavailableWarning(missing: ImageResolution, program: LoadedProgram): BuildWarning {
+  const message = `image ${missing.ref} is not available (${missing.reason ?? 'not found'}); proofs using it are not chosen`;
+  const span = firstFromSpan(program, missing.ref);
+  return span ? { message, span } : { message };
+}
+
+/** Where `from("ref")` is first written. */
+function firstFromSpan(program: LoadedProgram, ref: string): Span | undefined {
+  for (const clause of program.ir.clauses) {
+    for (const literal of clause.body) {
+      const arg = literal.args[0];
+      if (literal.predicate === 'from' && arg?.kind === 'const' && arg.value === ref && literal.span) return literal.span;
+    }
+  }
+  return undefined;
 }
 
 function noGoalMessage(program: LoadedProgram): string {

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { decodeMessage } from '../../../proto/schema';
-import { bundleForTest, runWithFakeGateway, type FakeGatewayResult, type FakeStatus } from '../../support/fake-gateway';
+import { bundleForTest, runWithFakeGateway, V08_API_CAPS, type FakeGatewayResult, type FakeStatus } from '../../support/fake-gateway';
 
 const BUSYBOX = 'docker.io/modus-test/busybox:1';
 const BUSYBOX_DIGEST = 'sha256:' + 'ab'.repeat(32);
@@ -51,11 +51,13 @@ async function build(
   modusfile: string,
   opts: Record<string, string> = {},
   fail?: (ops: Op[]) => FakeStatus | undefined,
+  caps?: { api?: string[]; llb?: string[] },
 ): Promise<Build> {
   let ops: Op[] = [];
   let definition: any;
   const result = await runWithFakeGateway({
     script,
+    ...(caps ? { caps } : {}),
     opts: { filename: 'Modusfile', ...opts },
     images: { [BUSYBOX]: { digest: BUSYBOX_DIGEST, config: BASE_CONFIG } },
     onSolve: (request) => {
@@ -204,4 +206,34 @@ describe('frontend flow through the fake gateway', () => {
     expect(syntax.error!.details!.map((d) => d.type_url)).toEqual(['github.com/moby/buildkit/errdefs.Source+json']);
     for (const b of [noGoal, platform, network, syntax]) expect(b.result.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
   }, 60_000);
+
+  describe('warnings', () => {
+    const ABSENT = 'modus-test/absent:1';
+    const src = `app :- ${FROM}, run("make").\napp :- from("${ABSENT}"), run("x").\n`;
+    const opts = { target: 'app', 'build-arg:MODUS_COST': 'available' };
+
+    it('go through Warn where the daemon has gateway.warnings, with the Modusfile and the range of the from', async () => {
+      const b = await build(src, opts, undefined, { api: [...V08_API_CAPS, 'gateway.warnings'] });
+      expect(b.error).toBeUndefined();
+      expect(b.result.warnings).toHaveLength(1);
+      const [w] = b.result.warnings;
+      expect(Buffer.from(w.short).toString()).toBe(`image ${ABSENT} is not available (docker.io/${ABSENT}: not found); proofs using it are not chosen`);
+      expect(Number(w.level)).toBe(1);
+      expect(w.info.filename).toBe('Modusfile');
+      expect(Buffer.from(w.info.data).toString()).toBe(src);
+      expect(w.ranges).toEqual([{ start: { line: 2, character: 7 }, end: { line: 2, character: 7 + `from("${ABSENT}")`.length } }]);
+      // The warning belongs to the step that loaded the Modusfile.
+      const load = b.result.solves[0]!.request.Definition;
+      expect(w.digest).toBe(digestOf(load.def[0]));
+      expect(b.result.solves.some((s) => decodeOps(s.request.Definition).some((o) => String(nameOf(o)).includes('warning')))).toBe(false);
+    }, 30_000);
+
+    it('are progress steps named with their position where it has not', async () => {
+      const b = await build(src, opts);
+      expect(b.error).toBeUndefined();
+      expect(b.result.warnings).toEqual([]);
+      const names = b.result.solves.flatMap((s) => decodeOps(s.request.Definition).map(nameOf));
+      expect(names).toContain(`[modus] warning: Modusfile:2:8: image ${ABSENT} is not available (docker.io/${ABSENT}: not found); proofs using it are not chosen`);
+    }, 30_000);
+  });
 });
