@@ -107,6 +107,18 @@ export interface Clause {
   span: Span;
 }
 
+/** A `#` comment: not part of any clause, kept so that a formatter and descriptions can use it. */
+export interface Comment {
+  kind: 'comment';
+  /** The text after `#`, as written (up to the end of the line, without the line break). */
+  text: string;
+  span: Span;
+  /** Only whitespace precedes it on its line (else it trails code). */
+  ownLine: boolean;
+}
+
 export interface Modusfile {
   clauses: Clause[];
+  /** Every comment in source order, including those inside clauses and after the last one. */
+  comments: Comment[];
 }

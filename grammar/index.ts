@@ -3,8 +3,9 @@
  * Every problem in the input is a Diagnostic; nothing here throws on user input.
  */
 import type { IToken } from 'chevrotain';
-import type { Clause, Expression, Modusfile } from './ast';
+import type { Clause, Comment, Expression, Modusfile } from './ast';
 import { createAstBuilder } from './ast-builder';
+import { commentsFromTokens } from './comments';
 import { Dot, tokenEnd, tokenize } from './lexer';
 import { parseTokens } from './parser';
 import { SourceFile, type Diagnostic } from './source';
@@ -12,6 +13,7 @@ import { append } from './source-util';
 
 export { printClause, printExpression, printModusfile, printTerm } from './printer';
 export { MAX_NESTING } from './parser';
+export { clauseDescription, commentBlockAbove } from './comments';
 
 /** Errors reported in full for one input; the rest are summarised in one note. */
 export const MAX_REPORTED_ERRORS = 20;
@@ -68,9 +70,11 @@ function lexingErrorFinder(diagnostics: Diagnostic[]): (from: number, to: number
 
 export function parseModusfile(file: SourceFile): { ast: Modusfile; diagnostics: Diagnostic[] } {
   const clauses: Clause[] = [];
+  let comments: Comment[] = [];
   const diagnostics: Diagnostic[] = [];
   try {
     const lexed = tokenize(file);
+    comments = commentsFromTokens(lexed.comments, file);
     append(diagnostics, lexed.diagnostics);
     const hasLexingErrorIn = lexingErrorFinder(lexed.diagnostics);
     const builder = createAstBuilder(file);
@@ -97,7 +101,7 @@ export function parseModusfile(file: SourceFile): { ast: Modusfile; diagnostics:
   } catch (error) {
     diagnostics.push(internalError(file, error));
   }
-  return { ast: { clauses }, diagnostics: capDiagnostics(diagnostics, file) };
+  return { ast: { clauses, comments }, diagnostics: capDiagnostics(diagnostics, file) };
 }
 
 /** A goal is one body expression; any trailing input (even a `.`) is a syntax error. */

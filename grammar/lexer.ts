@@ -68,7 +68,8 @@ function customMatch(scan: (text: string, from: number) => number, prefixLength:
 }
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED, line_breaks: true });
-export const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/, group: Lexer.SKIPPED });
+/** Kept in their own group (not skipped): the formatter and clause descriptions need them. */
+export const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/, group: 'comments' });
 export const FString = createToken({
   name: 'FString',
   label: 'a format string',
@@ -164,6 +165,8 @@ const modusLexer = new Lexer(allTokens, {
 
 export interface LexResult {
   tokens: IToken[];
+  /** `#` comments in source order (outside the token stream the parser sees). */
+  comments: IToken[];
   diagnostics: Diagnostic[];
 }
 
@@ -209,7 +212,7 @@ export function tokenize(file: SourceFile): LexResult {
       file,
     });
   }
-  return { tokens, diagnostics };
+  return { tokens, comments: result.groups.comments ?? [], diagnostics };
 }
 
 /** Exclusive end offset of a token. */

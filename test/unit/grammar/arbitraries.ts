@@ -107,4 +107,4 @@ const clause: fc.Arbitrary<Clause> = fc
   .tuple(literal, fc.option(shapes.expression, { nil: undefined }))
   .map(([head, body]) => (body ? { kind: 'clause', head, body, span: NO_SPAN } : { kind: 'clause', head, span: NO_SPAN }));
 
-export const modusfileArbitrary: fc.Arbitrary<Modusfile> = fc.array(clause, { maxLength: 4 }).map((clauses) => ({ clauses }));
+export const modusfileArbitrary: fc.Arbitrary<Modusfile> = fc.array(clause, { maxLength: 4 }).map((clauses) => ({ clauses, comments: [] }));

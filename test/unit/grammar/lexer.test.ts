@@ -1,3 +1,4 @@
+import { clauseDescription, parseModusfile } from '../../../grammar';
 import { tokenize } from '../../../grammar/lexer';
 import { SourceFile } from '../../../grammar/source';
 import { parseErrors, parseOk, stripSpans } from './helpers';
@@ -35,8 +36,60 @@ describe('lexer', () => {
       '   Y # still inside',
       '  }". # end',
     ].join('\n');
-    const ast = stripSpans(parseOk(text));
-    expect(ast).toEqual(stripSpans(parseOk('a(X, Y) :- b(X), !c::op; X = f"${Y}".')));
+    const ast = parseOk(text);
+    expect(stripSpans(ast.clauses)).toEqual(stripSpans(parseOk('a(X, Y) :- b(X), !c::op; X = f"${Y}".').clauses));
+    // Every comment is kept, except the ones inside `${ }` (part of the f-string token).
+    expect(ast.comments.map((c) => c.text)).toEqual([
+      ' syntax=modus-frontend:dev',
+      ' first',
+      ' head done',
+      ' implies',
+      ' literal',
+      ' and',
+      ' negated',
+      ' operator',
+      ' or',
+      ' unify',
+      ' end',
+    ]);
+  });
+
+  test('comments keep their spans and whether they stand on their own line', () => {
+    const text = '# top\r\na. # trailing\n  # indented\nb :- c. #';
+    const { comments } = parseOk(text);
+    expect(comments.map((c) => [c.text, text.slice(c.span.start, c.span.end), c.ownLine])).toEqual([
+      [' top', '# top\r', true],
+      [' trailing', '# trailing', false],
+      [' indented', '# indented', true],
+      ['', '#', false],
+    ]);
+  });
+
+  test('the comment block directly above a clause is its description', () => {
+    const text = [
+      '# syntax=modus-frontend:dev',
+      '# The application image.',
+      '#   mode: "dev" or "release"',
+      'app(mode) :- b.',
+      '',
+      '# Not attached: a blank line follows.',
+      '',
+      'b :- c, # trailing, not a description',
+      '  # inside the clause',
+      '  d.',
+      'c.',
+      '#',
+      '# Two lines, the first empty.',
+      '!d.',
+    ].join('\n');
+    const file = new SourceFile('Modusfile', text);
+    const { ast } = parseModusfile(file);
+    expect(ast.clauses.map((c) => clauseDescription(ast, c, file))).toEqual([
+      'The application image.\n  mode: "dev" or "release"',
+      undefined,
+      undefined,
+      '\nTwo lines, the first empty.',
+    ]);
   });
 
   test('a first line `# syntax=...` is only a comment', () => {
