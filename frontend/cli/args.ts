@@ -1,11 +1,20 @@
 /**
- * A small, strict command-line parser: long options (`--name`, `--name=value`, `--name value`),
- * short aliases (`-f FILE`), repeatable options, positionals, `--` to end options.
+ * Command-line options on top of node's `util.parseArgs` (no dependency, nothing to load at
+ * start-up): long options (`--name`, `--name=value`, `--name value`), short aliases (`-f FILE`,
+ * `-fFILE`), other long spellings (`--modusfile` for `--file`), repeatable options, positionals,
+ * `--` to end options. A command declares its options once, as a list of OptionSpec; the same
+ * list makes its help text and its shell completion.
  */
+import { parseArgs as parseNodeArgs } from 'node:util';
+import { didYouMean } from './suggest';
 
 export interface OptionSpec {
+  /** The long name: `--name`. Values are read back by this name (or any of `longAliases`). */
   name: string;
+  /** One-letter short form: `-x`. */
   alias?: string;
+  /** Other long names accepted for the same option (e.g. `modusfile` beside `file`). */
+  longAliases?: readonly string[];
   /** Takes a value (`--cost layers`); otherwise a boolean flag. */
   value?: boolean;
   /** May be given several times; values are collected in order. */
@@ -15,7 +24,9 @@ export interface OptionSpec {
 }
 
 export interface ParsedArgs {
+  /** Values by every long name of their option. */
   options: Map<string, string[]>;
+  /** Flags given, by every long name of their option. */
   flags: Set<string>;
   positionals: string[];
 }
@@ -27,44 +38,46 @@ export class UsageError extends Error {
   }
 }
 
+function longNames(spec: OptionSpec): string[] {
+  return [spec.name, ...(spec.longAliases ?? [])];
+}
+
+type NodeOptions = Record<string, { type: 'string' | 'boolean'; short?: string; multiple: true }>;
+
+function nodeOptions(specs: readonly OptionSpec[]): NodeOptions {
+  const options: NodeOptions = {};
+  for (const spec of specs) {
+    for (const name of longNames(spec)) options[name] = { type: spec.value ? 'string' : 'boolean', multiple: true };
+    if (spec.alias) options[spec.name]!.short = spec.alias;
+  }
+  return options;
+}
+
+function unknownOption(rawName: string, specs: readonly OptionSpec[]): UsageError {
+  const candidates = rawName.startsWith('--') ? specs.flatMap((s) => longNames(s).map((n) => `--${n}`)) : specs.flatMap((s) => (s.alias ? [`-${s.alias}`] : []));
+  return new UsageError(`unknown option ${rawName}${didYouMean(rawName, candidates)}`);
+}
+
 export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[]): ParsedArgs {
   const byName = new Map<string, OptionSpec>();
-  for (const spec of specs) {
-    byName.set(`--${spec.name}`, spec);
-    if (spec.alias) byName.set(`-${spec.alias}`, spec);
-  }
+  for (const spec of specs) for (const name of longNames(spec)) byName.set(name, spec);
+  const { tokens } = parseNodeArgs({ args: [...argv], options: nodeOptions(specs), strict: false, allowPositionals: true, tokens: true });
   const parsed: ParsedArgs = { options: new Map(), flags: new Set(), positionals: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      parsed.positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      parsed.positionals.push(arg);
-      continue;
-    }
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const key = eq >= 0 ? arg.slice(0, eq) : arg;
-    const spec = byName.get(key);
-    if (!spec) throw new UsageError(`unknown option ${key}`);
+  for (const token of tokens) {
+    if (token.kind === 'positional') parsed.positionals.push(token.value);
+    if (token.kind !== 'option') continue;
+    const spec = byName.get(token.name);
+    if (!spec) throw unknownOption(token.rawName, specs);
     if (!spec.value) {
-      if (eq >= 0) throw new UsageError(`option --${spec.name} takes no value`);
-      parsed.flags.add(spec.name);
+      if (token.value !== undefined) throw new UsageError(`option --${spec.name} takes no value`);
+      for (const name of longNames(spec)) parsed.flags.add(name);
       continue;
     }
-    let value: string;
-    if (eq >= 0) value = arg.slice(eq + 1);
-    else {
-      const next = argv[i + 1];
-      if (next === undefined) throw new UsageError(`option ${key} needs a value`);
-      value = next;
-      i++;
-    }
+    if (token.value === undefined) throw new UsageError(`option ${token.rawName} needs a value`);
     const values = parsed.options.get(spec.name) ?? [];
     if (values.length > 0 && !spec.repeatable) throw new UsageError(`option --${spec.name} given twice`);
-    values.push(value);
-    parsed.options.set(spec.name, values);
+    values.push(token.value);
+    for (const name of longNames(spec)) parsed.options.set(name, values);
   }
   return parsed;
 }
@@ -79,7 +92,7 @@ export function optionValues(args: ParsedArgs, name: string): string[] {
 
 export function formatOptions(specs: readonly OptionSpec[]): string {
   const rows = specs.map((s) => {
-    const names = [s.alias ? `-${s.alias}, ` : '    ', `--${s.name}`, s.value ? ` ${s.valueName ?? 'VALUE'}` : ''].join('');
+    const names = [s.alias ? `-${s.alias}, ` : '    ', longNames(s).map((n) => `--${n}`).join(', '), s.value ? ` ${s.valueName ?? 'VALUE'}` : ''].join('');
     return [names, s.description] as const;
   });
   const width = Math.max(...rows.map(([n]) => n.length));

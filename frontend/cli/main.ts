@@ -1,6 +1,6 @@
 /**
- * The `modus` program: check, proof, build, bake, transpile, llb. Exit codes: 0 success, 1 a handled
- * error (diagnostics, no solution, failed build), 2 a usage error.
+ * The `modus` program: check, proof, build, bake, transpile, llb, help, version. Exit codes:
+ * 0 success, 1 a handled error (diagnostics, no solution, failed build), 2 a usage error.
  */
 import { bakeCommand } from './commands/bake';
 import { buildCommand } from './commands/build';
@@ -10,13 +10,14 @@ import { proofCommand } from './commands/proof';
 import { transpileCommand } from './commands/transpile';
 import { UsageError } from './args';
 import { processIO, type CliIO, type Command } from './io';
+import { didYouMean } from './suggest';
 
 export const COMMANDS: readonly Command[] = [checkCommand, proofCommand, buildCommand, bakeCommand, transpileCommand, llbCommand];
 
 export const VERSION = '0.2.0';
 
 function help(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const width = Math.max(...COMMANDS.map((c) => c.name.length), 'version'.length);
   return [
     'modus: build container images from Modusfiles (a Datalog dialect) through BuildKit',
     '',
@@ -24,26 +25,54 @@ function help(): string {
     '',
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    `  ${'help'.padEnd(width)}  show the options of a command: modus help <command>`,
+    `  ${'version'.padEnd(width)}  print the version`,
     '',
-    'Run `modus <command> --help` for the options of a command.',
+    'Run `modus help <command>` (or `modus <command> --help`) for the options of a command.',
     '',
   ].join('\n');
 }
 
+const COMMAND_NAMES = [...COMMANDS.map((c) => c.name), 'help', 'version'];
+
+/** What a wrong command line gets: the problem, the usage line, where the rest is (as docker does). */
+function usageProblem(io: CliIO, message: string, command?: Command): number {
+  const usageLine = command ? command.usage.split('\n')[0]! : 'Usage: modus <command> [options]';
+  const more = command ? `modus help ${command.name}` : 'modus help';
+  io.stderr(`${command ? `modus ${command.name}` : 'modus'}: ${message}\n${usageLine}\nRun \`${more}\` for more information.\n`);
+  return 2;
+}
+
+function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+function helpFor(topic: string | undefined, io: CliIO): number {
+  if (topic === undefined) {
+    io.stdout(help());
+    return 0;
+  }
+  const command = findCommand(topic);
+  if (!command) return usageProblem(io, `no command \`${topic}\`${didYouMean(topic, COMMAND_NAMES, (s) => `\`${s}\``)}`);
+  io.stdout(`${command.usage}\n`);
+  return 0;
+}
+
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    (name === undefined ? io.stderr : io.stdout)(help());
-    return name === undefined ? 2 : 0;
+  if (name === undefined) {
+    io.stderr(help());
+    return 2;
   }
-  if (name === '--version' || name === '-V') {
+  if (name === 'help' || name === '--help' || name === '-h') return helpFor(rest[0], io);
+  if (name === 'version' || name === '--version' || name === '-V') {
     io.stdout(`modus ${VERSION}\n`);
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const command = findCommand(name);
   if (!command) {
-    io.stderr(`modus: unknown command \`${name}\`\n\n${help()}`);
-    return 2;
+    const what = name.startsWith('-') ? `unknown option ${name}` : `unknown command \`${name}\``;
+    return usageProblem(io, `${what}${didYouMean(name, COMMAND_NAMES, (s) => `\`${s}\``)}`);
   }
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(`${command.usage}\n`);
@@ -52,10 +81,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   try {
     return await command.run(rest, io);
   } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr(`modus ${command.name}: ${err.message}\n\n${command.usage}\n`);
-      return 2;
-    }
+    if (err instanceof UsageError) return usageProblem(io, err.message, command);
     io.stderr(`modus ${command.name}: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
     if (io.env.MODUS_DEBUG) io.stderr(`${err instanceof Error ? err.stack : ''}\n`);
     return 1;

@@ -10,9 +10,11 @@ import type { CostFunction } from '../../solver/proof';
 import { UsageError, type OptionSpec } from '../args';
 import type { CliIO } from '../io';
 
+/** `-f/--file` as docker spells it; `--modusfile` is the older name. */
 export const MODUSFILE_OPTION: OptionSpec = {
-  name: 'modusfile',
+  name: 'file',
   alias: 'f',
+  longAliases: ['modusfile'],
   value: true,
   valueName: 'FILE',
   description: 'the Modusfile (default: CONTEXT/Modusfile)',

@@ -202,6 +202,6 @@ describe('modus proof usage errors (exit 2)', () => {
     const r = await ws.run(argv);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^modus proof: .+\n\nUsage: modus proof/);
+    expect(r.stderr).toMatch(/^modus proof: .+\nUsage: modus proof .+\nRun `modus help proof` for more information\.\n$/);
   });
 });
