@@ -19,4 +19,9 @@ LABEL moby.buildkit.frontend.network.none="true" \
       org.opencontainers.image.title="Modus BuildKit frontend"
 ENV NODE_ENV=production
 WORKDIR /modus
-ENTRYPOINT ["/usr/local/bin/node", "--snapshot-blob", "/modus/frontend.blob"]
+# The entrypoint writes the HTTP/2 client preface and an empty SETTINGS frame before node starts:
+# BuildKit drops a frontend whose preface comes more than 10 s after it began serving, and under
+# load (many builds at once) node's own start took much of that time. The frontend then skips the
+# preface it would write (frontend/gateway/greeting.ts). Any POSIX sh does; the bytes are
+# EARLY_GREETING there, which a unit test checks.
+ENTRYPOINT ["/bin/sh", "-c", "printf 'PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n\\000\\000\\000\\004\\000\\000\\000\\000\\000' && MODUS_GREETING_SENT=1 exec /usr/local/bin/node --snapshot-blob /modus/frontend.blob"]

@@ -11,6 +11,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 DOCKER="${MODUS_DOCKER:-/usr/bin/docker}"
 BUSYBOX_IMAGE="${MODUS_BUSYBOX_IMAGE:-modus-test/busybox:1}"
 NODE_BASE_IMAGE="${MODUS_NODE_BASE_IMAGE:-modus-node-base:20}"
+SHELL_BINARY="$(readlink -f /bin/dash 2>/dev/null || echo /bin/dash)"
 INPUTS_LABEL="dev.modus.base-image.inputs"
 FULL_PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -56,13 +57,15 @@ node_libraries() {
   ldd "$1" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u
 }
 
+# /bin/sh (dash) too: the frontend image's entrypoint is a one-line shell script (see Dockerfile).
 node_rootfs() {
   local root="$1" binary="$2" library
-  mkdir -p "$root/usr/local/bin"
+  mkdir -p "$root/usr/local/bin" "$root/bin"
   cp -L "$binary" "$root/usr/local/bin/node"
+  cp -L "$SHELL_BINARY" "$root/bin/sh"
   while read -r library; do
     cp -L --parents "$library" "$root/"
-  done < <(node_libraries "$binary")
+  done < <({ node_libraries "$binary"; node_libraries "$SHELL_BINARY"; } | sort -u)
   write_accounts "$root"
 }
 
@@ -108,11 +111,12 @@ build_node_base_image() {
   local binary
   binary="$(readlink -f "$(command -v node)" 2>/dev/null || true)"
   [[ -x "$binary" ]] || fail "node not found"
+  [[ -x "$SHELL_BINARY" ]] || fail "$SHELL_BINARY not found (Debian's dash package)"
   local recipe checksum libraries
   mapfile -t libraries < <(node_libraries "$binary")
   ((${#libraries[@]} > 0)) || fail "ldd lists no libraries for $binary"
   recipe="$(declare -f node_rootfs node_libraries write_accounts; echo "$FULL_PATH")"
-  checksum="$(inputs_checksum "$recipe" "$binary" "${libraries[@]}")"
+  checksum="$(inputs_checksum "$recipe" "$binary" "$SHELL_BINARY" "${libraries[@]}")"
   [[ "$(current_inputs "$NODE_BASE_IMAGE")" == "$checksum" ]] && return 0
   local root="$WORK_DIR/node"
   node_rootfs "$root" "$binary"

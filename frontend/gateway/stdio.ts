@@ -61,7 +61,9 @@ export function connectStdio(stdin: Readable = process.stdin, stdout: Writable =
   // EPIPE after the daemon went away must not crash the process with an unhandled 'error'.
   stdin.on('error', () => undefined);
   stdout.on('error', () => undefined);
-  return new GatewayClient(GrpcTransport.overStream(greetEarly(stdin, stdout)));
+  // The frontend image's entrypoint writes the greeting before node starts, and says so.
+  const alreadySent = process.env.MODUS_GREETING_SENT === '1' && stdout === process.stdout;
+  return new GatewayClient(GrpcTransport.overStream(greetEarly(stdin, stdout, { alreadySent })));
 }
 
 /**

@@ -120,11 +120,12 @@ describeE2e(
 describeE2e(
   'frontend image',
   () => {
-    test('carries the gateway labels and starts node from the snapshot of the bundle', async () => {
+    test('carries the gateway labels and starts node from the snapshot of the bundle, after the HTTP/2 greeting', async () => {
       const image = await inspectImage(FRONTEND_IMAGE);
       expect(image.Config.Labels?.['moby.buildkit.frontend.network.none']).toBe('true');
       expect(image.Config.Labels?.['moby.buildkit.frontend.caps']).toContain('moby.buildkit.frontend.inputs');
-      expect(image.Config.Entrypoint).toEqual(['/usr/local/bin/node', '--snapshot-blob', '/modus/frontend.blob']);
+      expect(image.Config.Entrypoint?.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+      expect(image.Config.Entrypoint?.[2]).toMatch(/^printf 'PRI \* HTTP\/2\.0.* && MODUS_GREETING_SENT=1 exec \/usr\/local\/bin\/node --snapshot-blob \/modus\/frontend\.blob$/);
       expect(await dockerRun(FRONTEND_IMAGE, ['-e', 'console.log(typeof require)'], { entrypoint: 'node' })).toBe(
         'function\n',
       );

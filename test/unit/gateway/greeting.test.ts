@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough, type Transform } from 'node:stream';
 import { CLIENT_PREFACE, EARLY_GREETING, greetEarly, WithoutFirstSettingsAck, WithoutPreface } from '../../../frontend/gateway/greeting';
 
@@ -68,5 +71,22 @@ describe('early HTTP/2 greeting', () => {
     await new Promise((r) => setImmediate(r));
     expect(Buffer.concat(written)).toEqual(Buffer.concat([EARLY_GREETING, SETTINGS]));
     expect(Buffer.concat(read)).toEqual(Buffer.concat([SETTINGS, SETTINGS_ACK]));
+  });
+
+  it('writes nothing when the entrypoint already sent it', () => {
+    const output = new PassThrough();
+    const written: Buffer[] = [];
+    output.on('data', (c: Buffer) => written.push(c));
+    greetEarly(new PassThrough(), output, { alreadySent: true });
+    expect(written).toEqual([]);
+  });
+
+  it("is what the frontend image's entrypoint prints before it starts node", () => {
+    const dockerfile = readFileSync(join(__dirname, '../../../Dockerfile'), 'utf8');
+    const entrypoint = JSON.parse(/^ENTRYPOINT (.*)$/m.exec(dockerfile)![1]!) as string[];
+    expect(entrypoint.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    const [greeting, start] = entrypoint[2]!.split(' && ');
+    expect(start).toBe('MODUS_GREETING_SENT=1 exec /usr/local/bin/node --snapshot-blob /modus/frontend.blob');
+    expect(execFileSync('/bin/sh', ['-c', greeting!])).toEqual(EARLY_GREETING);
   });
 });
