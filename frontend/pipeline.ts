@@ -73,7 +73,7 @@ export interface SolvedGoal {
   steps: number;
 }
 
-export const GOAL_FILE_NAME = 'goal';
+const GOAL_FILE_NAME = 'goal';
 
 export function solveGoal(program: LoadedProgram, goalText: string, options: SolveGoalOptions): SolvedGoal {
   const goalFile = new SourceFile(GOAL_FILE_NAME, goalText);

@@ -85,7 +85,7 @@ export const StringLit = createToken({
   line_breaks: true,
 });
 /** A string whose closing quote is missing: swallows the rest of the file, reported at its start. */
-export const UnterminatedString = createToken({
+const UnterminatedString = createToken({
   name: 'UnterminatedString',
   label: 'an unterminated string',
   pattern: /f?"[^]*/,
@@ -119,7 +119,7 @@ STRAY_HINTS.push(':', '\ufffd');
  * A run of characters no token can start with (or a lone `:`). Matching them as a token is much
  * cheaper than Chevrotain's error path on garbage input; tokenize() turns them into diagnostics.
  */
-export const Stray = createToken({
+const Stray = createToken({
   name: 'Stray',
   pattern: {
     exec: (text: string, offset: number): RegExpExecArray | null => {

@@ -229,7 +229,7 @@ function tokenLabel(type: TokenType): string {
 }
 
 /** Names the expected token kinds, folding the ones that make up "a term" or "an expression". */
-export function describeExpected(types: TokenType[], endAllowed: boolean): string {
+function describeExpected(types: TokenType[], endAllowed: boolean): string {
   const set = new Set(types);
   const names: string[] = [];
   const termStarters = [StringLit, FString, LBracket, Ident];
@@ -253,7 +253,7 @@ export function describeExpected(types: TokenType[], endAllowed: boolean): strin
   return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
 }
 
-export function describeFound(token: IToken | undefined): string {
+function describeFound(token: IToken | undefined): string {
   if (!token || token.tokenType === EOF) return 'end of input';
   if (token.tokenType === StringLit) return 'a string';
   if (token.tokenType === FString) return 'a format string';

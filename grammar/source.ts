@@ -82,14 +82,6 @@ export class SourceFile {
   }
 }
 
-/** Thrown by a stage to stop with diagnostics (never a stack trace for the user). */
-export class DiagnosticError extends Error {
-  constructor(readonly diagnostics: Diagnostic[]) {
-    super(diagnostics.map((d) => d.message).join('; '));
-    this.name = 'DiagnosticError';
-  }
-}
-
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }

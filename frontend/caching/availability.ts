@@ -26,8 +26,8 @@ export interface AvailabilityOptions {
   timeoutMs?: number;
 }
 
-export const DEFAULT_RESOLVE_CONCURRENCY = 4;
-export const DEFAULT_RESOLVE_TIMEOUT_MS = 20_000;
+const DEFAULT_RESOLVE_CONCURRENCY = 4;
+const DEFAULT_RESOLVE_TIMEOUT_MS = 20_000;
 
 /**
  * Every image reference written as a constant `from("...")` in a clause body, distinct and sorted.

@@ -18,9 +18,9 @@
 import { createHash } from 'crypto';
 import { LITERAL_LABEL, type BuildPlan, type NodeId, type PlanNode } from '../planner/plan';
 
-export const CONTENT_KEY_VERSION = 'modus-content-key-v1';
+const CONTENT_KEY_VERSION = 'modus-content-key-v1';
 /** Registry tags allow 128 characters of [A-Za-z0-9_.-]; the key is `mk1-` + 64 hex digits. */
-export const CONTENT_TAG_PREFIX = 'mk1-';
+const CONTENT_TAG_PREFIX = 'mk1-';
 
 /** An image-producing literal of the plan: the node that sets its literal label. */
 export interface LiteralNode {

@@ -88,7 +88,7 @@ export function describeKey(key: StepCacheKey): string {
     .join(' ');
 }
 
-export function formatSeconds(seconds: number): string {
+function formatSeconds(seconds: number): string {
   for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
     if (seconds % size === 0) return `${seconds / size}${unit}`;
   }

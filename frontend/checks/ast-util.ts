@@ -2,7 +2,7 @@
  * Small helpers over the AST shared by the static checks: flattening, literal enumeration with
  * negation context, and a compact text form of a head literal for notes.
  */
-import type { Clause, Expression, Literal, OperatorApplication, Term } from '../../grammar/ast';
+import type { Clause, Expression, Literal, Term } from '../../grammar/ast';
 
 /** A literal of an expression together with whether it sits under a negation (`!lit`, `!( ... )`). */
 export interface LiteralOccurrence {
@@ -51,15 +51,6 @@ export function literalOccurrences(expr: Expression): LiteralOccurrence[] {
   return out;
 }
 
-/** Every operator application of an expression in source order (outer operators first). */
-export function operatorApplications(expr: Expression): OperatorApplication[] {
-  const out: OperatorApplication[] = [];
-  forEachNode(expr, (node) => {
-    if (node.kind === 'op') out.push(node);
-  });
-  return out;
-}
-
 /** The rules of a program (clauses with a body). */
 export function rulesOf(clauses: readonly Clause[]): Array<Clause & { body: Expression }> {
   return clauses.filter((c): c is Clause & { body: Expression } => c.body !== undefined);
@@ -72,7 +63,7 @@ export function literalSource(literal: Literal): string {
   return `${sign}${literal.name}(${literal.args.map(termSource).join(', ')})`;
 }
 
-export function termSource(term: Term): string {
+function termSource(term: Term): string {
   switch (term.kind) {
     case 'string':
       return `"${term.raw}"`;

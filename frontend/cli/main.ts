@@ -12,9 +12,9 @@ import { UsageError } from './args';
 import { processIO, type CliIO, type Command } from './io';
 import { didYouMean } from './suggest';
 
-export const COMMANDS: readonly Command[] = [checkCommand, proofCommand, buildCommand, bakeCommand, transpileCommand, llbCommand];
+const COMMANDS: readonly Command[] = [checkCommand, proofCommand, buildCommand, bakeCommand, transpileCommand, llbCommand];
 
-export const VERSION = '0.2.0';
+const VERSION = '0.2.0';
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length), 'version'.length);

@@ -40,7 +40,7 @@ export const V08_LLB_CAPS = [
   'source.http.checksum', 'source.http.perm', 'soruce.http.uidgid', 'source.buildop.llbfilename',
 ];
 
-export class CapSet {
+class CapSet {
   private readonly enabled: ReadonlySet<string>;
 
   constructor(ids: Iterable<string>) {

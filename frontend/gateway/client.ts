@@ -11,7 +11,7 @@ const SERVICE = '/moby.buildkit.v1.frontend.LLBBridge/';
 const PKG = 'moby.buildkit.v1.frontend.';
 
 /** Go's client waits this long for the first Ping. */
-export const PING_TIMEOUT_MS = 15_000;
+const PING_TIMEOUT_MS = 15_000;
 
 export interface WorkerInfo {
   id: string;

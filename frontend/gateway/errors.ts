@@ -5,7 +5,7 @@
  */
 import { GRPC_CODE, GrpcError, type RpcStatus } from './transport';
 
-export const SOURCE_DETAIL_TYPE = 'github.com/moby/buildkit/errdefs.Source+json';
+const SOURCE_DETAIL_TYPE = 'github.com/moby/buildkit/errdefs.Source+json';
 
 /** An error meant for the user, with an optional location in the build file. */
 export class FrontendError extends Error {
@@ -26,7 +26,7 @@ export interface SourceDetail {
 }
 
 /** The errdefs.Source typed detail (JSON inside an Any). */
-export function sourceDetailAny(source: SourceDetail): { type_url: string; value: Uint8Array } {
+function sourceDetailAny(source: SourceDetail): { type_url: string; value: Uint8Array } {
   const json = {
     info: { filename: source.filename, data: Buffer.from(source.data).toString('base64') },
     ranges: source.ranges,
@@ -35,20 +35,17 @@ export function sourceDetailAny(source: SourceDetail): { type_url: string; value
 }
 
 /** A user error status: code UNKNOWN, the message, and a source detail when given. */
-export function userErrorStatus(message: string, source?: SourceDetail): RpcStatus {
+function userErrorStatus(message: string, source?: SourceDetail): RpcStatus {
   return { code: GRPC_CODE.UNKNOWN, message, details: source ? [sourceDetailAny(source)] : [] };
 }
 
 /**
- * The status to Return for any thrown value. Daemon errors pass through untouched; anything with
- * a `diagnostics`-style message becomes a user error; other exceptions are internal errors.
+ * The status to Return for any thrown value. Daemon errors pass through untouched; a
+ * FrontendError becomes a user error; other exceptions are internal errors.
  */
 export function statusFromError(err: unknown): RpcStatus {
   if (err instanceof GrpcError) return err.status;
   if (err instanceof FrontendError) return userErrorStatus(err.message, err.source);
-  if (err instanceof Error) {
-    if (err.name === 'DiagnosticError') return userErrorStatus(err.message);
-    return userErrorStatus(`internal error in the Modus frontend: ${err.message}`);
-  }
+  if (err instanceof Error) return userErrorStatus(`internal error in the Modus frontend: ${err.message}`);
   return userErrorStatus(`internal error in the Modus frontend: ${String(err)}`);
 }

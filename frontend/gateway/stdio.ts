@@ -41,7 +41,7 @@ export interface RunFrontendOptions {
 export type AlongsidePing<Early> = (client: GatewayClient, env: FrontendEnv) => Promise<Early>;
 
 /** Sends console output to stderr so that no byte of it can reach the gRPC stream. */
-export function keepStdoutForGrpc(): void {
+function keepStdoutForGrpc(): void {
   const toStderr = (...args: unknown[]) => {
     process.stderr.write(format(...args) + '\n');
   };
@@ -57,7 +57,7 @@ export function keepStdoutForGrpc(): void {
  * once, before node:http2 is loaded: BuildKit drops a connection whose greeting is late (see
  * greeting.ts).
  */
-export function connectStdio(stdin: Readable = process.stdin, stdout: Writable = process.stdout): GatewayClient {
+function connectStdio(stdin: Readable = process.stdin, stdout: Writable = process.stdout): GatewayClient {
   // EPIPE after the daemon went away must not crash the process with an unhandled 'error'.
   stdin.on('error', () => undefined);
   stdout.on('error', () => undefined);
@@ -95,7 +95,7 @@ export async function runFrontend<Early = undefined>(
     returned = client.returnResult(result);
   } catch (err) {
     const status = (options.toStatus ?? statusFromError)(err);
-    if (!(err instanceof Error && (err.name === 'FrontendError' || err.name === 'DiagnosticError'))) {
+    if (!(err instanceof Error && err.name === 'FrontendError')) {
       log(`modus frontend: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
     returned = client.returnError(status);

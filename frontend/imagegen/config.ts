@@ -38,8 +38,6 @@ export interface Platform {
   variant?: string;
 }
 
-export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-
 /** The configuration of `scratch`: nothing but the platform. */
 export function scratchConfig(platform: Platform): ImageConfig {
   const config: ImageConfig = { architecture: platform.architecture, os: platform.os, config: {}, rootfs: { type: 'layers', diff_ids: [] } };
@@ -59,14 +57,14 @@ export function inheritConfig(base: ImageConfig, platform: Platform): ImageConfi
   return copy;
 }
 
-export function envValue(config: ImageConfig, key: string): string | undefined {
+function envValue(config: ImageConfig, key: string): string | undefined {
   const prefix = `${key}=`;
   const entry = (config.config.Env ?? []).find((e) => e.startsWith(prefix));
   return entry === undefined ? undefined : entry.slice(prefix.length);
 }
 
 /** Sets `key` in an Env list, replacing an existing entry in place (order kept), else appending. */
-export function withEnv(env: readonly string[], key: string, value: string): string[] {
+function withEnv(env: readonly string[], key: string, value: string): string[] {
   const prefix = `${key}=`;
   const index = env.findIndex((e) => e.startsWith(prefix));
   const out = [...env];

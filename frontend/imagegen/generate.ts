@@ -136,7 +136,7 @@ function execOutput(state: State, node: Extract<PlanNode, { kind: 'run' }>, id: 
 }
 
 /** The path of the salt file a keyed exec sees (under /dev, a tmpfs: nothing reaches the layer). */
-export const CACHE_KEY_MOUNT = '/dev/.modus-cache-key';
+const CACHE_KEY_MOUNT = '/dev/.modus-cache-key';
 const SALT_FILE = '/.modus-cache-key';
 
 function cacheKey(id: NodeId, cache: CacheControl, options: GenerateOptions): StepCacheKey {

@@ -58,6 +58,6 @@ function copyStep(src: string, dst: string, text: string): string {
   ].join('\n');
 }
 
-export function shellQuote(value: string): string {
+function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }

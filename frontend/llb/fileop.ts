@@ -105,9 +105,7 @@ export class FileAction {
   }
 }
 
-export const mkdir = FileAction.mkdir;
 export const mkfile = FileAction.mkfile;
-export const rm = FileAction.rm;
 export const copy = FileAction.copy;
 
 /** @internal The FileOp made by `state.file(chain)`. */

@@ -6,15 +6,14 @@
  *   const withFile = built.file(mkfile('/etc/motd', 0o644, 'hello\n'));
  *   const def = marshal(withFile, { platform });
  */
-export { State, ExecState, scratch } from './state';
+export { State, scratch } from './state';
 export type { ImageConfigLike } from './state';
 export { image, local, source, goJson } from './source';
 export type { ImageOptions, LocalOptions } from './source';
 export type { RunOptions, MountOptions, BindMount, CacheMount, TmpfsMount, ProxyEnv } from './exec';
-export { cleanPath, joinPath } from './paths';
-export { FileAction, mkdir, mkfile, rm, copy, parseOwner } from './fileop';
+export { FileAction, mkfile, copy, parseOwner } from './fileop';
 export type { CopyOptions, MkdirOptions, MkfileOptions, RmOptions, Owner, Timestamp } from './fileop';
-export { marshal, encodeDefinition, toPbDefinition, terminalInput, requiredCaps, sha256Digest } from './marshal';
+export { marshal, terminalInput, requiredCaps, sha256Digest } from './marshal';
 export type { MarshalOptions } from './marshal';
 export { normalizeImageRef, parseImageRef } from './reference';
 export * from './types';

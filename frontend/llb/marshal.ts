@@ -104,11 +104,6 @@ export function toPbDefinition(definition: Definition): Record<string, unknown> 
   return { def: definition.def, metadata: definition.metadata, Source: definition.source };
 }
 
-/** The serialized pb.Definition (what `buildctl build` reads from stdin). */
-export function encodeDefinition(definition: Definition): Uint8Array {
-  return encodeMessage('pb.Definition', toPbDefinition(definition));
-}
-
 /** Every LLB cap the definition's ops declare (sorted). */
 export function requiredCaps(definition: Definition): string[] {
   const all = new Set<string>();

@@ -150,7 +150,7 @@ export class State {
 }
 
 /** The root of a `run`, plus access to its other mounts' outputs. */
-export class ExecState extends State {
+class ExecState extends State {
   /** @internal */
   constructor(output: Output | undefined, context: ExecContext, private readonly exec: ExecVertex) {
     super(output, context);

@@ -168,7 +168,7 @@ class VariableNumbering {
   }
 }
 
-export function compileTerm(term: IRTerm, vars: VariableNumbering, interner: Interner): Term {
+function compileTerm(term: IRTerm, vars: VariableNumbering, interner: Interner): Term {
   switch (term.kind) {
     case 'const':
       return interner.string(term.value);
@@ -182,7 +182,7 @@ export function compileTerm(term: IRTerm, vars: VariableNumbering, interner: Int
   }
 }
 
-export function compileLiteral(literal: IRLiteral, vars: VariableNumbering, program: CompiledProgram): CLiteral {
+function compileLiteral(literal: IRLiteral, vars: VariableNumbering, program: CompiledProgram): CLiteral {
   const arity = literal.args.length;
   return {
     positive: literal.positive,
@@ -198,7 +198,7 @@ export function compileLiteral(literal: IRLiteral, vars: VariableNumbering, prog
 const NO_LITERALS: CLiteral[] = [];
 const NO_NAMES: string[] = [];
 
-export function compileClause(clause: IRClause, program: CompiledProgram): CClause {
+function compileClause(clause: IRClause, program: CompiledProgram): CClause {
   if (clause.body.length === 0 && allConstants(clause.head.args)) return compileConstantFact(clause, program);
   const vars = new VariableNumbering();
   const head = clause.head.args.map((arg) => compileTerm(arg, vars, program.interner));
@@ -258,7 +258,7 @@ function compileBody(
 }
 
 /** Nests body positions inside the operator scopes their begin/end markers delimit. */
-export function scopeTree(literals: readonly IRLiteral[]): Scope | undefined {
+function scopeTree(literals: readonly IRLiteral[]): Scope | undefined {
   const root: Scope = { op: '', items: [] };
   const open: Scope[] = [root];
   let any = false;

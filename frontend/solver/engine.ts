@@ -23,7 +23,7 @@ import { clausesWith, type CClause, type CLiteral, type CompiledProgram, type Pr
 import { deref, groundId, isGroundTerm, shiftTerm, Trail, undo, unify, unifyGround, type Bindings, type Term } from './terms';
 import { TupleSet } from './tuples';
 
-export const enum TableState {
+const enum TableState {
   New,
   Evaluating,
   Complete,
@@ -782,7 +782,7 @@ export class Engine {
   }
 }
 
-export function groundnessDiagnostic(waiting: IRLiteral[]): Diagnostic {
+function groundnessDiagnostic(waiting: IRLiteral[]): Diagnostic {
   const labels: Label[] = [];
   for (const literal of waiting) {
     if (literal.span) labels.push({ span: literal.span, message: waitingText(literal) });

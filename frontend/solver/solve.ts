@@ -21,7 +21,7 @@ import { Answer, BudgetExceeded, Engine, type Derivation, type RootSolution } fr
 import { Interner } from './terms';
 import { readableDiagnostic, SourceText } from './source-text';
 
-export const DEFAULT_BUDGET = 10_000_000;
+const DEFAULT_BUDGET = 10_000_000;
 
 export interface SolveOptions {
   cost: CostFunction;

@@ -72,10 +72,6 @@ export class Interner {
   }
 }
 
-export function slotOf(variable: number): number {
-  return -1 - variable;
-}
-
 export function variableAt(slot: number): number {
   return -1 - slot;
 }

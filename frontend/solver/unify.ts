@@ -9,7 +9,7 @@ import type { IRClause, IRLiteral, IRTerm } from '../translate/ir';
 export type Substitution = Map<string, IRTerm>;
 
 /** Follows variable bindings until an unbound variable or a non-variable term. */
-export function deref(term: IRTerm, s: Substitution): IRTerm {
+function deref(term: IRTerm, s: Substitution): IRTerm {
   let t = term;
   while (t.kind === 'var') {
     const bound = s.get(t.name);
@@ -65,7 +65,7 @@ function normalize(s: Substitution): Substitution {
   return s;
 }
 
-export function applyTerm(term: IRTerm, s: Substitution): IRTerm {
+function applyTerm(term: IRTerm, s: Substitution): IRTerm {
   const t = deref(term, s);
   if (t.kind === 'list') return { kind: 'list', items: t.items.map((item) => applyTerm(item, s)) };
   return t;
@@ -94,7 +94,7 @@ export function termVariables(term: IRTerm, into: string[] = []): string[] {
  * The clause with every variable renamed by `rename` (the same name always gets the same new
  * name, so variables shared between head and body, or inside lists, stay shared).
  */
-export function renameClause(clause: IRClause, rename: (name: string) => string): IRClause {
+function renameClause(clause: IRClause, rename: (name: string) => string): IRClause {
   const renamed = new Map<string, string>();
   const fresh = (name: string): string => {
     let n = renamed.get(name);

@@ -1,10 +1,6 @@
 export {
   translateProgram,
   translateGoal,
-  printIRClause,
-  printIRLiteral,
-  printIRProgram,
-  namedVariables,
   type GoalLiteralOrigin,
   type TranslatedGoal,
 } from './translate';

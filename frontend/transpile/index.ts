@@ -1,3 +1,3 @@
 /** The transpile stage: build plan in, Dockerfile text out (pure). */
 export { transpile, runScript, outputStages, type TranspileOptions, type TranspileResult, type TranspiledTarget } from './dockerfile';
-export { nodeWorkdirs, type KnownWorkdir } from './workdirs';
+export type { KnownWorkdir } from './workdirs';

@@ -5,7 +5,7 @@
  * that directory. It is known unless it comes from a base image whose configuration was not given.
  */
 import { posix } from 'node:path';
-import type { BuildPlan, NodeId } from '../planner/plan';
+import type { BuildPlan } from '../planner/plan';
 
 export type KnownWorkdir = { known: true; dir: string } | { known: false; base: string };
 
@@ -34,8 +34,4 @@ export function nodeWorkdirs(plan: BuildPlan, baseWorkdirs: ReadonlyMap<string, 
     }
   });
   return dirs;
-}
-
-export function workdirOf(dirs: readonly KnownWorkdir[], id: NodeId): KnownWorkdir {
-  return dirs[id]!;
 }

@@ -53,7 +53,7 @@ export interface ImageReport {
   tags: string[];
 }
 
-export const INTERRUPTED_EXIT_CODE = 130;
+const INTERRUPTED_EXIT_CODE = 130;
 
 export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: AbortSignal): Promise<number> {
   const began = performance.now();
@@ -227,7 +227,7 @@ async function tagImages(req: BuildImagesRequest, results: readonly JobResult[],
   return { ok, applied };
 }
 
-export function reportJson(images: readonly ImageToBuild[], results: readonly JobResult[], tags: readonly string[][]): string {
+function reportJson(images: readonly ImageToBuild[], results: readonly JobResult[], tags: readonly string[][]): string {
   const report: ImageReport[] = images.map((image, i) => ({
     literal: image.literal,
     predicate: image.predicate,

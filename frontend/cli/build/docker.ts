@@ -37,7 +37,7 @@ export interface ImageBuildRequest {
 }
 
 /** The arguments of one image's build (progress always plain: it is logged, not shown raw). */
-export function buildArguments(client: DockerClient, request: ImageBuildRequest): string[] {
+function buildArguments(client: DockerClient, request: ImageBuildRequest): string[] {
   const args = client.buildx ? ['buildx', 'build', '--load'] : ['build'];
   args.push('--progress=plain', '-f', request.file, '--target', request.target, '--iidfile', request.iidFile);
   args.push('--build-arg', `BUILDKIT_SYNTAX=${request.frontend}`);

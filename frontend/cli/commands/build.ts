@@ -52,7 +52,7 @@ ${formatOptions(OPTIONS)}`;
  * solve's steps and then export, so more at a time only shortens the export tail
  * (docs/benchmarks.md, Multi-image builds).
  */
-export function defaultConcurrency(images: number): number {
+function defaultConcurrency(images: number): number {
   return Math.max(1, Math.min(images, 32));
 }
 

@@ -151,7 +151,7 @@ function proofTrees(req: ProofRequest, program: LoadedProgram, solved: SolvedGoa
  * `{"solutions": [...]}` on one line, with the separators `", "` and `": "` (what Python's
  * json.dumps writes by default, so a byte comparison against it also holds).
  */
-export function solutionsJson(solutions: readonly GoalSolution[]): string {
+function solutionsJson(solutions: readonly GoalSolution[]): string {
   const entries = solutions.map((s) =>
     jsonObject([
       ['literal', JSON.stringify(s.text)],

@@ -95,7 +95,7 @@ function readErrorReason(err: unknown): string {
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
-export function useColor(io: CliIO): boolean {
+function useColor(io: CliIO): boolean {
   return io.isTTY && !io.env.NO_COLOR;
 }
 

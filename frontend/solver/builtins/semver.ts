@@ -195,7 +195,7 @@ function isNumeric(identifier: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Matching.
 
-export function matchesComparator(c: SemverComparator, v: SemverVersion): boolean {
+function matchesComparator(c: SemverComparator, v: SemverVersion): boolean {
   if (!matchesIgnoringPrerelease(c, v)) return false;
   return v.pre.length === 0 || prereleaseAllowed(c, v);
 }
