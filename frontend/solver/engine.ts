@@ -15,9 +15,9 @@
  * is delayed in its caller, which selects its other literals first and calls again once more is
  * bound; the groundness error is reported only when the caller cannot go on either.
  */
-import type { Diagnostic, Label } from '../../grammar/source';
 import type { IRLiteral, IRTerm } from '../translate/ir';
-import { literalText, termText, type CostFunction } from './proof';
+import type { CostFunction } from './proof';
+import { diagnosticKey, type SolverDiagnostic } from './diagnostics';
 import { fittingMode, fittingModeBits, type Builtin, type BuiltinContext, type BuiltinValue } from './builtins';
 import { clausesWith, type CClause, type CLiteral, type CompiledProgram, type Predicate, type Scope } from './compile';
 import { deref, groundId, isGroundTerm, shiftTerm, Trail, undo, unify, unifyGround, type Bindings, type Term } from './terms';
@@ -81,7 +81,7 @@ export interface Table {
    * before anyone read the table: callers then delay the call until more of its arguments are
    * bound, and report this only if they cannot (see `select`).
    */
-  stuck: Diagnostic | undefined;
+  stuck: SolverDiagnostic | undefined;
   /** Some caller has read (or negated) this table: getting stuck now is an error at once. */
   read: boolean;
   /** The first call site, for messages. */
@@ -131,8 +131,8 @@ const CHARS_PER_STEP = 16;
 
 export class Engine {
   steps = 0;
-  readonly errors: Diagnostic[] = [];
-  readonly warnings: Diagnostic[] = [];
+  readonly errors: SolverDiagnostic[] = [];
+  readonly warnings: SolverDiagnostic[] = [];
   private readonly seen = new Set<string>();
   private readonly stack: Table[] = [];
   /** Per predicate id, its tables by call key: owned here so a compiled program can be solved again. */
@@ -275,7 +275,7 @@ export class Engine {
     if (values === undefined) return this.builtinFailed(lit, run);
     if (builtin.name === 'from' && this.options.cost === 'available' && !this.isAvailable(values[0]!)) {
       if (this.options.collectWarnings) {
-        this.warn(lit.source.span, `image ${JSON.stringify(values[0])} is not available, so this proof is not used`);
+        this.warn({ code: 'image-unavailable', image: values[0]!, span: lit.source.span });
       }
       return;
     }
@@ -440,12 +440,7 @@ export class Engine {
         table.read = true;
         if (table.stuck !== undefined) return this.error(table.stuck);
         if (table.state !== TableState.Complete) {
-          const text = literalText(this.instantiate(lit, bind, run.clause));
-          this.error({
-            severity: 'error',
-            message: `${text} depends on itself through negation (the program is not stratified)`,
-            span: lit.source.span,
-          });
+          this.error({ code: 'not-stratified', literal: this.instantiate(lit, bind, run.clause), span: lit.source.span });
           return;
         }
         proven = table.answers.length > 0;
@@ -454,7 +449,7 @@ export class Engine {
     if (proven) {
       if (this.options.collectWarnings) {
         const positive = { ...this.instantiate(lit, bind, run.clause), positive: true };
-        this.warn(lit.source.span, `a proof was found for ${literalText(positive)}`);
+        this.warn({ code: 'negation-proved', literal: positive, span: lit.source.span });
       }
       return;
     }
@@ -713,12 +708,7 @@ export class Engine {
   }
 
   private unknownPredicate(lit: CLiteral): void {
-    const diagnostic: Diagnostic = {
-      severity: 'error',
-      message: `unknown predicate \`${lit.predicate}/${lit.args.length}\``,
-    };
-    if (lit.source.span) diagnostic.span = lit.source.span;
-    this.error(diagnostic);
+    this.error({ code: 'unknown-predicate', predicate: lit.predicate, arity: lit.args.length, span: lit.source.span });
   }
 
   /**
@@ -726,28 +716,23 @@ export class Engine {
    * may delay the call), or, at the goal or once the table has been read, the error is recorded.
    * A delayed call's own reason is the more precise one to report.
    */
-  private stuck(run: Run, delayedReason: Diagnostic | undefined): void {
+  private stuck(run: Run, delayedReason: SolverDiagnostic | undefined): void {
     const diagnostic = delayedReason ?? this.groundnessOf(run);
     const owner = run.owner;
     if (owner !== undefined && !owner.read) owner.stuck ??= diagnostic;
     else this.error(diagnostic);
   }
 
-  private groundnessOf(run: Run): Diagnostic {
+  private groundnessOf(run: Run): SolverDiagnostic {
     const waiting = run.clause.body
       .filter((_, i) => !run.done[i])
       .map((lit) => this.instantiate(lit, run.bind, run.clause));
-    return groundnessDiagnostic(waiting);
+    return { code: 'not-ground', waiting };
   }
 
   private nonGroundAnswer(run: Run): void {
     const head = run.clause.source?.head;
-    const diagnostic: Diagnostic = {
-      severity: 'error',
-      message: 'insufficient groundness for 1 goal(s)',
-      notes: [`a proof of a ${run.clause.source ? literalText(run.clause.source.head) : 'clause'} leaves its head not ground`],
-    };
-    if (head?.span) diagnostic.span = head.span;
+    const diagnostic: SolverDiagnostic = { code: 'head-not-ground', head, span: head?.span };
     const owner = run.owner;
     if (owner !== undefined && !owner.read) owner.stuck ??= diagnostic;
     else this.error(diagnostic);
@@ -756,77 +741,28 @@ export class Engine {
   private builtinFailed(lit: CLiteral, run: Run): void {
     if (!this.options.collectWarnings) return;
     const instance = this.instantiate(lit, run.bind, run.clause);
-    this.warn(lit.source.span, `builtin ${lit.predicate} failed to apply or unify: ${literalText(instance)}`);
+    this.warn({ code: 'builtin-failed', literal: instance, span: lit.source.span });
   }
 
   private noRule(literal: IRLiteral): void {
-    this.warn(literal.span, `could not find a rule to resolve with literal ${literalText(literal)}`);
+    this.warn({ code: 'no-rule', literal, span: literal.span });
   }
 
-  private warn(span: IRLiteral['span'], message: string): void {
-    const diagnostic: Diagnostic = { severity: 'warning', message };
-    if (span) diagnostic.span = span;
+  private warn(diagnostic: SolverDiagnostic): void {
     this.record(this.warnings, diagnostic);
   }
 
-  private error(diagnostic: Diagnostic): void {
+  private error(diagnostic: SolverDiagnostic): void {
     this.record(this.errors, diagnostic);
   }
 
-  private record(into: Diagnostic[], diagnostic: Diagnostic): void {
+  private record(into: SolverDiagnostic[], diagnostic: SolverDiagnostic): void {
     if (into.length >= MAX_DIAGNOSTICS) return;
-    const key = JSON.stringify([diagnostic.message, diagnostic.span, diagnostic.labels, diagnostic.notes]);
+    const key = diagnosticKey(diagnostic);
     if (this.seen.has(key)) return;
     this.seen.add(key);
     into.push(diagnostic);
   }
-}
-
-function groundnessDiagnostic(waiting: IRLiteral[]): Diagnostic {
-  const labels: Label[] = [];
-  for (const literal of waiting) {
-    if (literal.span) labels.push({ span: literal.span, message: waitingText(literal) });
-  }
-  const diagnostic: Diagnostic = {
-    severity: 'error',
-    message: `insufficient groundness for ${waiting.length} goal(s)`,
-    notes: waiting.map((literal) => `waiting: ${sourceLikeText(literal)}`),
-  };
-  if (waiting.some(isFStringPart)) diagnostic.notes!.push('help: every variable of an f-string needs a value when the literal using it is reached');
-  if (labels.length > 0) {
-    diagnostic.span = labels[0]!.span;
-    diagnostic.labels = labels;
-  }
-  return diagnostic;
-}
-
-/** Translation's temporaries (`$f1`: the text of an f-string built so far) are not the user's names. */
-const isTemporary = (term: IRLiteral['args'][number]) => term.kind === 'var' && term.name.startsWith('$');
-
-/** A step of the chain translation builds for an f-string: `string_concat(sofar, part, $fN)`. */
-function isFStringPart(literal: IRLiteral): boolean {
-  return literal.predicate === 'string_concat' && literal.args.length === 3 && isTemporary(literal.args[2]!);
-}
-
-function waitingText(literal: IRLiteral): string {
-  if (!isFStringPart(literal)) return `${sourceLikeText(literal)} cannot be selected`;
-  const unbound = literal.args.slice(0, 2).flatMap((t) => (t.kind === 'var' && !t.name.startsWith('$') && t.name !== '_' ? [t.name] : []));
-  return unbound.length > 0 ? `\`${unbound.join('`, `')}\` has no value here` : 'a variable of this f-string has no value here';
-}
-
-/** The literal as the user wrote it, as far as an instance allows: an f-string temporary shows as `f"…"`. */
-function sourceLikeText(literal: IRLiteral): string {
-  if (isFStringPart(literal)) {
-    const parts = literal.args.slice(0, 2).map((t) => {
-      if (t.kind === 'const') return t.value;
-      if (t.kind === 'var' && !isTemporary(t)) return t.name === '_' ? '${…}' : `\${${t.name}}`;
-      return '…';
-    });
-    return `f"${parts.join('')}…"`;
-  }
-  if (!literal.args.some(isTemporary)) return literalText(literal);
-  const args = literal.args.map((t) => (isTemporary(t) ? 'f"…"' : termText(t)));
-  return `${literal.positive ? '' : '!'}${literal.predicate}(${args.join(', ')})`;
 }
 
 function snapshot(run: Run): Derivation {

@@ -16,10 +16,11 @@ import type { IRLiteral, IRProgram } from '../translate/ir';
 import { QUERY_PREDICATE, parseOperatorMarker } from '../translate/ir';
 import type { CostFunction, ProofNode, Solution } from './proof';
 import { literalText } from './proof';
+import { toDiagnostic, type SolverDiagnostic } from './diagnostics';
 import { compileGoal, compileProgram } from './compile';
 import { Answer, BudgetExceeded, Engine, type Derivation, type RootSolution } from './engine';
 import { Interner } from './terms';
-import { readableDiagnostic, SourceText } from './source-text';
+import { SourceText } from './source-text';
 
 const DEFAULT_BUDGET = 10_000_000;
 
@@ -48,22 +49,20 @@ export function solve(program: IRProgram, goal: IRLiteral[], options: SolveOptio
   if (first.solutions.length > 0) return { solutions: first.solutions, diagnostics: [], steps: first.steps };
   const second = search(program, goal, options, true);
   const diagnostics = second.errors.length > 0 ? second.errors : second.warnings;
-  if (diagnostics.length === 0) {
-    diagnostics.push({ severity: 'warning', message: `no proof found for ${new SourceText(program).conjunction(goal)}` });
-  }
+  if (diagnostics.length === 0) diagnostics.push({ code: 'no-proof', goal });
   return { solutions: [], diagnostics: readable(diagnostics, program), steps: first.steps };
 }
 
-/** The engine's messages name IR literals; the user wrote source (negations, f-strings, operators). */
-function readable(diagnostics: readonly Diagnostic[], program: IRProgram): Diagnostic[] {
+/** The engine's diagnostics name IR literals; the user wrote source (negations, f-strings, operators). */
+function readable(diagnostics: readonly SolverDiagnostic[], program: IRProgram): Diagnostic[] {
   const text = new SourceText(program);
-  return diagnostics.map((d) => readableDiagnostic(d, text));
+  return diagnostics.map((d) => toDiagnostic(d, text));
 }
 
 interface SearchOutcome {
   solutions: Solution[];
-  errors: Diagnostic[];
-  warnings: Diagnostic[];
+  errors: SolverDiagnostic[];
+  warnings: SolverDiagnostic[];
   steps: number;
 }
 
@@ -84,15 +83,9 @@ function search(program: IRProgram, goal: IRLiteral[], options: SolveOptions, co
     roots = engine.solveGoal(goalClause);
   } catch (e) {
     if (e instanceof BudgetExceeded) {
-      engine.errors.push({
-        severity: 'error',
-        message: `resolution budget of ${e.budget} steps exceeded (raise it with --budget or the MODUS_BUDGET build arg)`,
-      });
+      engine.errors.push({ code: 'budget-exceeded', budget: e.budget });
     } else if (e instanceof RangeError && /call stack/i.test(e.message)) {
-      engine.errors.push({
-        severity: 'error',
-        message: 'the search nests too deeply for the solver (a recursion over very long chains of distinct calls)',
-      });
+      engine.errors.push({ code: 'too-deep' });
     } else {
       throw e;
     }

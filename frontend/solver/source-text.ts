@@ -15,7 +15,6 @@
  *    dropped, so variables read as written.
  */
 import { quoteModusString } from '../../grammar/quote';
-import type { Diagnostic } from '../../grammar/source';
 import { NEGATE_PREFIX, parseOperatorMarker, type IRClause, type IRLiteral, type IRProgram, type IRTerm } from '../translate/ir';
 
 type Shape = 'call' | 'operator' | 'group' | 'unification' | 'other';
@@ -295,28 +294,7 @@ function isNegationHelperName(predicate: string): boolean {
   return predicate.startsWith(NEGATE_PREFIX) && /^\d+$/.test(predicate.slice(NEGATE_PREFIX.length));
 }
 
-// ---- the solver's messages ----------------------------------------------------------------------
-
-/** Messages that end with a literal: the text before it. */
-const MESSAGE_ENDING_IN_LITERAL = [/^(a proof was found for )(.+)$/s, /^(builtin \S+ failed to apply or unify: )(.+)$/s, /^(could not find a rule to resolve with literal )(.+)$/s];
-const DEPENDS_ON_ITSELF = /^(.+)( depends on itself through negation .*)$/s;
-
-/**
- * A solver diagnostic with the literals it names shown as source. The engine writes IR literals
- * into its messages (`literalText`); they are read back here and shown through `text`. Anything
- * that does not read back is left as it was.
- */
-export function readableDiagnostic(diagnostic: Diagnostic, text: SourceText): Diagnostic {
-  for (const pattern of MESSAGE_ENDING_IN_LITERAL) {
-    const m = pattern.exec(diagnostic.message);
-    const literal = m ? parseLiteralText(m[2]!) : undefined;
-    if (m && literal) return { ...diagnostic, message: m[1]! + text.literal(literal) };
-  }
-  const cycle = DEPENDS_ON_ITSELF.exec(diagnostic.message);
-  const cyclic = cycle ? parseLiteralText(cycle[1]!) : undefined;
-  if (cycle && cyclic) return { ...diagnostic, message: text.literal(cyclic) + cycle[2]! };
-  return diagnostic;
-}
+// ---- reading literal text back -----------------------------------------------------------------
 
 /** Reads back what `literalText` wrote: `!p("a\n", X, ["b"])`; undefined if it does not read. */
 export function parseLiteralText(source: string): IRLiteral | undefined {
