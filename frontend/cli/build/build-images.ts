@@ -112,7 +112,7 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
       );
       return 1;
     }
-    const tagging = await tagImages(req, results, io);
+    const tagging = await tagImages({ images: req.images, command: req.client.command }, results, io);
     if (req.json) io.stdout(reportJson(req.images, results, tagging.applied));
     if (!tagging.ok) return 1;
     if (req.pushCache !== undefined && !(await pushBuiltSubImages(req, req.pushCache, results, io, signal))) return 1;
@@ -141,7 +141,7 @@ export function oneSolveError(log: string): string | undefined {
   return (desc >= 0 ? line.slice(desc + 'desc = '.length) : line).trim();
 }
 
-function withClock(buildArgs: Record<string, string>): Record<string, string> {
+export function withClock(buildArgs: Record<string, string>): Record<string, string> {
   return buildArgs.MODUS_CLOCK !== undefined ? buildArgs : { ...buildArgs, MODUS_CLOCK: String(Math.floor(Date.now() / 1000)) };
 }
 
@@ -208,9 +208,9 @@ function pushBuiltSubImages(req: BuildImagesRequest, repo: string, results: read
 }
 
 /** Tags every image (after all were built); an interrupt now waits for the few `docker tag`s to end. */
-async function tagImages(req: BuildImagesRequest, results: readonly JobResult[], io: CliIO): Promise<{ ok: boolean; applied: string[][] }> {
+export async function tagImages(req: { images: readonly ImageToBuild[]; command: string }, results: readonly JobResult[], io: CliIO): Promise<{ ok: boolean; applied: string[][] }> {
   const work = req.images.flatMap((image, i) => image.tags.map((tag) => ({ image: i, id: results[i]!.imageId!, tag })));
-  const outcomes = await Promise.all(work.map(({ id, tag }) => runDocker(req.client.command, ['tag', id, tag], io.env)));
+  const outcomes = await Promise.all(work.map(({ id, tag }) => runDocker(req.command, ['tag', id, tag], io.env)));
   const applied: string[][] = req.images.map(() => []);
   let ok = true;
   outcomes.forEach((outcome, i) => {

@@ -97,7 +97,7 @@ export class BuildProgress {
 function endStatus(result: JobResult): string {
   switch (result.state) {
     case 'done':
-      return `done in ${seconds(result.seconds)}  ${shortId(result.imageId!)}`;
+      return `done in ${seconds(result.seconds)}${result.imageId === undefined ? '' : `  ${shortId(result.imageId)}`}`;
     case 'failed':
       return `failed after ${seconds(result.seconds)}${result.reason ? ` (${result.reason})` : ''}`;
     case 'cancelled':

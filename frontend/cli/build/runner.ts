@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 export interface BuildJob {
   literal: string;
   args: string[];
-  iidFile: string;
+  /** Where the build writes its image ID; a job without one is done when the client exits 0. */
+  iidFile?: string;
 }
 
 export interface JobResult {
@@ -107,6 +108,7 @@ function start(job: BuildJob, index: number, options: RunnerOptions, done: (resu
     const exitCode = code ?? (signal ? 128 : 1);
     if (cancelled) return done({ state: 'cancelled', seconds: seconds(), exitCode, log: log.text() });
     if (exitCode !== 0) return done({ state: 'failed', seconds: seconds(), exitCode, log: log.text() });
+    if (job.iidFile === undefined) return done({ state: 'done', seconds: seconds(), exitCode, log: log.text() });
     const imageId = readImageId(job.iidFile);
     if (!imageId) return done({ state: 'failed', seconds: seconds(), exitCode, log: log.text(), reason: 'the build wrote no image ID' });
     done({ state: 'done', imageId, seconds: seconds(), exitCode, log: log.text() });

@@ -6,7 +6,9 @@
 import * as path from 'node:path';
 import { formatOptions, optionValue, optionValues, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
 import type { CliIO, Command } from '../io';
-import { buildImages } from '../build/build-images';
+import { bakeImages } from '../build/bake-images';
+import { buildImages, type ImageToBuild } from '../build/build-images';
+import { inspectBuilder, type BuilderAnswer } from '../build/buildx';
 import { clientCommand, DEFAULT_FRONTEND, detectClient } from '../build/docker';
 import { frontendBuildArgs, solveBuildGoal, type GoalRequest } from '../build/load';
 import { planTags } from '../build/tags';
@@ -22,6 +24,10 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'frontend', value: true, valueName: 'IMAGE', description: `the Modus frontend image (default: $MODUS_FRONTEND or ${DEFAULT_FRONTEND})` },
   { name: 'concurrency', alias: 'j', value: true, valueName: 'N', description: 'most per-image builds at a time (default: every image, at most 32)' },
   { name: 'docker', value: true, valueName: 'PATH', description: 'the docker client (default: $MODUS_DOCKER or docker)' },
+  { name: 'builder', value: true, valueName: 'NAME', description: 'the buildx builder (default: the current one; needs buildx)' },
+  { name: 'push', description: 'push every image under its tags once all are built (needs buildx and --tag)' },
+  { name: 'load', description: 'load the images into the docker image store (the default unless --push; needs buildx)' },
+  { name: 'platform', value: true, repeatable: true, valueName: 'P1,P2', description: 'target platforms, as docker buildx build --platform (needs buildx)' },
   { name: 'cost', value: true, valueName: COST_FUNCTIONS.join('|'), description: 'how a proof is chosen per solution (build arg MODUS_COST)' },
   { name: 'budget', value: true, valueName: 'N', description: 'most resolution steps the solver may take (build arg MODUS_BUDGET)' },
   { name: 'verbose', alias: 'v', description: 'show the full BuildKit progress of every image' },
@@ -34,9 +40,10 @@ const OPTIONS: readonly OptionSpec[] = [
 const USAGE = `Usage: modus build [OPTIONS] CONTEXT GOAL
 
 Solves GOAL (e.g. 'app(X, "release")') against the Modusfile (default CONTEXT/Modusfile) and
-builds every solution as its own image through the Modus BuildKit frontend, all at once against
-one daemon, so that the steps they share run once. Uses \`docker buildx build\` when buildx is
-there, else \`DOCKER_BUILDKIT=1 docker build\`. Progress on stderr; with --json, the images on
+builds every solution as its own image through the Modus BuildKit frontend, all at once, so that
+the steps they share run once. With buildx: one \`docker buildx bake\` of them all on the builder
+(--builder, --push, --load, --platform as in \`docker buildx build\`); without it,
+\`DOCKER_BUILDKIT=1 docker build\` per image. Progress on stderr; with --json, the images on
 stdout. Exit 1 when any image fails (none are tagged then), 130 when interrupted.
 
 Options:
@@ -69,6 +76,10 @@ interface BuildRequest extends GoalRequest {
   verbose: boolean;
   explainCache: boolean;
   pushCache: boolean;
+  builder?: string;
+  push: boolean;
+  load: boolean;
+  platforms: string[];
 }
 
 function request(args: ParsedArgs, io: CliIO): BuildRequest {
@@ -89,6 +100,13 @@ function request(args: ParsedArgs, io: CliIO): BuildRequest {
     throw new UsageError(`--network must be default, none or host, not \`${network}\``);
   }
   const concurrency = parseConcurrency(optionValue(args, 'concurrency'));
+  const builder = optionValue(args, 'builder');
+  const platforms = optionValues(args, 'platform').flatMap((p) => p.split(',')).map((p) => p.trim());
+  if (platforms.some((p) => p === '')) throw new UsageError('--platform needs platforms like linux/amd64,linux/arm64');
+  if (args.flags.has('push') && optionValues(args, 'tag').length === 0) throw new UsageError('--push needs --tag TEMPLATE: the names to push the images under');
+  const perImageOnly = ['explain-cache', 'push-cache'].filter((f) => args.flags.has(f));
+  const bakeOnly = [...(builder === undefined ? [] : ['builder']), ...['push', 'load'].filter((f) => args.flags.has(f)), ...(platforms.length > 0 ? ['platform'] : [])];
+  if (perImageOnly.length > 0 && bakeOnly.length > 0) throw new UsageError(`--${perImageOnly[0]} cannot be combined with --${bakeOnly[0]}`);
   return {
     command: 'build',
     context,
@@ -108,7 +126,21 @@ function request(args: ParsedArgs, io: CliIO): BuildRequest {
     verbose: args.flags.has('verbose'),
     explainCache: args.flags.has('explain-cache'),
     pushCache: args.flags.has('push-cache'),
+    ...(builder === undefined ? {} : { builder }),
+    push: args.flags.has('push'),
+    load: args.flags.has('load'),
+    platforms,
   };
+}
+
+/** The options only buildx can honour, as the user wrote them. */
+function buildxOptions(req: BuildRequest): string[] {
+  return [
+    ...(req.builder === undefined ? [] : ['--builder']),
+    ...(req.push ? ['--push'] : []),
+    ...(req.load ? ['--load'] : []),
+    ...(req.platforms.length > 0 ? ['--platform'] : []),
+  ];
 }
 
 function parseConcurrency(value: string | undefined): number | undefined {
@@ -140,8 +172,15 @@ export async function runBuild(argv: readonly string[], io: CliIO, signal: Abort
   const found = solved.solutions.map((s) => ({ literal: s.text, predicate: s.predicate, args: s.args }));
   const tagPlan = planTags(req.tags, found);
   if ('error' in tagPlan) throw new UsageError(tagPlan.error);
-  const client = await detectClient(req.docker, io.env);
+  // Asked side by side: each answer takes the client a second or two on a loaded machine.
+  const [client, builder] = await Promise.all([detectClient(req.docker, io.env), wantsBake(req, io.env) ? inspectBuilder(req.docker, req.builder, io.env) : undefined]);
   const images = found.map((image, i) => ({ ...image, tags: tagPlan.tags[i]! }));
+  const needBuildx = buildxOptions(req);
+  if (!client.buildx && needBuildx.length > 0) {
+    io.stderr(`modus build: ${needBuildx.join(', ')} need${needBuildx.length === 1 ? 's' : ''} docker buildx, and the docker client ${client.command} has none (\`${client.command} buildx version\` fails)\n`);
+    return 1;
+  }
+  if (client.buildx && builder !== undefined) return bake(req, images, builder, io, signal);
   return buildImages(
     {
       images,
@@ -158,6 +197,40 @@ export async function runBuild(argv: readonly string[], io: CliIO, signal: Abort
       json: req.json,
       ...(req.explainCache ? { explainCache: path.resolve(io.cwd, req.modusfile) } : {}),
       ...(req.pushCache ? { pushCache: req.buildArgs.MODUS_CACHE_REPO!.trim() } : {}),
+    },
+    io,
+    signal,
+  );
+}
+
+/** Every image in one `docker buildx bake` on the builder, after checking that the builder answers. */
+/** Bake unless buildx is ruled out ($MODUS_BUILDX=0) or an option needs the per-image builds. */
+function wantsBake(req: BuildRequest, env: CliIO['env']): boolean {
+  return env.MODUS_BUILDX !== '0' && !req.explainCache && !req.pushCache;
+}
+
+async function bake(req: BuildRequest, images: ImageToBuild[], answer: BuilderAnswer, io: CliIO, signal: AbortSignal): Promise<number> {
+  if ('error' in answer) {
+    io.stderr(`modus build: ${answer.error}\n`);
+    return 1;
+  }
+  return bakeImages(
+    {
+      images,
+      command: req.docker,
+      builder: answer.builder,
+      ...(req.builder === undefined ? {} : { builderOption: req.builder }),
+      context: path.resolve(io.cwd, req.context),
+      file: path.resolve(io.cwd, req.modusfile),
+      frontend: req.frontend,
+      buildArgs: frontendBuildArgs(req, req.costGiven),
+      noCache: req.noCache,
+      ...(req.network === undefined ? {} : { network: req.network }),
+      platforms: req.platforms,
+      load: req.load || !req.push,
+      push: req.push,
+      verbose: req.verbose,
+      json: req.json,
     },
     io,
     signal,

@@ -160,9 +160,9 @@ test('an interrupt stops every running build, starts no more and tags nothing', 
   expect(rec.stderr()).toContain('interrupted; 4 builds stopped, nothing was tagged');
 }, 15_000);
 
-test('buildx is used when the client has it', async () => {
+test('with buildx, --explain-cache keeps one `docker buildx build` per image', async () => {
   const { s, rec } = setup({}, { FAKE_DOCKER_BUILDX: '1' });
-  expect(await main(['build', 'ctx', 'a("1")'], rec.io)).toBe(0);
+  expect(await main(['build', 'ctx', 'a("1")', '--explain-cache'], rec.io)).toBe(0);
   expect((builds(s)[0]!.args as string[]).slice(0, 4)).toEqual(['buildx', 'build', '--load', '--progress=plain']);
   expect(rec.stderr()).toContain('buildx build');
 });

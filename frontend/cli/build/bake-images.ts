@@ -1,0 +1,205 @@
+/**
+ * `modus build` on a docker client with buildx: every image of the goal in one `docker buildx
+ * bake` (one session: BuildKit solves the steps the images share once), on the chosen builder.
+ * The bake has no tags, so nothing is named before every image is built; then the images are
+ * tagged locally (`--load`, the default) and/or a second bake, all from the cache, pushes them
+ * under their tags (`--push`).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { CliIO } from '../io';
+import { bakeFile, bakeJson, bakeTargetNames, type BakeRequest } from './bake-file';
+import { bakeArguments, bakeError, bakeFailures, CACHE_ONLY_OUTPUT, imageIdCandidates, type Builder } from './buildx';
+import { dockerEnv, runDocker } from './docker';
+import { BuildProgress, seconds } from './progress';
+import { runBuilds, type JobResult } from './runner';
+import { INTERRUPTED_EXIT_CODE, reportJson, tagImages, withClock, type ImageToBuild } from './build-images';
+
+export interface BakeImagesRequest {
+  images: ImageToBuild[];
+  command: string;
+  builder: Builder;
+  /** `--builder NAME` as given (the current builder when absent). */
+  builderOption?: string;
+  context: string;
+  file: string;
+  frontend: string;
+  buildArgs: Record<string, string>;
+  noCache: boolean;
+  network?: string;
+  platforms: string[];
+  load: boolean;
+  push: boolean;
+  verbose: boolean;
+  json: boolean;
+}
+
+type BakeOutcome = { ok: true; metadata: Record<string, unknown>; seconds: number } | { ok: false; result: JobResult };
+
+export async function bakeImages(req: BakeImagesRequest, io: CliIO, signal: AbortSignal): Promise<number> {
+  const began = performance.now();
+  const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modus-bake-'));
+  try {
+    const names = bakeTargetNames(req.images);
+    const setting: Omit<BakeRequest, 'images'> = {
+      context: req.context,
+      dockerfile: req.file,
+      frontend: req.frontend,
+      // One clock for every target, so that `::cache_ttl` buckets agree.
+      buildArgs: withClock(req.buildArgs),
+      noCache: req.noCache,
+      ...(req.network === undefined ? {} : { network: req.network }),
+      platforms: req.platforms,
+    };
+    const count = `${req.images.length} image${req.images.length === 1 ? '' : 's'}`;
+    io.stderr(`modus build: ${count} in one ${req.command} buildx bake on builder ${req.builder.name} (driver ${req.builder.driver || 'unknown'}) with ${req.frontend}\n`);
+    const progress = new BuildProgress(
+      req.images.map((i) => i.literal),
+      { write: io.stderr, live: io.isTTY, verbose: false },
+    );
+    progress.begin(req.images.length);
+    req.images.forEach((_, index) => progress.onEvent({ kind: 'start', index }));
+    // Untagged: a failing target leaves no name behind. Without --load, the results stay in the
+    // build cache for the pushing bake.
+    const build = await runBake(
+      'build',
+      bakeFile({ ...setting, images: untagged(req.images), ...(req.load ? {} : { outputs: [CACHE_ONLY_OUTPUT] }) }),
+      { load: req.load, push: false },
+      req,
+      scratchDir,
+      io,
+      signal,
+    );
+    const ids = build.ok && req.load ? await loadedImageIds(req, names, build.metadata, io) : req.images.map(() => undefined);
+    const results = req.images.map((_, i): JobResult => imageResult(build, names[i]!, ids[i]));
+    results.forEach((result, index) => progress.onEvent({ kind: 'end', index, result }));
+    progress.end();
+    if (signal.aborted) {
+      io.stderr('modus build: interrupted; the bake was stopped, nothing was tagged\n');
+      return INTERRUPTED_EXIT_CODE;
+    }
+    if (!build.ok) return reportFailedBake(req, names, build.result, results, began, io);
+    const missing = req.load ? req.images.filter((_, i) => ids[i] === undefined) : [];
+    if (missing.length > 0) {
+      io.stderr(`modus build: the bake loaded no image for ${missing.map((m) => m.literal).join(', ')}; nothing was tagged\n`);
+      return 1;
+    }
+    const pushed = req.push ? await pushImages(req, names, setting, scratchDir, io, signal) : undefined;
+    if (pushed && 'error' in pushed) {
+      io.stderr(`${pushed.error}\n`);
+      return 1;
+    }
+    const tagging = req.load ? await tagImages({ images: req.images, command: req.command }, results, io) : { ok: true, applied: req.images.map((i) => [...i.tags]) };
+    const reported = results.map((r, i) => ({ ...r, ...(r.imageId === undefined && pushed ? { imageId: pushed.digests[i] } : {}) }));
+    if (req.json) io.stdout(reportJson(req.images, reported, tagging.applied));
+    if (!tagging.ok) return 1;
+    io.stderr(`modus build: ${count} built${req.push ? ' and pushed' : ''} in ${seconds((performance.now() - began) / 1000)}\n`);
+    return 0;
+  } finally {
+    fs.rmSync(scratchDir, { recursive: true, force: true });
+  }
+}
+
+function untagged(images: readonly ImageToBuild[]): ImageToBuild[] {
+  return images.map((image) => ({ ...image, tags: [] }));
+}
+
+/** Writes the bake file and runs one `docker buildx bake` of it; its metadata when it succeeds. */
+async function runBake(
+  phase: string,
+  file: ReturnType<typeof bakeFile>,
+  output: { load: boolean; push: boolean },
+  req: BakeImagesRequest,
+  scratchDir: string,
+  io: CliIO,
+  signal: AbortSignal,
+): Promise<BakeOutcome> {
+  const bakePath = path.join(scratchDir, `${phase}.json`);
+  const metadataFile = path.join(scratchDir, `${phase}-metadata.json`);
+  fs.writeFileSync(bakePath, bakeJson(file));
+  const args = bakeArguments({ file: bakePath, metadataFile, ...(req.builderOption === undefined ? {} : { builder: req.builderOption }), ...output });
+  const [result] = await runBuilds([{ literal: phase, args }], {
+    command: req.command,
+    env: dockerEnv(io.env),
+    cwd: io.cwd,
+    concurrency: 1,
+    signal,
+    onEvent: (event) => {
+      if (event.kind === 'output' && req.verbose) io.stderr(`[${phase}] ${event.line}\n`);
+    },
+  });
+  if (result!.state !== 'done') return { ok: false, result: result! };
+  return { ok: true, metadata: readMetadata(metadataFile), seconds: result!.seconds };
+}
+
+function readMetadata(file: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function imageResult(build: BakeOutcome, name: string, imageId: string | undefined): JobResult {
+  if (!build.ok) {
+    const failed = bakeFailures(build.result.log).some((f) => f.target === name);
+    return { state: build.result.state === 'cancelled' ? 'cancelled' : failed ? 'failed' : 'cancelled', seconds: build.result.seconds, log: '' };
+  }
+  return { state: 'done', seconds: build.seconds, log: '', ...(imageId === undefined ? {} : { imageId }) };
+}
+
+/**
+ * The local image ID of each target: the first of its metadata's digests the local store knows
+ * (one `docker image inspect` of them all; it prints the IDs it found).
+ */
+async function loadedImageIds(req: BakeImagesRequest, names: readonly string[], metadata: Record<string, unknown>, io: CliIO): Promise<(string | undefined)[]> {
+  const candidates = names.map((name) => imageIdCandidates(metadata[name]));
+  const all = [...new Set(candidates.flat())];
+  if (all.length === 0) return names.map(() => undefined);
+  const inspected = await runDocker(req.command, ['image', 'inspect', '--format', '{{.Id}}', ...all], io.env);
+  const known = new Set(inspected.stdout.split('\n').map((l) => l.trim()));
+  return candidates.map((list) => list.find((id) => known.has(id)));
+}
+
+function reportFailedBake(req: BakeImagesRequest, names: readonly string[], result: JobResult, results: readonly JobResult[], began: number, io: CliIO): number {
+  const elapsed = seconds((performance.now() - began) / 1000);
+  const failures = bakeFailures(result.log);
+  for (const failure of failures) {
+    const literal = req.images[names.indexOf(failure.target)]?.literal ?? failure.target;
+    io.stderr(`modus build: ${literal} failed: ${failure.message}\n`);
+  }
+  if (failures.length === 0) {
+    const reason = result.reason ?? bakeError(result.log) ?? `docker buildx bake exited with ${result.exitCode ?? 'an error'}`;
+    io.stderr(`modus build: the bake failed after ${elapsed}: ${reason}\n`);
+  } else {
+    const failed = results.filter((r) => r.state === 'failed').length;
+    io.stderr(`modus build: ${failed} of ${req.images.length} images failed after ${elapsed}; the bake stopped the others, nothing was tagged\n`);
+  }
+  if (req.json) io.stdout(reportJson(req.images, results.map((r) => ({ ...r, state: 'failed' as const })), req.images.map(() => [])));
+  return 1;
+}
+
+/**
+ * A second bake with the tags and `--push`: every step comes from the build cache of the first,
+ * so only the export and the push are left. The pushed digests, or an error naming what the
+ * registry refused.
+ */
+async function pushImages(
+  req: BakeImagesRequest,
+  names: readonly string[],
+  setting: Omit<BakeRequest, 'images'>,
+  scratchDir: string,
+  io: CliIO,
+  signal: AbortSignal,
+): Promise<{ digests: (string | undefined)[] } | { error: string }> {
+  io.stderr(`modus build: pushing ${req.images.flatMap((i) => i.tags).join(', ')}\n`);
+  const pushed = await runBake('push', bakeFile({ ...setting, images: req.images }), { load: false, push: true }, req, scratchDir, io, signal);
+  if (pushed.ok) return { digests: names.map((name) => imageIdCandidates(pushed.metadata[name]).at(-1)) };
+  const failure = bakeFailures(pushed.result.log)[0];
+  const image = failure ? req.images[names.indexOf(failure.target)] : undefined;
+  const what = image ? `${image.tags.join(', ')} (${image.literal})` : 'the images';
+  const why = failure?.message ?? pushed.result.reason ?? bakeError(pushed.result.log) ?? 'docker buildx bake --push failed';
+  return { error: `modus build: pushing ${what} failed: ${why}` };
+}

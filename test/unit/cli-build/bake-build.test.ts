@@ -1,0 +1,144 @@
+/** `modus build` on a docker client with buildx: one bake of every image, builder, push, platforms, faults. */
+import * as path from 'node:path';
+import { main } from '../../../frontend/cli/main';
+import { bakeFailures, builderFromInspect, imageIdCandidates } from '../../../frontend/cli/build/buildx';
+import { fakeSetup, recordingIO, removeSetup, type FakeSetup } from './helpers';
+
+const MODUSFILE = [
+  'base :- from("busybox"), run("echo base").',
+  'a(X) :- aa(X), base, run(f"echo ${X}").',
+  'aa("1"). aa("2"). aa("3").',
+  '',
+].join('\n');
+
+const setups: FakeSetup[] = [];
+afterAll(() => setups.forEach(removeSetup));
+
+function setup(spec: Parameters<typeof fakeSetup>[1] = {}, env: Record<string, string> = {}) {
+  const s = fakeSetup({ 'ctx/Modusfile': MODUSFILE }, spec);
+  setups.push(s);
+  const rec = recordingIO(s.dir, { ...s.env, FAKE_DOCKER_BUILDX: '1', ...env });
+  return { s, rec };
+}
+
+type Bake = { args: string[]; push: boolean; file: { group: { default: { targets: string[] } }; target: Record<string, Record<string, unknown>> } };
+const bakes = (s: FakeSetup) => s.calls().filter((c) => c.cmd === 'bake') as unknown as Bake[];
+const tags = (s: FakeSetup) => s.calls().filter((c) => c.cmd === 'tag');
+const digest = (text: string) => `sha256:${require('node:crypto').createHash('sha256').update(text).digest('hex')}`;
+
+test('every image in one bake, untagged and loaded; tagged locally once all are built', async () => {
+  const { s, rec } = setup();
+  const code = await main(['build', 'ctx', 'a(X)', '-t', 'app:{0}', '--json', '--build-arg', 'V=1', '--network', 'none', '--no-cache'], rec.io);
+  expect(rec.stderr()).toContain('3 images built');
+  expect(code).toBe(0);
+  expect(s.calls().filter((c) => c.cmd === 'build')).toEqual([]);
+  const [bake, ...more] = bakes(s);
+  expect(more).toEqual([]);
+  expect(bake!.args.slice(0, 2)).toEqual(['buildx', 'bake']);
+  expect(bake!.args).toEqual(expect.arrayContaining(['--load', '--progress=plain', '--metadata-file']));
+  expect(bake!.file.group.default.targets).toEqual(['a-1', 'a-2', 'a-3']);
+  const target = bake!.file.target['a-2']!;
+  expect(target).toMatchObject({ context: path.join(s.dir, 'ctx'), dockerfile: path.join(s.dir, 'ctx', 'Modusfile'), target: 'a("2")', tags: [], 'no-cache': true, network: 'none' });
+  expect(target.args).toMatchObject({ BUILDKIT_SYNTAX: 'modus-frontend:dev', V: '1' });
+  expect((target.args as Record<string, string>).MODUS_CLOCK).toMatch(/^[0-9]+$/);
+  expect(tags(s).map((c) => [c.id, c.tag])).toEqual([
+    [digest('a("1")'), 'app:1'],
+    [digest('a("2")'), 'app:2'],
+    [digest('a("3")'), 'app:3'],
+  ]);
+  const report = JSON.parse(rec.stdout()) as { image_id: string; tags: string[] }[];
+  expect(report.map((r) => [r.image_id, r.tags])).toEqual([
+    [digest('a("1")'), ['app:1']],
+    [digest('a("2")'), ['app:2']],
+    [digest('a("3")'), ['app:3']],
+  ]);
+  expect(rec.stderr()).toContain('in one');
+  expect(rec.stderr()).toContain('buildx bake on builder default (driver docker)');
+});
+
+test('--builder and --platform reach the bake', async () => {
+  const { s, rec } = setup();
+  expect(await main(['build', 'ctx', 'a("1")', '--builder', 'remote', '--platform', 'linux/amd64,linux/arm64'], rec.io)).toBe(0);
+  expect(s.calls().find((c) => c.cmd === 'buildx-inspect')!.name).toBe('remote');
+  const bake = bakes(s)[0]!;
+  expect(bake.args).toEqual(expect.arrayContaining(['--builder', 'remote']));
+  expect(bake.file.target['a-1']!.platforms).toEqual(['linux/amd64', 'linux/arm64']);
+});
+
+test('--push: the first bake only builds (cache), the second pushes under the tags; nothing is tagged locally', async () => {
+  const { s, rec } = setup();
+  expect(await main(['build', 'ctx', 'a(X)', '--push', '-t', 'localhost:5000/app:{0}', '--json'], rec.io)).toBe(0);
+  const [build, push] = bakes(s);
+  expect(build!.push).toBe(false);
+  expect(build!.args).not.toContain('--load');
+  expect(build!.file.target['a-1']!.output).toEqual(['type=cacheonly']);
+  expect(build!.file.target['a-1']!.tags).toEqual([]);
+  expect(push!.push).toBe(true);
+  expect(push!.file.target['a-1']!.tags).toEqual(['localhost:5000/app:1']);
+  expect(push!.file.target['a-1']!.output).toBeUndefined();
+  expect(tags(s)).toEqual([]);
+  const report = JSON.parse(rec.stdout()) as { image_id: string; tags: string[] }[];
+  expect(report[0]).toMatchObject({ image_id: digest('a("1") pushed'), tags: ['localhost:5000/app:1'] });
+});
+
+test('--push --load: loaded and tagged locally too', async () => {
+  const { s, rec } = setup();
+  expect(await main(['build', 'ctx', 'a("1")', '--push', '--load', '-t', 'localhost:5000/app:{0}'], rec.io)).toBe(0);
+  expect(bakes(s)[0]!.args).toContain('--load');
+  expect(tags(s).map((c) => c.tag)).toEqual(['localhost:5000/app:1']);
+});
+
+test('a failing target: one line naming the image and the error, exit 1, nothing tagged or pushed', async () => {
+  const { s, rec } = setup({ 'a("2")': { fail: true } });
+  expect(await main(['build', 'ctx', 'a(X)', '-t', 'app:{0}', '--push', '--json'], rec.io)).toBe(1);
+  expect(bakes(s)).toHaveLength(1);
+  expect(tags(s)).toEqual([]);
+  expect(rec.stderr()).toContain('modus build: a("2") failed: step of a("2") failed: exit code 3\n');
+  expect(rec.stderr()).toContain('1 of 3 images failed');
+  const report = JSON.parse(rec.stdout()) as { image_id: string | null; tags: string[] }[];
+  expect(report.every((r) => r.image_id === null && r.tags.length === 0)).toBe(true);
+});
+
+test('a registry refusing the push: one line naming the tag and the image, exit 1', async () => {
+  const { s, rec } = setup({}, { FAKE_DOCKER_PUSH_FAIL: 'localhost:5000/app:2' });
+  expect(await main(['build', 'ctx', 'a(X)', '-t', 'localhost:5000/app:{0}', '--push'], rec.io)).toBe(1);
+  expect(tags(s)).toEqual([]);
+  expect(rec.stderr()).toContain('modus build: pushing localhost:5000/app:2 (a("2")) failed: failed to push localhost:5000/app:2: unexpected status 403 Forbidden\n');
+});
+
+test('an unknown or unreachable builder: one line naming it, exit 1, nothing built', async () => {
+  const unknown = setup();
+  expect(await main(['build', 'ctx', 'a(X)', '--builder', 'missing'], unknown.rec.io)).toBe(1);
+  expect(unknown.rec.stderr()).toBe('modus build: builder missing cannot be used: no builder "missing" found\n');
+  const down = setup({}, { FAKE_DOCKER_BUILDER_ERROR: 'Cannot connect to the Docker daemon at tcp://127.0.0.1:1. Is the docker daemon running?' });
+  expect(await main(['build', 'ctx', 'a(X)'], down.rec.io)).toBe(1);
+  expect(down.rec.stderr()).toBe('modus build: builder default (the current one) is unreachable: Cannot connect to the Docker daemon at tcp://127.0.0.1:1. Is the docker daemon running?\n');
+  expect(bakes(unknown.s).concat(bakes(down.s))).toEqual([]);
+});
+
+test('a client without buildx: buildx options are an error naming the client; without them, docker build per image', async () => {
+  const { s, rec } = setup({}, { FAKE_DOCKER_BUILDX: '0' });
+  expect(await main(['build', 'ctx', 'a(X)', '--push', '-t', 'r/a:{0}', '--platform', 'linux/arm64'], rec.io)).toBe(1);
+  expect(rec.stderr()).toMatch(/^modus build: --push, --platform need docker buildx, and the docker client .*fake-docker\.js has none \(`.* buildx version` fails\)\n$/);
+  expect(s.calls().filter((c) => c.cmd === 'build' || c.cmd === 'bake')).toEqual([]);
+  const plain = setup({}, { FAKE_DOCKER_BUILDX: '0' });
+  expect(await main(['build', 'ctx', 'a(X)'], plain.rec.io)).toBe(0);
+  expect(bakes(plain.s)).toEqual([]);
+  expect(plain.s.calls().filter((c) => c.cmd === 'build').length).toBeGreaterThan(0);
+});
+
+test('usage errors: --push without --tag, an empty platform, per-image options with bake options', async () => {
+  const { rec } = setup();
+  expect(await main(['build', 'ctx', 'a(X)', '--push'], rec.io)).toBe(2);
+  expect(rec.stderr()).toContain('--push needs --tag TEMPLATE');
+  expect(await main(['build', 'ctx', 'a(X)', '--platform', 'linux/amd64,'], rec.io)).toBe(2);
+  expect(await main(['build', 'ctx', 'a(X)', '--explain-cache', '--builder', 'b'], rec.io)).toBe(2);
+  expect(rec.stderr()).toContain('--explain-cache cannot be combined with --builder');
+});
+
+test('pure parts: builder inspection, failed targets, image ID candidates', () => {
+  expect(builderFromInspect(0, 'Name: b1\nDriver: docker-container\n\nNodes:\nName: b10\nError: x\n', '', 'b1')).toEqual({ builder: { name: 'b1', driver: 'docker-container' } });
+  expect(bakeFailures('#1 x\nERROR: target a-1: failed to solve: boom\nother\n')).toEqual([{ target: 'a-1', message: 'boom' }]);
+  expect(imageIdCandidates({ 'containerimage.digest': 'sha256:m', 'containerimage.config.digest': 'sha256:c' })).toEqual(['sha256:c', 'sha256:m']);
+  expect(imageIdCandidates(undefined)).toEqual([]);
+});
