@@ -121,7 +121,9 @@ async function runBake(
   const args = bakeArguments({ file: bakePath, metadataFile, ...(req.builderOption === undefined ? {} : { builder: req.builderOption }), ...output });
   const [result] = await runBuilds([{ literal: phase, args }], {
     command: req.command,
-    env: dockerEnv(io.env),
+    // Without buildx's default provenance attestation (it records the session's IDs), an
+    // unchanged rebuild gives the same image ID, as \`docker build\` does.
+    env: { BUILDX_NO_DEFAULT_ATTESTATIONS: '1', ...dockerEnv(io.env) },
     cwd: io.cwd,
     concurrency: 1,
     signal,

@@ -10,12 +10,15 @@ export interface Builder {
   driver: string;
 }
 
-export type BuilderAnswer = { builder: Builder } | { error: string };
+export type BuilderAnswer = { builder: Builder } | { error: string } | { noBuildx: true };
+
+/** How a docker client without the buildx plugin (or no client at all) answers `docker buildx …`. */
+const NO_BUILDX = /'buildx' is not a docker command|unknown command "?buildx|^cannot run /m;
 
 /**
- * The builder `--builder NAME` (else the current one) as `docker buildx inspect` shows it. An
- * unknown builder, or one whose endpoint does not answer (buildx prints an `Error:` line then),
- * is an error naming it.
+ * The builder `--builder NAME` (else the current one) as `docker buildx inspect` shows it; this
+ * one question also tells whether the client has buildx. An unknown builder, or one whose
+ * endpoint does not answer (buildx prints an `Error:` line then), is an error naming it.
  */
 export async function inspectBuilder(command: string, name: string | undefined, env: Readonly<Record<string, string | undefined>>): Promise<BuilderAnswer> {
   const result = await runDocker(command, ['buildx', 'inspect', ...(name === undefined ? [] : [name])], env);
@@ -26,6 +29,7 @@ export function builderFromInspect(code: number, stdout: string, stderr: string,
   const fields = inspectFields(stdout);
   const name = fields.get('Name') ?? requested ?? 'the current builder';
   const shown = requested === undefined ? `builder ${name} (the current one)` : `builder ${name}`;
+  if (code !== 0 && NO_BUILDX.test(stderr)) return { noBuildx: true };
   if (code !== 0) return { error: `${shown} cannot be used: ${firstLine(stderr) || `docker buildx inspect exited with ${code}`}` };
   const error = fields.get('Error');
   if (error !== undefined) return { error: `${shown} is unreachable: ${error}` };

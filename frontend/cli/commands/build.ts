@@ -172,15 +172,15 @@ export async function runBuild(argv: readonly string[], io: CliIO, signal: Abort
   const found = solved.solutions.map((s) => ({ literal: s.text, predicate: s.predicate, args: s.args }));
   const tagPlan = planTags(req.tags, found);
   if ('error' in tagPlan) throw new UsageError(tagPlan.error);
-  // Asked side by side: each answer takes the client a second or two on a loaded machine.
-  const [client, builder] = await Promise.all([detectClient(req.docker, io.env), wantsBake(req, io.env) ? inspectBuilder(req.docker, req.builder, io.env) : undefined]);
+  const builder = wantsBake(req, io.env) ? await inspectBuilder(req.docker, req.builder, io.env) : undefined;
+  const client = builder === undefined ? await detectClient(req.docker, io.env) : { command: req.docker, buildx: !('noBuildx' in builder) };
   const images = found.map((image, i) => ({ ...image, tags: tagPlan.tags[i]! }));
   const needBuildx = buildxOptions(req);
   if (!client.buildx && needBuildx.length > 0) {
-    io.stderr(`modus build: ${needBuildx.join(', ')} need${needBuildx.length === 1 ? 's' : ''} docker buildx, and the docker client ${client.command} has none (\`${client.command} buildx version\` fails)\n`);
+    io.stderr(`modus build: ${needBuildx.join(', ')} need${needBuildx.length === 1 ? 's' : ''} docker buildx, and the docker client ${client.command} has no buildx plugin\n`);
     return 1;
   }
-  if (client.buildx && builder !== undefined) return bake(req, images, builder, io, signal);
+  if (builder !== undefined && !('noBuildx' in builder)) return bake(req, images, builder, io, signal);
   return buildImages(
     {
       images,
@@ -209,7 +209,7 @@ function wantsBake(req: BuildRequest, env: CliIO['env']): boolean {
   return env.MODUS_BUILDX !== '0' && !req.explainCache && !req.pushCache;
 }
 
-async function bake(req: BuildRequest, images: ImageToBuild[], answer: BuilderAnswer, io: CliIO, signal: AbortSignal): Promise<number> {
+async function bake(req: BuildRequest, images: ImageToBuild[], answer: Exclude<BuilderAnswer, { noBuildx: true }>, io: CliIO, signal: AbortSignal): Promise<number> {
   if ('error' in answer) {
     io.stderr(`modus build: ${answer.error}\n`);
     return 1;
