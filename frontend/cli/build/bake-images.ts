@@ -43,8 +43,9 @@ export async function bakeImages(req: BakeImagesRequest, io: CliIO, signal: Abor
   try {
     const names = bakeTargetNames(req.images);
     const setting: Omit<BakeRequest, 'images'> = {
-      context: req.context,
-      dockerfile: req.file,
+      // Bake runs in the context (below): paths outside its working directory need entitlements.
+      context: '.',
+      dockerfile: bakeDockerfile(req),
       frontend: req.frontend,
       // One clock for every target, so that `::cache_ttl` buckets agree.
       buildArgs: withClock(req.buildArgs),
@@ -101,6 +102,16 @@ export async function bakeImages(req: BakeImagesRequest, io: CliIO, signal: Abor
   }
 }
 
+/** The Modusfile as bake reads it from the context: relative inside it, absolute outside. */
+function bakeDockerfile(req: BakeImagesRequest): string {
+  return outsideContext(req) ? req.file : path.relative(req.context, req.file).split(path.sep).join('/');
+}
+
+function outsideContext(req: BakeImagesRequest): boolean {
+  const relative = path.relative(req.context, req.file);
+  return relative.startsWith('..') || path.isAbsolute(relative);
+}
+
 function untagged(images: readonly ImageToBuild[]): ImageToBuild[] {
   return images.map((image) => ({ ...image, tags: [] }));
 }
@@ -118,13 +129,19 @@ async function runBake(
   const bakePath = path.join(scratchDir, `${phase}.json`);
   const metadataFile = path.join(scratchDir, `${phase}-metadata.json`);
   fs.writeFileSync(bakePath, bakeJson(file));
-  const args = bakeArguments({ file: bakePath, metadataFile, ...(req.builderOption === undefined ? {} : { builder: req.builderOption }), ...output });
+  const args = bakeArguments({
+    file: bakePath,
+    metadataFile,
+    ...(req.builderOption === undefined ? {} : { builder: req.builderOption }),
+    ...(outsideContext(req) ? { allowRead: path.dirname(req.file) } : {}),
+    ...output,
+  });
   const [result] = await runBuilds([{ literal: phase, args }], {
     command: req.command,
     // Without buildx's default provenance attestation (it records the session's IDs), an
     // unchanged rebuild gives the same image ID, as \`docker build\` does.
     env: { BUILDX_NO_DEFAULT_ATTESTATIONS: '1', ...dockerEnv(io.env) },
-    cwd: io.cwd,
+    cwd: req.context,
     concurrency: 1,
     signal,
     onEvent: (event) => {

@@ -53,7 +53,7 @@ export interface ImageReport {
   tags: string[];
 }
 
-const INTERRUPTED_EXIT_CODE = 130;
+export const INTERRUPTED_EXIT_CODE = 130;
 
 export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: AbortSignal): Promise<number> {
   const began = performance.now();
@@ -227,7 +227,7 @@ export async function tagImages(req: { images: readonly ImageToBuild[]; command:
   return { ok, applied };
 }
 
-function reportJson(images: readonly ImageToBuild[], results: readonly JobResult[], tags: readonly string[][]): string {
+export function reportJson(images: readonly ImageToBuild[], results: readonly JobResult[], tags: readonly string[][]): string {
   const report: ImageReport[] = images.map((image, i) => ({
     literal: image.literal,
     predicate: image.predicate,

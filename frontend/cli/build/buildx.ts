@@ -60,6 +60,8 @@ export interface BakeInvocation {
   file: string;
   metadataFile: string;
   builder?: string;
+  /** A directory outside bake's working directory that it may read (`--allow fs.read=DIR`). */
+  allowRead?: string;
   /** `--load`, `--push`, or neither (the results stay in the build cache). */
   load: boolean;
   push: boolean;
@@ -68,6 +70,7 @@ export interface BakeInvocation {
 export function bakeArguments(bake: BakeInvocation): string[] {
   const args = ['buildx', 'bake', '-f', bake.file, '--progress=plain', '--metadata-file', bake.metadataFile];
   if (bake.builder !== undefined) args.push('--builder', bake.builder);
+  if (bake.allowRead !== undefined) args.push(`--allow=fs.read=${bake.allowRead}`);
   if (bake.load) args.push('--load');
   if (bake.push) args.push('--push');
   return args;

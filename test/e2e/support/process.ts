@@ -18,6 +18,8 @@ export interface CommandOptions {
   timeoutMs?: number;
   input?: string | Buffer;
   env?: Record<string, string>;
+  /** Working directory of the client (`docker buildx bake` reads paths relative to it). */
+  cwd?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 180_000;
@@ -28,6 +30,7 @@ export function docker(args: readonly string[], options: CommandOptions = {}): P
   return new Promise((resolve, reject) => {
     const child = spawn(DOCKER, [...args], {
       env: { ...process.env, DOCKER_BUILDKIT: '1', ...options.env },
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const stdout: Buffer[] = [];

@@ -23,6 +23,7 @@ function setup(spec: Parameters<typeof fakeSetup>[1] = {}, env: Record<string, s
 
 type Bake = { args: string[]; push: boolean; file: { group: { default: { targets: string[] } }; target: Record<string, Record<string, unknown>> } };
 const bakes = (s: FakeSetup) => s.calls().filter((c) => c.cmd === 'bake') as unknown as Bake[];
+const bakeCalls = (s: FakeSetup) => s.calls().filter((c) => c.cmd === 'bake');
 const tags = (s: FakeSetup) => s.calls().filter((c) => c.cmd === 'tag');
 const digest = (text: string) => `sha256:${require('node:crypto').createHash('sha256').update(text).digest('hex')}`;
 
@@ -38,7 +39,10 @@ test('every image in one bake, untagged and loaded; tagged locally once all are 
   expect(bake!.args).toEqual(expect.arrayContaining(['--load', '--progress=plain', '--metadata-file']));
   expect(bake!.file.group.default.targets).toEqual(['a-1', 'a-2', 'a-3']);
   const target = bake!.file.target['a-2']!;
-  expect(target).toMatchObject({ context: path.join(s.dir, 'ctx'), dockerfile: path.join(s.dir, 'ctx', 'Modusfile'), target: 'a("2")', tags: [], 'no-cache': true, network: 'none' });
+  // Bake runs in the context, so that it reads nothing outside its working directory.
+  expect(bakeCalls(s)[0]!.cwd).toBe(path.join(s.dir, 'ctx'));
+  expect(target).toMatchObject({ context: '.', dockerfile: 'Modusfile', target: 'a("2")', tags: [], 'no-cache': true, network: 'none' });
+  expect(bake!.args.some((a) => a.startsWith('--allow'))).toBe(false);
   expect(target.args).toMatchObject({ BUILDKIT_SYNTAX: 'modus-frontend:dev', V: '1' });
   expect((target.args as Record<string, string>).MODUS_CLOCK).toMatch(/^[0-9]+$/);
   expect(tags(s).map((c) => [c.id, c.tag]).sort((x, y) => String(x[1]).localeCompare(String(y[1])))).toEqual([
@@ -54,6 +58,15 @@ test('every image in one bake, untagged and loaded; tagged locally once all are 
   ]);
   expect(rec.stderr()).toContain('in one');
   expect(rec.stderr()).toContain('buildx bake on builder default (driver docker)');
+});
+
+test('a Modusfile outside the context: its absolute path, and bake may read its folder', async () => {
+  const { s, rec } = setup();
+  require('node:fs').writeFileSync(path.join(s.dir, 'elsewhere.Modusfile'), MODUSFILE);
+  expect(await main(['build', '-f', 'elsewhere.Modusfile', 'ctx', 'a("1")'], rec.io)).toBe(0);
+  const bake = bakes(s)[0]!;
+  expect(bake.file.target['a-1']!.dockerfile).toBe(path.join(s.dir, 'elsewhere.Modusfile'));
+  expect(bake.args).toContain(`--allow=fs.read=${s.dir}`);
 });
 
 test('--builder and --platform reach the bake', async () => {
