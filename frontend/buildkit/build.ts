@@ -114,7 +114,7 @@ async function withCacheControl(ctx: FrontendContext, plan: BuildPlan, generate:
   const answers = probeJobs(plan).length > 0 ? await runProbes(ctx, plan, generateImages(plan, generate), generate) : new Map();
   const inputs = { probeAnswers: answers, probeId: probeIdentity(plan), now: options.clock ?? Math.floor(Date.now() / 1000) };
   const keyed: GenerateOptions = { ...generate, cacheKeyOf: (node, cache) => stepCacheKey(cache, node, inputs) };
-  const repo = options.buildArgs.MODUS_CACHE_REPO?.trim();
+  const repo = options.cacheRepo;
   if (!repo) return generateImages(plan, keyed);
   const literals = await keyLiterals(ctx, plan, keyed, generate.platform);
   const substitutes = await findSubstitutes(ctx, plan, literals, { repo, platform: generate.platform });
@@ -193,7 +193,6 @@ async function imageAvailability(
   platform: Platform,
   options: BuildOptions,
 ): Promise<{ lookup: (ref: string) => boolean | undefined; warnings: BuildWarning[] }> {
-  const timeout = Number(options.buildArgs.MODUS_RESOLVE_TIMEOUT_MS);
   const availability = new ImageAvailability(
     (ref) =>
       ctx.client.resolveImageConfig(normalizeImageRef(ref), {
@@ -201,7 +200,7 @@ async function imageAvailability(
         resolveMode: options.imageResolveMode,
         logName: `[modus] cost available: is ${ref} there?`,
       }),
-    Number.isInteger(timeout) && timeout > 0 ? { timeoutMs: timeout } : {},
+    options.resolveTimeoutMs === undefined ? {} : { timeoutMs: options.resolveTimeoutMs },
   );
   const resolutions = await availability.checkAll(constantFromRefs(program.ir));
   const warnings = resolutions.filter((r) => !r.available).map((missing) => unavailableWarning(missing, program));

@@ -5,6 +5,7 @@
 import { parseClock } from '../caching/keys';
 import { FrontendError } from '../gateway/errors';
 import type { NetworkMode, Platform } from '../llb/types';
+import { budgetFrom, COST_FUNCTIONS, costFunctionNamed } from '../solver/options';
 import type { CostFunction } from '../solver/proof';
 
 export interface BuildOptions {
@@ -30,11 +31,13 @@ export interface BuildOptions {
    * build's result (merged in flight, or its fresh cache record).
    */
   exportOnly: boolean;
+  /** MODUS_CACHE_REPO: sub-images are taken from REPO:<content key> when there. */
+  cacheRepo?: string;
+  /** MODUS_RESOLVE_TIMEOUT_MS: how long cost `available` waits for one image to resolve. */
+  resolveTimeoutMs?: number;
   /** MODUS_CLOCK: fixed unix seconds for `::cache_ttl` buckets (tests); the real clock otherwise. */
   clock?: number;
 }
-
-const COSTS: readonly CostFunction[] = ['layers', 'height', 'first', 'available'];
 
 /** A bad frontend option: a user error like any other (Returned as its message, no stack logged). */
 export class OptionError extends FrontendError {}
@@ -63,6 +66,10 @@ export function readBuildOptions(opts: ReadonlyMap<string, string>): BuildOption
   if (goal !== undefined) options.goal = goal;
   const budget = readBudget(buildArgs.MODUS_BUDGET);
   if (budget !== undefined) options.budget = budget;
+  const cacheRepo = buildArgs.MODUS_CACHE_REPO?.trim();
+  if (cacheRepo) options.cacheRepo = cacheRepo;
+  const resolveTimeoutMs = readTimeout(buildArgs.MODUS_RESOLVE_TIMEOUT_MS);
+  if (resolveTimeoutMs !== undefined) options.resolveTimeoutMs = resolveTimeoutMs;
   const platform = readPlatform(opts.get('platform'));
   if (platform) options.platform = platform;
   const clock = parseClock(buildArgs.MODUS_CLOCK);
@@ -83,14 +90,22 @@ function readFlag(name: string, value: string | undefined): boolean {
 
 function readCost(value: string | undefined): CostFunction {
   if (value === undefined || value === '') return 'layers';
-  if ((COSTS as readonly string[]).includes(value)) return value as CostFunction;
-  throw new OptionError(`invalid MODUS_COST \`${value}\`: expected one of ${COSTS.join(', ')}`);
+  const cost = costFunctionNamed(value);
+  if (cost) return cost;
+  throw new OptionError(`invalid MODUS_COST \`${value}\`: expected one of ${COST_FUNCTIONS.join(', ')}`);
 }
 
 function readBudget(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
-  if (!/^[1-9][0-9]*$/.test(value)) throw new OptionError(`invalid MODUS_BUDGET \`${value}\`: expected a positive whole number of resolution steps`);
-  return Number(value);
+  const budget = budgetFrom(value);
+  if (budget === undefined) throw new OptionError(`invalid MODUS_BUDGET \`${value}\`: expected a positive whole number of resolution steps`);
+  return budget;
+}
+
+function readTimeout(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (/^[1-9][0-9]*$/.test(value) && Number.isSafeInteger(Number(value))) return Number(value);
+  throw new OptionError(`invalid MODUS_RESOLVE_TIMEOUT_MS \`${value}\`: expected a positive whole number of milliseconds`);
 }
 
 /**

@@ -8,7 +8,7 @@ import { loadProgramText, planSolutions, solveGoal, type GoalSolution, type Load
 import type { BuildPlan } from '../../planner/plan';
 import type { CostFunction } from '../../solver/proof';
 import { availabilityLookup, constantFromRefs, ImageAvailability } from '../../caching/availability';
-import { localImageResolver } from '../../caching/availability-local';
+import { localImageResolver } from '../image-resolver';
 import type { CliIO } from '../io';
 import { readModusfile, reportDiagnostics } from '../commands/shared';
 

@@ -10,7 +10,7 @@ import { loadProgramText, solveGoal, type GoalSolution, type LoadedProgram, type
 import { explainSearch, renderProofTree, searchGraphDot } from '../../solver/explain';
 import { translateGoal } from '../../translate';
 import { availabilityLookup, availabilityReport, constantFromRefs, ImageAvailability } from '../../caching/availability';
-import { localImageResolver } from '../../caching/availability-local';
+import { localImageResolver } from '../image-resolver';
 import { formatOptions, optionValue, optionValues, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
 import type { CliIO, Command } from '../io';
 import {
@@ -122,7 +122,7 @@ async function runProof(argv: readonly string[], io: CliIO): Promise<number> {
  * reference names), listed on stderr so that --json output stays one object.
  */
 async function imagesAvailable(program: LoadedProgram, io: CliIO): Promise<(ref: string) => boolean | undefined> {
-  const resolver = localImageResolver(io.env.MODUS_DOCKER ? { docker: io.env.MODUS_DOCKER } : {});
+  const resolver = localImageResolver({ docker: io.env.MODUS_DOCKER ?? '/usr/bin/docker' });
   const resolutions = await new ImageAvailability(resolver).checkAll(constantFromRefs(program.ir));
   if (resolutions.length > 0) io.stderr(`modus proof: images (cost available):\n${availabilityReport(resolutions).map((l) => `  ${l}\n`).join('')}`);
   return availabilityLookup(resolutions);

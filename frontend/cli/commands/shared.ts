@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic, SourceFile } from '../../../grammar/source';
 import { renderDiagnostics } from '../../diagnostics/render';
+import { budgetFrom, COST_FUNCTIONS, costFunctionNamed } from '../../solver/options';
 import type { CostFunction } from '../../solver/proof';
 import { UsageError, type OptionSpec } from '../args';
 import type { CliIO } from '../io';
@@ -20,7 +21,7 @@ export const MODUSFILE_OPTION: OptionSpec = {
   description: 'the Modusfile (default: CONTEXT/Modusfile)',
 };
 
-export const COST_FUNCTIONS: readonly CostFunction[] = ['layers', 'height', 'first', 'available'];
+export { COST_FUNCTIONS };
 
 /** The Modusfile's path as the user will see it in diagnostics: `-f FILE` as given, else CONTEXT/Modusfile. */
 export function modusfilePath(fileOption: string | undefined, context: string): string {
@@ -107,17 +108,16 @@ export function reportDiagnostics(io: CliIO, diagnostics: readonly Diagnostic[],
 
 export function parseCost(value: string | undefined): CostFunction {
   if (value === undefined) return 'layers';
-  const cost = COST_FUNCTIONS.find((c) => c === value);
+  const cost = costFunctionNamed(value);
   if (!cost) throw new UsageError(`--cost must be one of ${COST_FUNCTIONS.join(', ')}, not \`${value}\``);
   return cost;
 }
 
 export function parseBudget(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^[1-9][0-9]*$/.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw new UsageError(`--budget must be a positive whole number, not \`${value}\``);
-  }
-  return Number(value);
+  const budget = budgetFrom(value);
+  if (budget === undefined) throw new UsageError(`--budget must be a positive whole number, not \`${value}\``);
+  return budget;
 }
 
 /** `--build-arg K=V` values as a record (a later value of the same key wins, as in docker). */

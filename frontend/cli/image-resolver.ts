@@ -6,8 +6,8 @@
  * Docker Hub is not asked (it needs a token exchange and these machines are offline).
  */
 import { execFile } from 'child_process';
+import type { ImageResolver } from '../caching/availability';
 import { parseImageRef } from '../llb';
-import type { ImageResolver } from './availability';
 
 const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
@@ -17,13 +17,13 @@ const MANIFEST_TYPES = [
 ].join(', ');
 
 export interface LocalResolverOptions {
-  /** The docker client (default: MODUS_DOCKER or /usr/bin/docker). */
-  docker?: string;
+  /** The docker client program. */
+  docker: string;
   timeoutMs?: number;
 }
 
-export function localImageResolver(options: LocalResolverOptions = {}): ImageResolver {
-  const client = options.docker ?? process.env.MODUS_DOCKER ?? '/usr/bin/docker';
+export function localImageResolver(options: LocalResolverOptions): ImageResolver {
+  const client = options.docker;
   const timeoutMs = options.timeoutMs ?? 10_000;
   return async (ref) => {
     const local = await inLocalStore(client, ref, timeoutMs);
