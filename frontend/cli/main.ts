@@ -1,10 +1,11 @@
 /**
- * The `modus` program: check, proof, build, bake, transpile, llb, help, version. Exit codes:
+ * The `modus` program: check, proof, build, bake, transpile, llb, fmt, help, version. Exit codes:
  * 0 success, 1 a handled error (diagnostics, no solution, failed build), 2 a usage error.
  */
 import { bakeCommand } from './commands/bake';
 import { buildCommand } from './commands/build';
 import { checkCommand } from './commands/check';
+import { fmtCommand } from './commands/fmt';
 import { llbCommand } from './commands/llb';
 import { proofCommand } from './commands/proof';
 import { transpileCommand } from './commands/transpile';
@@ -12,7 +13,7 @@ import { UsageError } from './args';
 import { processIO, type CliIO, type Command } from './io';
 import { didYouMean } from './suggest';
 
-const COMMANDS: readonly Command[] = [checkCommand, proofCommand, buildCommand, bakeCommand, transpileCommand, llbCommand];
+const COMMANDS: readonly Command[] = [checkCommand, proofCommand, buildCommand, bakeCommand, transpileCommand, llbCommand, fmtCommand];
 
 const VERSION = '0.2.0';
 

@@ -1,0 +1,165 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { parseModusfile, printModusfile } from '../../../grammar';
+import { formatModusfile } from '../../../grammar/format';
+import { tokenize } from '../../../grammar/lexer';
+import { SourceFile } from '../../../grammar/source';
+import { modusfileArbitrary } from './arbitraries';
+import { stripSpans } from './helpers';
+
+function fmt(text: string): string {
+  const file = new SourceFile('Modusfile', text);
+  const { ast, diagnostics } = parseModusfile(file);
+  if (diagnostics.length > 0) throw new Error(`does not parse: ${diagnostics.map((d) => d.message).join('; ')}\n${text}`);
+  return formatModusfile(file, ast);
+}
+
+/** What formatting must keep: the clauses (positions aside) and the comments, in order. */
+function meaning(text: string): unknown {
+  const { ast } = parseModusfile(new SourceFile('Modusfile', text));
+  return { clauses: stripSpans(ast.clauses), comments: ast.comments.map((c) => c.text.trimEnd()) };
+}
+
+function expectCanonical(text: string): string {
+  const once = fmt(text);
+  expect(meaning(once)).toEqual(meaning(text));
+  expect(fmt(once)).toBe(once);
+  return once;
+}
+
+describe('modus fmt layout', () => {
+  test('a clause that fits is one line, with canonical spacing', () => {
+    expect(fmt('a(X,Y):-b( X ) ,c\n  ;d::op( "x" ) ,X!=Y.\nfact( "a" ,[ "b",c ] ) .')).toBe(
+      'a(X, Y) :- b(X), c; d::op("x"), X != Y.\nfact("a", ["b", c]).\n',
+    );
+  });
+
+  test('past the width: one item per line, `; ` before each alternative, groups opened and closed on their own lines', () => {
+    const text =
+      'app(mode) :- from("alpine:3.19"), mode = "dev", run("apk add --no-cache build-base git curl"); mode = "release", (from("x"), run("make install DESTDIR=/out PREFIX=/usr/local"), run("strip /out/usr/local/bin/app"))::set_workdir("/out")::set_entrypoint(["/usr/local/bin/app", "--serve"]).';
+    expect(expectCanonical(text)).toBe(
+      [
+        'app(mode) :-',
+        '    from("alpine:3.19"),',
+        '    mode = "dev",',
+        '    run("apk add --no-cache build-base git curl")',
+        '  ; mode = "release",',
+        '    (',
+        '      from("x"),',
+        '      run("make install DESTDIR=/out PREFIX=/usr/local"),',
+        '      run("strip /out/usr/local/bin/app")',
+        '    )::set_workdir("/out")',
+        '     ::set_entrypoint(["/usr/local/bin/app", "--serve"]).',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('a group that fits keeps its line; the operators that do not fit go under it', () => {
+    const text = 'app :- (from("alpine:3.19"), run("make all"))::set_workdir("/some/rather/long/path")::set_env("A", "b").';
+    expect(expectCanonical(text)).toBe(
+      ['app :-', '  (from("alpine:3.19"), run("make all"))::set_workdir("/some/rather/long/path")', '   ::set_env("A", "b").', ''].join('\n'),
+    );
+  });
+
+  test('a comment between `!` and what it negates goes before the `!`', () => {
+    expect(expectCanonical('a :- ! # why\n  b, !\n# group\n(c; d).')).toBe('a :- # why\n  !b,\n  # group\n  !(c; d).\n');
+    expect(expectCanonical('a.\n\n! # why\nb.')).toBe('a.\n\n# why\n!b.\n');
+  });
+
+  test('the example is already canonical', () => {
+    const example = fs.readFileSync(path.join(__dirname, '../../../examples/hello/Modusfile'), 'utf8');
+    expect(fmt(example)).toBe(example);
+  });
+
+  test('every comment stays in place', () => {
+    const text = [
+      '# top',
+      '',
+      '',
+      'a(X,Y):-b( X ) ,c . # trailing',
+      'b :- c, # after c',
+      '  # own line',
+      '  d(',
+      '  "x", # in args',
+      '  Y), (e; f, g)::merge.',
+      'e :- (a # inside',
+      '  ).',
+      'f :- g # before the dot',
+      '  .',
+      '   # last',
+    ].join('\n');
+    expect(expectCanonical(text)).toBe(
+      [
+        '# top',
+        '',
+        'a(X, Y) :- b(X), c. # trailing',
+        'b :-',
+        '  c, # after c',
+        '  # own line',
+        '  d("x", # in args',
+        '      Y),',
+        '  (e; f, g)::merge.',
+        'e :- (a). # inside',
+        'f :- g. # before the dot',
+        '# last',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('strings, f-strings (with comments in interpolations) and line continuations are copied as written', () => {
+    const text = 'a :- run(f"echo ${ X # the value\n } \\$x"), run("one \\\n  two"), b("\\t").\n';
+    expect(expectCanonical(text)).toBe('a :-\n  run(f"echo ${ X # the value\n } \\$x"),\n  run("one \\\n  two"),\n  b("\\t").\n');
+  });
+
+  test('blank lines: at most one kept between clauses, none at the start or the end', () => {
+    expect(fmt('\n\na.\n\n\n\nb.\nc.\n\n\n')).toBe('a.\n\nb.\nc.\n');
+    expect(fmt('')).toBe('');
+    expect(fmt('\n  # only\n')).toBe('# only\n');
+  });
+});
+
+/** Tokens of a text, to be joined again with arbitrary separators. */
+function tokenImages(text: string): string[] {
+  return tokenize(new SourceFile('t', text)).tokens.map((t) => t.image);
+}
+
+const SEPARATORS = [' ', '', '\n', '  \n\n  ', ' # note\n', '\n# own line\n', '\t#\n', '\n\n'];
+
+/** A Modusfile with arbitrary whitespace and comments between its tokens. */
+const messyModusfile = modusfileArbitrary.chain((ast) => {
+  const images = tokenImages(printModusfile(ast));
+  return fc
+    .array(fc.integer({ min: 0, max: SEPARATORS.length - 1 }), { minLength: images.length, maxLength: images.length })
+    .map((choices) =>
+      images
+        .map((image, i) => {
+          // Two adjacent names or a `f` before a string need a space between them.
+          const separator = SEPARATORS[choices[i]!]!;
+          return i === 0 ? image : (separator === '' ? ' ' : separator) + image;
+        })
+        .join(''),
+    );
+});
+
+describe('modus fmt properties', () => {
+  test('fmt(fmt(x)) = fmt(x), and the clauses and comments are those of x', () => {
+    fc.assert(
+      fc.property(messyModusfile, (text) => {
+        expectCanonical(text);
+      }),
+      { numRuns: 300, seed: 11 },
+    );
+  });
+
+  test('narrow and wide layouts of generated Modusfiles', () => {
+    fc.assert(
+      fc.property(modusfileArbitrary, (ast) => {
+        expectCanonical(printModusfile(ast));
+      }),
+      { numRuns: 300, seed: 5 },
+    );
+  });
+});
