@@ -8,7 +8,7 @@ import type { FrontendContext } from '../gateway';
 import { FileAction, image, local, marshal, scratch } from '../llb';
 import type { Platform } from '../llb/types';
 import type { ImageConfig } from '../imagegen/config';
-import { generateImages, type GeneratedImage, type GenerateOptions } from '../imagegen/generate';
+import { generateImages, type BaseImage, type GeneratedImage, type GenerateOptions } from '../imagegen/generate';
 import { LITERAL_LABEL, type BuildPlan, type NodeId } from '../planner/plan';
 import { ImageAvailability } from './availability';
 import {
@@ -37,7 +37,7 @@ const READ_CHUNK = 1 << 20;
 
 /** Content keys of the plan's literals whose steps may be cached at all (no no_cache inside). */
 export async function keyLiterals(ctx: FrontendContext, plan: BuildPlan, generate: GenerateOptions, platform: Platform): Promise<KeyedLiteral[]> {
-  const keyed = generateImages(plan, { ...generate, context: local('context'), sourceMap: undefined });
+  const keyed = generateImages(plan, { ...generate, bases: portableBases(generate.bases), context: local('context'), sourceMap: undefined });
   const files = new ContextFiles(ctx, generate);
   const out: KeyedLiteral[] = [];
   for (const literal of literalNodes(plan)) {
@@ -46,6 +46,21 @@ export async function keyLiterals(ctx: FrontendContext, plan: BuildPlan, generat
     for (const path of copiedContextPaths(plan, literal.node)) contextFiles.push(...(await files.digests(path)));
     const ops = marshal(keyed[literal.node]!.fs, { platform, encoding: 'gogo' }).def;
     out.push({ ...literal, key: contentKey({ ops, config: JSON.stringify(keyed[literal.node]!.config), contextFiles }) });
+  }
+  return out;
+}
+
+/**
+ * Bases as content keys see them: pinned by the digest of their configuration instead of the
+ * digest the daemon resolved. Docker 20.10 reports a local image's id, the containerd image store
+ * (current Docker) its manifest digest; the configuration, with its layers' diff ids, is the same
+ * on both, so machines with different image stores share one cache repository.
+ */
+function portableBases(bases: ReadonlyMap<string, BaseImage>): Map<string, BaseImage> {
+  const out = new Map<string, BaseImage>();
+  for (const [written, base] of bases) {
+    const name = base.ref.split('@')[0]!;
+    out.set(written, { ...base, ref: `${name}@${sha256Text(Buffer.from(JSON.stringify(base.config), 'utf8'))}` });
   }
   return out;
 }
