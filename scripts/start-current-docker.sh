@@ -16,7 +16,7 @@
 #   MODUS_CURRENT_STATE   everything of this daemon (default /var/lib/modus-current)
 #   MODUS_CURRENT_SUITE   Debian suite of the chroot (default sid)
 #   MODUS_CURRENT_TCP     loopback TCP address it also listens on (default 127.0.0.1:2385)
-#   MODUS_CURRENT_IMAGES  images copied from the main daemon (default: busybox and git test images)
+#   MODUS_CURRENT_IMAGES  images copied from the main daemon (default: the busybox, git and node test images)
 #   MODUS_DEBIAN_MIRROR   Debian archive (default: the machine's own, from its apt sources)
 #   MODUS_DOCKER          the main daemon's client (default /usr/bin/docker)
 #   MODUS_DOCKERD_TIMEOUT seconds to wait for the daemon (default 90)
@@ -27,7 +27,7 @@ STATE="${MODUS_CURRENT_STATE:-/var/lib/modus-current}"
 SUITE="${MODUS_CURRENT_SUITE:-sid}"
 ROOT="$STATE/root-$SUITE"
 TCP="${MODUS_CURRENT_TCP:-127.0.0.1:2385}"
-IMAGES="${MODUS_CURRENT_IMAGES:-modus-test/busybox:1 modus-test/git:1}"
+IMAGES="${MODUS_CURRENT_IMAGES:-modus-test/busybox:1 modus-test/git:1 modus-node-base:20}"
 MAIN_DOCKER="${MODUS_DOCKER:-/usr/bin/docker}"
 TIMEOUT="${MODUS_DOCKERD_TIMEOUT:-90}"
 BRIDGE=modus-c0
