@@ -14,10 +14,10 @@ import { generateImages, type BaseImage, type GenerateOptions, type GeneratedIma
 import { stepCacheKey } from '../caching/keys';
 import { probeIdentity, probeJobs, runProbes } from '../caching/probes';
 import { findSubstitutes, keyLiterals } from '../caching/substitution';
-import { availabilityLookup, constantFromRefs, ImageAvailability, type ImageResolution } from '../caching/availability';
+import { ImageAvailability, solveWithAvailability, type ImageResolution } from '../caching/availability';
 import { copy, local, marshal, normalizeImageRef, parseImageRef, scratch, SourceMapFile, type State } from '../llb';
 import type { Platform } from '../llb/types';
-import { loadProgram, planSolutions, solveGoal, type LoadedProgram } from '../pipeline';
+import { loadProgram, planSolutions, solveGoal, type LoadedProgram, type SolvedGoal } from '../pipeline';
 import type { BuildPlan, PlanNode } from '../planner/plan';
 import { formatPlatform, readBuildOptions, type BuildOptions } from './options';
 import { locateStepError } from './step-error';
@@ -47,9 +47,9 @@ export async function buildImage(ctx: FrontendContext, input?: BuildInput, stats
   const program = loadOrFail(bytes, options.filename);
   const warningSource = { filename: options.filename, bytes, file: program.file, loadStep: modusfileSource(ctx.env.sessionId, options) };
   const checkWarnings = program.warnings.filter((d) => d.severity === 'warning').map((d) => ({ message: d.message, ...(d.span ? { span: d.span } : {}) }));
-  const isAvailable = options.cost === 'available' ? await imageAvailability(ctx, program, platform, options) : undefined;
-  await reportWarnings(ctx, [...checkWarnings, ...(isAvailable?.warnings ?? [])], warningSource);
-  const plan = planGoal(program, options, bytes, isAvailable?.lookup);
+  const available = options.cost === 'available' ? await solveWithImages(ctx, program, platform, options) : undefined;
+  await reportWarnings(ctx, [...checkWarnings, ...(available?.warnings ?? [])], warningSource);
+  const plan = planGoal(program, options, bytes, available?.solved ?? solveBuildGoal(program, options));
   const [bases, context] = await Promise.all([
     resolveBases(ctx, plan, platform, options, program.file, bytes),
     contextSource(ctx, plan, options, dockerignore),
@@ -157,15 +157,18 @@ function loadOrFail(bytes: Uint8Array, filename: string): LoadedProgram {
   throw diagnosticsError(loaded.diagnostics, decodeSource(bytes, filename).file, bytes, filename);
 }
 
-function planGoal(program: LoadedProgram, options: BuildOptions, bytes: Uint8Array, isAvailable?: (ref: string) => boolean | undefined): BuildPlan {
+function solveBuildGoal(program: LoadedProgram, options: BuildOptions, isAvailable?: (ref: string) => boolean | undefined): SolvedGoal {
   if (options.goal === undefined) throw new FrontendError(noGoalMessage(program));
-  const solved = solveGoal(program, options.goal, {
+  return solveGoal(program, options.goal, {
     cost: options.cost,
     ...(isAvailable ? { isAvailable } : {}),
     buildArgs: options.buildArgs,
     forBuild: true,
     ...(options.budget !== undefined ? { budget: options.budget } : {}),
   });
+}
+
+function planGoal(program: LoadedProgram, options: BuildOptions, bytes: Uint8Array, solved: SolvedGoal): BuildPlan {
   if (solved.solutions.length === 0) {
     const reasons = solved.diagnostics.length > 0 ? solved.diagnostics : [{ severity: 'error' as const, message: `no solution for ${options.goal}` }];
     throw diagnosticsError(reasons, program.file, bytes, options.filename, hasErrors(reasons) ? undefined : `goal \`${options.goal}\` has no solution`);
@@ -183,16 +186,17 @@ function planGoal(program: LoadedProgram, options: BuildOptions, bytes: Uint8Arr
 }
 
 /**
- * Cost `available`: every constant `from(...)` image is resolved through the gateway (Docker's
- * default resolve mode looks in its local image store first, then the registry). An image that
- * cannot be resolved makes the proofs using it unavailable; the user sees why in a warning step.
+ * Cost `available`: every `from(...)` image the search meets, constant or computed, is resolved
+ * through the gateway (Docker's default resolve mode looks in its local image store first, then
+ * the registry). An image that cannot be resolved makes the proofs using it unavailable; the user
+ * sees why in a warning step.
  */
-async function imageAvailability(
+async function solveWithImages(
   ctx: FrontendContext,
   program: LoadedProgram,
   platform: Platform,
   options: BuildOptions,
-): Promise<{ lookup: (ref: string) => boolean | undefined; warnings: BuildWarning[] }> {
+): Promise<{ solved: SolvedGoal; warnings: BuildWarning[] }> {
   const availability = new ImageAvailability(
     (ref) =>
       ctx.client.resolveImageConfig(normalizeImageRef(ref), {
@@ -202,9 +206,9 @@ async function imageAvailability(
       }),
     options.resolveTimeoutMs === undefined ? {} : { timeoutMs: options.resolveTimeoutMs },
   );
-  const resolutions = await availability.checkAll(constantFromRefs(program.ir));
+  const { result, resolutions } = await solveWithAvailability(availability, program.ir, (isAvailable) => solveBuildGoal(program, options, isAvailable));
   const warnings = resolutions.filter((r) => !r.available).map((missing) => unavailableWarning(missing, program));
-  return { lookup: availabilityLookup(resolutions), warnings };
+  return { solved: result, warnings };
 }
 
 function unavailableWarning(missing: ImageResolution, program: LoadedProgram): BuildWarning {

@@ -31,8 +31,8 @@ const DEFAULT_RESOLVE_TIMEOUT_MS = 20_000;
 
 /**
  * Every image reference written as a constant `from("...")` in a clause body, distinct and sorted.
- * References computed at solve time (f-strings, variables) are not known here; the solver treats
- * those as available and the build resolves them as usual.
+ * References computed at solve time (f-strings, variables) are not known here: see
+ * solveWithAvailability.
  */
 export function constantFromRefs(program: IRProgram): string[] {
   const refs = new Set<string>();
@@ -100,6 +100,36 @@ export class ImageAvailability {
       const next = this.waiting.shift();
       if (next) next();
       else this.running--;
+    }
+  }
+}
+
+/**
+ * Solves with cost `available` until every image the search met is known. The constant
+ * `from("...")` references are resolved first; a reference computed while solving (an f-string,
+ * a variable) is only known once a solve reaches it, so the images a solve asked about that were
+ * not known yet are resolved and the goal is solved again with them (unknown images count as
+ * available, so a solve meets at least every image the next one meets: two solves at most in
+ * practice). `solveWith` must be pure: the same lookup gives the same result.
+ */
+export async function solveWithAvailability<T>(
+  availability: ImageAvailability,
+  program: IRProgram,
+  solveWith: (isAvailable: (ref: string) => boolean | undefined) => T,
+): Promise<{ result: T; resolutions: ImageResolution[] }> {
+  const resolutions = await availability.checkAll(constantFromRefs(program));
+  const known = new Map(resolutions.map((r) => [r.ref, r.available] as const));
+  for (;;) {
+    const asked = new Set<string>();
+    const result = solveWith((ref) => {
+      const available = known.get(ref);
+      if (available === undefined) asked.add(ref);
+      return available;
+    });
+    if (asked.size === 0) return { result, resolutions };
+    for (const resolution of await availability.checkAll([...asked].sort(compareText))) {
+      resolutions.push(resolution);
+      known.set(resolution.ref, resolution.available);
     }
   }
 }

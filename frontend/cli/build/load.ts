@@ -7,7 +7,7 @@ import { hasErrors } from '../../../grammar/source';
 import { loadProgramText, planSolutions, solveGoal, type GoalSolution, type LoadedProgram } from '../../pipeline';
 import type { BuildPlan } from '../../planner/plan';
 import type { CostFunction } from '../../solver/proof';
-import { availabilityLookup, constantFromRefs, ImageAvailability } from '../../caching/availability';
+import { ImageAvailability, solveWithAvailability } from '../../caching/availability';
 import { localImageResolver } from '../image-resolver';
 import type { CliIO } from '../io';
 import { readModusfile, reportDiagnostics } from '../commands/shared';
@@ -45,25 +45,24 @@ export async function solveBuildGoal(req: GoalRequest, io: CliIO, docker?: strin
   }
   const program = loaded.program;
   reportDiagnostics(io, program.warnings, program.file);
-  const isAvailable = req.cost === 'available' && docker !== undefined ? await localAvailability(program, docker) : undefined;
-  const solved = solveGoal(program, req.goal, {
-    cost: req.cost,
-    ...(isAvailable ? { isAvailable } : {}),
-    buildArgs: req.buildArgs,
-    forBuild: true,
-    ...(req.budget === undefined ? {} : { budget: req.budget }),
-  });
+  const solveWith = (isAvailable?: (ref: string) => boolean | undefined) =>
+    solveGoal(program, req.goal, {
+      cost: req.cost,
+      ...(isAvailable ? { isAvailable } : {}),
+      buildArgs: req.buildArgs,
+      forBuild: true,
+      ...(req.budget === undefined ? {} : { budget: req.budget }),
+    });
+  const solved =
+    req.cost === 'available' && docker !== undefined
+      ? (await solveWithAvailability(new ImageAvailability(localImageResolver({ docker })), program.ir, solveWith)).result
+      : solveWith();
   if (solved.solutions.length === 0) {
     reportDiagnostics(io, solved.diagnostics, program.file);
     if (!hasErrors(solved.diagnostics)) io.stderr(`modus ${req.command}: goal \`${req.goal.trim()}\` has no solution\n`);
     return undefined;
   }
   return { program, solutions: solved.solutions };
-}
-
-async function localAvailability(program: LoadedProgram, docker: string): Promise<(ref: string) => boolean | undefined> {
-  const availability = new ImageAvailability(localImageResolver({ docker }));
-  return availabilityLookup(await availability.checkAll(constantFromRefs(program.ir)));
 }
 
 /** The build plan of the solutions, or undefined after reporting its errors. */

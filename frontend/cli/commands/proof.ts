@@ -9,7 +9,7 @@ import { hasErrors } from '../../../grammar/source';
 import { loadProgramText, solveGoal, type GoalSolution, type LoadedProgram, type SolvedGoal } from '../../pipeline';
 import { explainSearch, renderProofTree, searchGraphDot } from '../../solver/explain';
 import { translateGoal } from '../../translate';
-import { availabilityLookup, availabilityReport, constantFromRefs, ImageAvailability } from '../../caching/availability';
+import { availabilityReport, ImageAvailability, solveWithAvailability } from '../../caching/availability';
 import { localImageResolver } from '../image-resolver';
 import { formatOptions, optionValue, optionValues, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
 import type { CliIO, Command } from '../io';
@@ -98,14 +98,15 @@ async function runProof(argv: readonly string[], io: CliIO): Promise<number> {
   }
   const program = loaded.program;
   reportDiagnostics(io, program.warnings, program.file);
-  const isAvailable = req.cost === 'available' ? await imagesAvailable(program, io) : undefined;
-  const solved = solveGoal(program, req.goal, {
-    cost: req.cost,
-    budget: req.budget,
-    buildArgs: req.buildArgs,
-    forBuild: false,
-    ...(isAvailable ? { isAvailable } : {}),
-  });
+  const solveWith = (isAvailable?: (ref: string) => boolean | undefined): SolvedGoal =>
+    solveGoal(program, req.goal, {
+      cost: req.cost,
+      budget: req.budget,
+      buildArgs: req.buildArgs,
+      forBuild: false,
+      ...(isAvailable ? { isAvailable } : {}),
+    });
+  const solved = req.cost === 'available' ? await solveWithImages(program, io, solveWith) : solveWith();
   if (req.view === 'explain' || req.view === 'graph') io.stdout(`${searchView(req, program, solved)}\n`);
   if (solved.solutions.length === 0) {
     reportDiagnostics(io, solved.diagnostics, program.file);
@@ -119,13 +120,13 @@ async function runProof(argv: readonly string[], io: CliIO): Promise<number> {
 
 /**
  * Cost `available`: which `from(...)` images exist (local image store, or the registry a
- * reference names), listed on stderr so that --json output stays one object.
+ * reference names), constant or computed, listed on stderr so that --json output stays one object.
  */
-async function imagesAvailable(program: LoadedProgram, io: CliIO): Promise<(ref: string) => boolean | undefined> {
+async function solveWithImages(program: LoadedProgram, io: CliIO, solveWith: (isAvailable: (ref: string) => boolean | undefined) => SolvedGoal): Promise<SolvedGoal> {
   const resolver = localImageResolver({ docker: io.env.MODUS_DOCKER ?? '/usr/bin/docker' });
-  const resolutions = await new ImageAvailability(resolver).checkAll(constantFromRefs(program.ir));
+  const { result, resolutions } = await solveWithAvailability(new ImageAvailability(resolver), program.ir, solveWith);
   if (resolutions.length > 0) io.stderr(`modus proof: images (cost available):\n${availabilityReport(resolutions).map((l) => `  ${l}\n`).join('')}`);
-  return availabilityLookup(resolutions);
+  return result;
 }
 
 /** The --explain text or --graph DOT, one per alternative of a disjunctive goal. */

@@ -4,6 +4,7 @@
 import { randomBytes } from 'crypto';
 import { BUSYBOX_IMAGE, describeE2e, dockerChecked, makeContext } from '../support';
 import { FRONTEND_SUITE, buildFails, buildWithOutput, cat, removeBuiltImages, stepNames } from '../frontend/support';
+import { buildImages } from '../build/cli';
 
 const REGISTRY = process.env.MODUS_TEST_REGISTRY || 'localhost:5000';
 const RUN_ID = randomBytes(4).toString('hex');
@@ -15,6 +16,18 @@ function modusfile(registryImage: string): string {
   return [
     `base :- from("${BUSYBOX_IMAGE}"), run("echo built > /origin"), run("echo second > /second").`,
     `base :- from("${registryImage}").`,
+    'app :- base, run("cat /origin > /app").',
+    '',
+  ].join('\n');
+}
+
+/** The same with the registry image's name computed at solve time: `from(f"NAME:${T}")`. */
+function computedModusfile(registryImage: string): string {
+  const colon = registryImage.lastIndexOf(':');
+  return [
+    `tag("${registryImage.slice(colon + 1)}").`,
+    `base :- from("${BUSYBOX_IMAGE}"), run("echo built > /origin"), run("echo second > /second").`,
+    `base :- tag(T), from(f"${registryImage.slice(0, colon)}:\${T}").`,
     'app :- base, run("cat /origin > /app").',
     '',
   ].join('\n');
@@ -51,6 +64,26 @@ describeE2e(
       const built = await buildWithOutput({ context: makeContext(), modusfile: modusfile(ABSENT), target: 'app', buildArgs: { MODUS_COST: 'available' } });
       expect(await cat(built.imageId, '/app')).toBe('built\n');
       expect(stepNames(built.output).some((n) => n.includes(`warning: image ${ABSENT} is not available`))).toBe(true);
+    });
+
+    test('a computed image name: the registry image is chosen when it exists', async () => {
+      const built = await buildWithOutput({ context: makeContext(), modusfile: computedModusfile(PRESENT), target: 'app', buildArgs: { MODUS_COST: 'available' } });
+      expect(await cat(built.imageId, '/app')).toBe('registry\n');
+    });
+
+    test('a computed image name that does not exist makes the build rule the proof, with a warning step', async () => {
+      const built = await buildWithOutput({ context: makeContext(), modusfile: computedModusfile(ABSENT), target: 'app', buildArgs: { MODUS_COST: 'available' } });
+      expect(await cat(built.imageId, '/app')).toBe('built\n');
+      expect(stepNames(built.output).some((n) => n.includes(`warning: image ${ABSENT} is not available`))).toBe(true);
+    });
+
+    test('modus build --cost available: a computed image name that does not exist makes the build rule the proof', async () => {
+      const context = makeContext({ Modusfile: computedModusfile(ABSENT) });
+      const images = await buildImages(context, 'app', ['--cost', 'available']);
+      const id = images.get('app')?.image_id;
+      expect(id).toBeTruthy();
+      expect(await cat(id!, '/app')).toBe('built\n');
+      await dockerChecked(['rmi', id!]).catch(() => undefined);
     });
 
     test('first and height build the rule written first; layers takes the registry image', async () => {

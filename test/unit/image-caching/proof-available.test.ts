@@ -74,3 +74,33 @@ test('other cost functions consult nothing', async () => {
   expect(stdout).toContain('from("modus-test/busybox:1")');
   expect(requests.length).toBe(before);
 });
+
+describe('a computed image name (f-string) counts as much as a constant one', () => {
+  const computed = (tag: string) =>
+    [
+      `tag("${tag}").`,
+      `base :- from("${registry}/team/base:1"), run("echo 1 > /a").`,
+      `base :- tag(T), from(f"${registry}/team/other:\${T}").`,
+      'app :- base, run("echo app > /app").',
+      '',
+    ].join('\n');
+
+  test('a missing computed image makes the other rule the proof', async () => {
+    const { code, stdout, stderr } = await proof(computed('2'), ['--cost', 'available', '--compact']);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`from("${registry}/team/base:1")`);
+    expect(stdout).not.toContain('team/other');
+    expect(stderr).toContain(`missing  ${registry}/team/other:2: not found in registry ${registry}`);
+    expect(stderr).toContain(`found    ${registry}/team/base:1 (sha256:abc)`);
+  });
+
+  test('a computed image that exists is chosen when cheaper', async () => {
+    const { code, stdout } = await proof(computed('2').replace('team/other:${T}', 'team/base:${T}').replace('tag("2")', 'tag("1")'), [
+      '--cost',
+      'available',
+      '--compact',
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`(1 layer):\napp\n├── from("${registry}/team/base:1")\n└── run("echo app > /app")`);
+  });
+});
