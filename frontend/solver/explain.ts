@@ -38,12 +38,22 @@ interface TreeItem {
  * helpers be read back; without it the literals are shown as they are.
  */
 export function renderProofTree(solution: Solution, program?: IRProgram, options: ProofTreeOptions = {}): string {
+  return proofTreeRenderer(program, options)(solution);
+}
+
+/**
+ * renderProofTree for many solutions of one program: what is read from the program (the
+ * negation helpers) is read once, not once per solution.
+ */
+export function proofTreeRenderer(program?: IRProgram, options: ProofTreeOptions = {}): (solution: Solution) => string {
   const view = new ProofView(program, options.compact ?? false);
-  // A negation the goal itself states is shown (`!mode("x")`); below the goal they are checks.
-  const top = shownNodes(solution.proof.children, goalOf(solution, options.goals), { negations: true });
-  const lines: string[] = [];
-  for (const item of view.items(top, (node) => view.topChildren(node))) drawTree(item, lines);
-  return lines.join('\n');
+  return (solution) => {
+    // A negation the goal itself states is shown (`!mode("x")`); below the goal they are checks.
+    const top = shownNodes(solution.proof.children, goalOf(solution, options.goals), { negations: true });
+    const lines: string[] = [];
+    for (const item of view.items(top, (node) => view.topChildren(node))) drawTree(item, lines);
+    return lines.join('\n');
+  };
 }
 
 class ProofView {

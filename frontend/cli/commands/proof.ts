@@ -7,7 +7,7 @@
 import { decodeSource } from '../../../grammar/index';
 import { hasErrors } from '../../../grammar/source';
 import { loadProgramText, solveGoal, type GoalSolution, type LoadedProgram, type SolvedGoal } from '../../pipeline';
-import { explainSearch, renderProofTree, searchGraphDot } from '../../solver/explain';
+import { explainSearch, proofTreeRenderer, searchGraphDot } from '../../solver/explain';
 import { translateGoal } from '../../translate';
 import { availabilityReport, ImageAvailability, solveWithAvailability } from '../../caching/availability';
 import { localImageResolver } from '../image-resolver';
@@ -141,9 +141,10 @@ function proofTrees(req: ProofRequest, program: LoadedProgram, solved: SolvedGoa
   const solutions = solved.solutions;
   const translated = solved.goal ? translateGoal(solved.goal, program.ir) : undefined;
   const options = { compact: req.compact, ...(translated ? { goals: translated.goals } : {}) };
+  const render = proofTreeRenderer(translated?.program ?? program.ir, options);
   const blocks = solutions.map((s, i) => {
     const layers = `${s.solution.layers} layer${s.solution.layers === 1 ? '' : 's'}`;
-    return `Proof ${i + 1} of ${solutions.length} (${layers}):\n${renderProofTree(s.solution, translated?.program ?? program.ir, options)}\n`;
+    return `Proof ${i + 1} of ${solutions.length} (${layers}):\n${render(s.solution)}\n`;
   });
   return `${solutions.length} proof(s) found for goal \`${req.goal.trim()}\`\n\n${blocks.join('\n')}`;
 }

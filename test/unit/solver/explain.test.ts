@@ -1,5 +1,5 @@
 import { solve } from '../../../frontend/solver/solve';
-import { explainSearch, renderProofTree, searchGraphDot } from '../../../frontend/solver/explain';
+import { explainSearch, proofTreeRenderer, renderProofTree, searchGraphDot } from '../../../frontend/solver/explain';
 import { begin, end, fact, lit, neg, program, rule } from './ir-helpers';
 
 const p = program(
@@ -20,6 +20,24 @@ const p = program(
 );
 
 describe('explanations', () => {
+  test('the tree of many solutions reads the program once, not once per solution', () => {
+    const facts = Array.from({ length: 200 }, (_, i) => fact('v', `${i}`));
+    const q = program(...facts, rule(lit('app', 'X'), lit('v', 'X'), lit('from', 'alpine'), neg('bad', 'X')), fact('bad', 'no'));
+    const solutions = solve(q, [lit('app', 'X')], { cost: 'layers' }).solutions;
+    let scans = 0;
+    const clauses = new Proxy(q.clauses, {
+      get(target, key, receiver) {
+        if (key === Symbol.iterator) scans++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const render = proofTreeRenderer({ clauses });
+    const trees = solutions.map((s) => render(s));
+    expect(trees).toHaveLength(200);
+    expect(trees[7]).toBe('app("7")\n├── v("7")\n└── from("alpine")');
+    expect(scans).toBeLessThanOrEqual(1);
+  });
+
   test('the proof tree shows rule heads, builtins and operator groups, not negation checks', () => {
     const s = solve(p, [lit('app', 'x')], { cost: 'layers' }).solutions[0]!;
     expect(renderProofTree(s, p)).toBe(
