@@ -7,6 +7,8 @@
  * only that tiny stage is exported), and a warm `modus build` (every step cached).
  *
  * Usage: bench/build/run.sh [--runs N] [--concurrency J] [--versions 5] [--variants 4] [--json FILE]
+ * The daemon is $MODUS_DOCKER's (default /usr/bin/docker, Docker 20.10); for current Docker,
+ * MODUS_DOCKER=/var/lib/modus-current/bin/docker BENCH_FRONTEND=localhost:5000/modus-frontend:dev.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -154,6 +156,9 @@ async function main(): Promise<void> {
       '|---|---|---|---|---|---|---|---|---|---|---|---|',
       `| ${n} | ${Math.min(n, args.concurrency)} | ${args.runs} | ${m('modusCold').toFixed(2)} s | ${m('parallelDockerfile').toFixed(2)} s | ${m('sequentialDockerfile').toFixed(2)} s | ${m('oneSolveNoExport').toFixed(2)} s | ${m('modusOneSolve').toFixed(2)} s | ${share(exportCost)} | ${share(modusExportCost)} | ${m('modusWarm').toFixed(2)} s | ${m('parallelDockerfileWarm').toFixed(2)} s |`,
     ];
+    const server = (await exec(DOCKER, ['version', '--format', '{{.Server.Version}}'], root)).out.trim();
+    const buildx = (await exec(DOCKER, ['buildx', 'version'], root)).code === 0;
+    process.stdout.write(`daemon: Docker ${server} through ${DOCKER} (${buildx ? 'buildx: modus build bakes' : 'no buildx: docker build per image'})\n`);
     process.stdout.write(lines.join('\n') + '\n');
     process.stdout.write(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
     if (args.json) fs.writeFileSync(args.json, JSON.stringify({ args, runs }, null, 2) + '\n');

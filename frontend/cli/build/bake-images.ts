@@ -182,6 +182,12 @@ async function loadedImageIds(req: BakeImagesRequest, names: readonly string[], 
   return candidates.map((list) => list.find((id) => known.has(id)));
 }
 
+/** Which of `tags` name an image in the local store now. */
+async function localTags(command: string, tags: readonly string[], io: CliIO): Promise<Set<string>> {
+  const found = await Promise.all(tags.map(async (tag) => ((await runDocker(command, ['image', 'inspect', '--format', '{{.Id}}', tag], io.env)).code === 0 ? [tag] : [])));
+  return new Set(found.flat());
+}
+
 function reportFailedBake(req: BakeImagesRequest, names: readonly string[], result: JobResult, results: readonly JobResult[], began: number, io: CliIO): number {
   const elapsed = seconds((performance.now() - began) / 1000);
   const failures = bakeFailures(result.log);
@@ -213,9 +219,15 @@ async function pushImages(
   io: CliIO,
   signal: AbortSignal,
 ): Promise<{ digests: (string | undefined)[] } | { error: string }> {
-  io.stderr(`modus build: pushing ${req.images.flatMap((i) => i.tags).join(', ')}\n`);
+  const allTags = req.images.flatMap((i) => i.tags);
+  io.stderr(`modus build: pushing ${allTags.join(', ')}\n`);
+  const localBefore = await localTags(req.command, allTags, io);
   const pushed = await runBake('push', bakeFile({ ...setting, images: req.images }), { load: false, push: true }, req, scratchDir, io, signal);
   if (pushed.ok) return { digests: names.map((name) => imageIdCandidates(pushed.metadata[name]).at(-1)) };
+  // The docker driver names the images in the local store as it pushes them: take back the
+  // names this failed push gave, so that nothing stays tagged half-way.
+  const added = allTags.filter((tag) => !localBefore.has(tag));
+  if (added.length > 0) await runDocker(req.command, ['image', 'rm', ...added], io.env);
   const failure = bakeFailures(pushed.result.log)[0];
   const image = failure ? req.images[names.indexOf(failure.target)] : undefined;
   const what = image ? `${image.tags.join(', ')} (${image.literal})` : 'the images';

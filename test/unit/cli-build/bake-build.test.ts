@@ -117,6 +117,9 @@ test('a registry refusing the push: one line naming the tag and the image, exit 
   expect(await main(['build', 'ctx', 'a(X)', '-t', 'localhost:5000/app:{0}', '--push'], rec.io)).toBe(1);
   expect(tags(s)).toEqual([]);
   expect(rec.stderr()).toContain('modus build: pushing localhost:5000/app:2 (a("2")) failed: failed to push localhost:5000/app:2: unexpected status 403 Forbidden\n');
+  // The names a failed push may have given in the local store are taken back.
+  const removed = s.calls().find((c) => c.cmd === 'other' && (c.args as string[])[0] === 'image' && (c.args as string[])[1] === 'rm');
+  expect(removed!.args).toEqual(['image', 'rm', 'localhost:5000/app:1', 'localhost:5000/app:2', 'localhost:5000/app:3']);
 });
 
 test('an unknown or unreachable builder: one line naming it, exit 1, nothing built', async () => {
