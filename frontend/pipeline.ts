@@ -6,13 +6,12 @@ import type { Expression, Modusfile } from '../grammar/ast';
 import { decodeSource, parseGoal, parseModusfile } from '../grammar/index';
 import { hasErrors, SourceFile, type Diagnostic } from '../grammar/source';
 import { analyseProgram, imageLiteralIndexes, validateBuildGoal, validateGoal } from './checks';
-import type { Kind } from './checks/kinds';
+import { isNegationHelper, literalText, type Kind } from './language';
 import { planBuild, type BuildPlan } from './planner';
-import { literalText, type CostFunction, type Solution } from './solver/proof';
+import type { CostFunction, Solution } from './solver/proof';
 import { cheaper, solve } from './solver/solve';
 import { parseLiteralText, SourceText } from './solver/source-text';
 import { translateGoal, translateProgram, type IRLiteral, type IRProgram, type IRTerm } from './translate';
-import { NEGATE_PREFIX } from './translate/ir';
 
 export interface LoadedProgram {
   file: SourceFile;
@@ -130,7 +129,7 @@ class LazySourceText {
 
 function goalSolution(solution: Solution, index: number, sourceText: LazySourceText): GoalSolution {
   const literal = solution.goal[index]!;
-  if (!literal.positive && literal.predicate.startsWith(NEGATE_PREFIX)) {
+  if (!literal.positive && isNegationHelper(literal.predicate)) {
     // A goal of negations only: its result reads as the user wrote it (`!mode("x")`).
     const text = sourceText.literal(literal);
     const negated = text.startsWith('!') ? parseLiteralText(text.slice(1)) : undefined;

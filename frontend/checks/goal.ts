@@ -9,7 +9,7 @@ import type { Diagnostic, SourceFile } from '../../grammar/source';
 import type { IRLiteral } from '../translate/ir';
 import type { GoalLiteralOrigin } from '../translate/translate';
 import { forEachNode } from './ast-util';
-import type { Kind } from './kinds';
+import type { Kind } from '../language';
 import { checkExpressionNegation } from './negation';
 import { checkExpressionTerms } from './terms';
 

@@ -5,7 +5,8 @@
 import type { Modusfile } from '../../grammar/ast';
 import { MAX_REPORTED_ERRORS } from '../../grammar/index';
 import type { Diagnostic, Severity } from '../../grammar/source';
-import { analyseKinds, type Kind, type KindOptions } from './kinds';
+import type { Kind } from '../language';
+import { analyseKinds, type KindOptions } from './kinds';
 import { checkNegation } from './negation';
 import { checkStratification } from './stratification';
 import { checkTerms } from './terms';
@@ -68,20 +69,12 @@ export {
   analyseKinds,
   kindOfExpression,
   kindOfPredicate,
-  conjunctionKind,
-  disjunctionKind,
   arityDiagnostic,
   operatorArityDiagnostics,
-  BUILTIN_KINDS,
-  OPERATORS,
-  CONJUNCTION_TABLE,
-  DISJUNCTION_TABLE,
-  type Kind,
   type KindAnalysis,
   type KindOptions,
-  type OperatorSignature,
 } from './kinds';
-export { checkTerms, checkExpressionTerms, LIST_OPERATORS } from './terms';
+export { checkTerms, checkExpressionTerms } from './terms';
 export { checkNegation, checkExpressionNegation } from './negation';
 export { checkStratification, dependencyGraph, stronglyConnectedComponents, type DependencyGraph, type DependencyEdge } from './stratification';
 export { validateGoal, validateBuildGoal, imageLiteralIndexes } from './goal';

@@ -18,87 +18,8 @@
 import { flattenChain } from '../../grammar/ast-walk';
 import type { Clause, Expression, Literal, OperatorApplication } from '../../grammar/ast';
 import type { Diagnostic, Label, Span } from '../../grammar/source';
+import { ALL_KINDS, BUILTIN_KINDS, OPERATORS, acceptsArgumentCount, conjunctionKind, type Kind } from '../language';
 import { forEachNode, literalSource, rulesOf } from './ast-util';
-
-export type Kind = 'Image' | 'Layer' | 'Logic';
-
-const ALL_KINDS: readonly Kind[] = ['Image', 'Layer', 'Logic'];
-
-/** Builtin predicate kinds. Every builtin not listed as Image/Layer is Logic. */
-export const BUILTIN_KINDS: ReadonlyMap<string, Kind> = new Map<string, Kind>([
-  ['from', 'Image'],
-  ['run', 'Layer'],
-  ['copy', 'Layer'],
-  ...[
-    'string_concat',
-    'string_eq',
-    'string_length',
-    'number_eq',
-    'number_gt',
-    'number_lt',
-    'number_geq',
-    'number_leq',
-    'semver_exact',
-    'semver_gt',
-    'semver_lt',
-    'semver_geq',
-    'semver_leq',
-    'build_arg',
-  ].map((name): [string, Kind] => [name, 'Logic']),
-]);
-
-/**
- * An operator's signature. `input: 'ImageOrLayer'` with `output: 'SameAsInput'` is for the cache
- * operators, which wrap any buildable expression and keep its kind.
- */
-export interface OperatorSignature {
-  input: Kind | 'ImageOrLayer';
-  output: Kind | 'SameAsInput';
-  /** Parameter names, for arity messages. */
-  params: readonly string[];
-}
-
-export const OPERATORS: ReadonlyMap<string, OperatorSignature> = new Map<string, OperatorSignature>([
-  ['copy', { input: 'Image', output: 'Layer', params: ['src', 'dst'] }],
-  ['set_env', { input: 'Image', output: 'Image', params: ['key', 'value'] }],
-  ['set_entrypoint', { input: 'Image', output: 'Image', params: ['command'] }],
-  ['set_cmd', { input: 'Image', output: 'Image', params: ['command'] }],
-  ['set_workdir', { input: 'Image', output: 'Image', params: ['dir'] }],
-  ['set_label', { input: 'Image', output: 'Image', params: ['key', 'value'] }],
-  ['set_user', { input: 'Image', output: 'Image', params: ['user'] }],
-  ['append_path', { input: 'Image', output: 'Image', params: ['path'] }],
-  ['in_workdir', { input: 'Layer', output: 'Layer', params: ['dir'] }],
-  ['in_env', { input: 'Layer', output: 'Layer', params: ['key', 'value'] }],
-  ['merge', { input: 'Layer', output: 'Layer', params: [] }],
-  ['no_cache', { input: 'ImageOrLayer', output: 'SameAsInput', params: [] }],
-  ['cache_key', { input: 'ImageOrLayer', output: 'SameAsInput', params: ['value'] }],
-  ['cache_probe', { input: 'ImageOrLayer', output: 'SameAsInput', params: ['command'] }],
-  ['cache_ttl', { input: 'ImageOrLayer', output: 'SameAsInput', params: ['duration'] }],
-]);
-
-/** `e1, e2`: the allowed (left, right) → result combinations; anything else is an error. */
-export const CONJUNCTION_TABLE: ReadonlyArray<readonly [Kind, Kind, Kind]> = [
-  ['Image', 'Logic', 'Image'],
-  ['Image', 'Layer', 'Image'],
-  ['Logic', 'Image', 'Image'],
-  ['Layer', 'Layer', 'Layer'],
-  ['Logic', 'Layer', 'Layer'],
-  ['Layer', 'Logic', 'Layer'],
-  ['Logic', 'Logic', 'Logic'],
-];
-
-/** `e1 ; e2`: both sides of the same kind. */
-export const DISJUNCTION_TABLE: ReadonlyArray<readonly [Kind, Kind, Kind]> = ALL_KINDS.map(
-  (k) => [k, k, k] as const,
-);
-
-export function conjunctionKind(left: Kind, right: Kind): Kind | undefined {
-  return CONJUNCTION_TABLE.find(([l, r]) => l === left && r === right)?.[2];
-}
-
-export function disjunctionKind(left: Kind, right: Kind): Kind | undefined {
-  return left === right ? left : undefined;
-}
 
 export interface KindAnalysis {
   /** Kind per predicate name: builtins and every user predicate whose kind was determined. */
@@ -596,13 +517,15 @@ export function operatorArityDiagnostics(clauses: readonly Clause[]): Diagnostic
 
 export function arityDiagnostic(op: OperatorApplication): Diagnostic | undefined {
   const signature = OPERATORS.get(op.name);
-  if (!signature || signature.params.length === op.args.length) return undefined;
-  const expected = signature.params.length;
+  if (!signature || acceptsArgumentCount(signature, op.args.length)) return undefined;
+  const most = signature.params.length;
+  const least = most - (signature.optional ?? 0);
+  const expected = least === most ? String(most) : least + 1 === most ? `${least} or ${most}` : `${least} to ${most}`;
   const given = `${op.args.length} ${op.args.length === 1 ? 'was' : 'were'} given`;
   const message =
-    expected === 0
+    most === 0
       ? `Operator \`${op.name}\` takes no arguments, but ${given}.`
-      : `Operator \`${op.name}\` expects ${expected} argument${expected === 1 ? '' : 's'} ` +
+      : `Operator \`${op.name}\` expects ${expected} argument${most === 1 ? '' : 's'} ` +
         `(${signature.params.join(', ')}), but ${given}.`;
   const span = { start: op.nameSpan.start, end: op.span.end };
   return { severity: 'error', message, span };

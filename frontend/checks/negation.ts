@@ -6,7 +6,7 @@
 import type { Clause, Expression } from '../../grammar/ast';
 import type { Diagnostic } from '../../grammar/source';
 import { literalOccurrences } from './ast-util';
-import type { Kind } from './kinds';
+import type { Kind } from '../language';
 
 export function checkNegation(clauses: readonly Clause[], kinds: ReadonlyMap<string, Kind>): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];

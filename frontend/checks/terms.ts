@@ -4,9 +4,8 @@
  */
 import type { Clause, Expression, Term } from '../../grammar/ast';
 import type { Diagnostic, Span } from '../../grammar/source';
+import { takesListArgument } from '../language';
 import { forEachNode } from './ast-util';
-
-export const LIST_OPERATORS: ReadonlySet<string> = new Set(['set_entrypoint', 'set_cmd']);
 
 const FSTRING_IN_HEAD = 'A format string was found in a head literal.';
 const LIST_NOT_SUPPORTED = 'A list was found here. This is not supported currently.';
@@ -34,7 +33,7 @@ export function checkExpressionTerms(expr: Expression): Diagnostic[] {
         break;
       case 'op':
         for (const arg of node.args) {
-          if (arg.kind === 'list' && LIST_OPERATORS.has(node.name)) {
+          if (arg.kind === 'list' && takesListArgument(node.name)) {
             for (const item of arg.items) noListIn(item, diagnostics);
           } else {
             noListIn(arg, diagnostics);

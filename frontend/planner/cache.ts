@@ -1,8 +1,6 @@
 /** Layer cache control (DESIGN 4.1): what the cache operators contribute to every step inside them. */
 import type { CacheControl, NodeId, Origin } from './plan';
 
-export const CACHE_OPERATORS = ['no_cache', 'cache_key', 'cache_probe', 'cache_ttl'] as const;
-
 export function noCacheControl(): CacheControl {
   return { noCache: false, keys: [], probes: [], ttlSeconds: [] };
 }

@@ -4,8 +4,9 @@
  * enclosing ::merge, cache control), and emits a hash-consed DAG of plan nodes.
  */
 import type { Diagnostic, Span } from '../../grammar/source';
-import { literalText, termText, type ProofNode } from '../solver/proof';
-import { NEGATE_PREFIX, OPERATOR_PREFIX, QUERY_PREDICATE, parseOperatorMarker, type IRLiteral } from '../translate/ir';
+import { isUserPredicate, literalText, operatorSignature, operatorText, parseOperatorMarker, termText } from '../language';
+import type { ProofNode } from '../solver/proof';
+import type { IRLiteral } from '../translate/ir';
 import {
   isDefaultCache,
   noCacheControl,
@@ -68,16 +69,6 @@ interface MergeCollector {
 }
 
 type Current = NodeId | undefined;
-
-const IMAGE_OPERATORS: Record<string, number> = {
-  set_env: 2,
-  set_entrypoint: 1,
-  set_cmd: 1,
-  set_workdir: 1,
-  set_label: 2,
-  set_user: 1,
-  append_path: 1,
-};
 
 class Planner {
   private readonly nodes: PlanNode[] = [];
@@ -251,7 +242,7 @@ class Planner {
     const args = begin.args.slice(1);
     const text = operatorText(op, args);
     const span = begin.span;
-    if (op in IMAGE_OPERATORS) return this.applyImageOperator(op, begin, operand, scope, current);
+    if (operatorSignature(op)?.family === 'image') return this.applyImageOperator(op, begin, operand, scope, current);
     switch (op) {
       case 'copy':
         return this.applyCopyFromImage(begin, operand, scope, current);
@@ -328,7 +319,7 @@ class Planner {
       if (value === undefined) return parent;
       return this.add(op === 'set_cmd' ? { kind: 'setCmd', parent, value, origin } : { kind: 'setEntrypoint', parent, value, origin });
     }
-    const args = this.stringArgs(begin, IMAGE_OPERATORS[op]!, 1);
+    const args = this.stringArgs(begin, operatorSignature(op)!.params.length, 1);
     if (args.some((a) => a === undefined)) return parent;
     const [first, second] = args as string[];
     switch (op) {
@@ -468,22 +459,9 @@ function copyEnv(env: [string, string][]): [string, string][] {
   return env.map(([k, v]) => [k, v]);
 }
 
-function isUserPredicate(predicate: string): boolean {
-  return (
-    predicate !== QUERY_PREDICATE &&
-    !predicate.startsWith(NEGATE_PREFIX) &&
-    !predicate.startsWith(OPERATOR_PREFIX) &&
-    !predicate.includes('$')
-  );
-}
-
 function withPredicate(predicates: string[], predicate: string): string[] {
   if (!isUserPredicate(predicate) || predicates.includes(predicate)) return predicates;
   return [...predicates, predicate];
-}
-
-function operatorText(op: string, args: IRLiteral['args']): string {
-  return args.length === 0 ? `::${op}` : `::${op}(${args.map(termText).join(', ')})`;
 }
 
 function outputArg(term: IRLiteral['args'][number]): string | string[] {

@@ -1,14 +1,11 @@
 /**
- * The builtin predicates (reference 1.7): name, arity, kind, modes and evaluation. A mode says
- * which arguments must be ground when the literal is selected; modes are tried in order and the
- * first that fits is used. Evaluation sees string values (undefined = unbound) and returns the
- * ground argument tuples that make the literal true.
+ * How the builtin predicates (reference 1.7) evaluate; their signatures (arity, kind, modes,
+ * layers) are the language's (`language/builtins.ts`). Evaluation sees string values
+ * (undefined = unbound) and returns the ground argument tuples that make the literal true.
  */
-import { parseOperatorMarker } from '../translate/ir';
+import { BUILTINS, parseOperatorMarker, type BuiltinSignature } from '../language';
 import { compareNumbers, type NumberComparison } from './builtins/number';
 import { compareSemver, type SemverComparison } from './builtins/semver';
-
-export type BuiltinKind = 'image' | 'layer' | 'logic';
 
 export type BuiltinValue = string | undefined;
 
@@ -24,7 +21,6 @@ export interface Builtin {
   name: string;
   /** Number of arguments; undefined for the operator markers (any arity). */
   arity: number | undefined;
-  kind: BuiltinKind;
   /** Each mode: one flag per argument, true = must be ground. Undefined = all must be ground. */
   modes: boolean[][] | undefined;
   /** Layers a proof gets from this builtin (run/copy: 1). */
@@ -34,21 +30,10 @@ export interface Builtin {
   evaluate(args: readonly BuiltinValue[], context: BuiltinContext): BuiltinOutcome;
 }
 
-const G = true;
-const U = false;
-
 const succeeds = (): BuiltinOutcome => true;
 
-function comparison(name: string, test: (a: string, b: string) => boolean): Builtin {
-  return {
-    name,
-    arity: 2,
-    kind: 'logic',
-    modes: [[G, G]],
-    layers: 0,
-    acceptsLists: false,
-    evaluate: ([a, b]) => test(a!, b!),
-  };
+function comparison(test: (a: string, b: string) => boolean) {
+  return ([a, b]: readonly BuiltinValue[]): BuiltinOutcome => test(a!, b!);
 }
 
 function stringConcat([a, b, c]: readonly BuiltinValue[]): BuiltinOutcome {
@@ -88,44 +73,36 @@ function buildArg([k, v]: readonly BuiltinValue[], context: BuiltinContext): Bui
   return out;
 }
 
-const TABLE: Builtin[] = [
-  { name: 'from', arity: 1, kind: 'image', modes: [[G]], layers: 0, acceptsLists: false, evaluate: succeeds },
-  { name: 'run', arity: 1, kind: 'layer', modes: [[G]], layers: 1, acceptsLists: false, evaluate: succeeds },
-  { name: 'copy', arity: 2, kind: 'layer', modes: [[G, G]], layers: 1, acceptsLists: false, evaluate: succeeds },
-  {
-    name: 'string_concat',
-    arity: 3,
-    kind: 'logic',
-    modes: [
-      [G, G, U],
-      [U, G, G],
-      [G, U, G],
-    ],
-    layers: 0,
-    acceptsLists: false,
-    evaluate: stringConcat,
-  },
-  {
-    name: 'string_eq',
-    arity: 2,
-    kind: 'logic',
-    modes: [
-      [G, U],
-      [U, G],
-    ],
-    layers: 0,
-    acceptsLists: false,
-    evaluate: stringEq,
-  },
-  { name: 'string_length', arity: 2, kind: 'logic', modes: [[G, U]], layers: 0, acceptsLists: false, evaluate: stringLength },
-  { name: 'build_arg', arity: 2, kind: 'logic', modes: [[U, U]], layers: 0, acceptsLists: false, evaluate: buildArg },
-  ...(['eq', 'gt', 'lt', 'geq', 'leq'] as NumberComparison[]).map((op) =>
-    comparison(`number_${op}`, (a, b) => compareNumbers(op, a, b)),
+const EVALUATIONS: Record<string, Builtin['evaluate']> = {
+  from: succeeds,
+  run: succeeds,
+  copy: succeeds,
+  string_concat: stringConcat,
+  string_eq: stringEq,
+  string_length: stringLength,
+  build_arg: buildArg,
+  ...Object.fromEntries(
+    (['eq', 'gt', 'lt', 'geq', 'leq'] as NumberComparison[]).map((op) => [
+      `number_${op}`,
+      comparison((a, b) => compareNumbers(op, a, b)),
+    ]),
   ),
-  ...(['exact', 'gt', 'lt', 'geq', 'leq'] as SemverComparison[]).map((op) =>
-    comparison(`semver_${op}`, (a, b) => compareSemver(op, a, b)),
+  ...Object.fromEntries(
+    (['exact', 'gt', 'lt', 'geq', 'leq'] as SemverComparison[]).map((op) => [
+      `semver_${op}`,
+      comparison((a, b) => compareSemver(op, a, b)),
+    ]),
   ),
-];
+};
+
+function evaluated(signature: BuiltinSignature): Builtin {
+  const evaluate = EVALUATIONS[signature.name];
+  if (!evaluate) throw new Error(`builtin ${signature.name} has no evaluation`);
+  const { name, arity, modes, layers } = signature;
+  return { name, arity, modes, layers, acceptsLists: false, evaluate };
+}
+
+const TABLE: Builtin[] = BUILTINS.map(evaluated);
 
 const BY_NAME = new Map<string, Builtin>(TABLE.map((b) => [b.name, b]));
 
@@ -134,7 +111,7 @@ const markers = new Map<string, Builtin>();
 function markerBuiltin(name: string): Builtin {
   let b = markers.get(name);
   if (!b) {
-    b = { name, arity: undefined, kind: 'logic', modes: undefined, layers: 0, acceptsLists: true, evaluate: succeeds };
+    b = { name, arity: undefined, modes: undefined, layers: 0, acceptsLists: true, evaluate: succeeds };
     markers.set(name, b);
   }
   return b;

@@ -4,7 +4,7 @@
  * builtins looked up once, and each clause's operator scopes (for the layer count).
  */
 import type { IRClause, IRLiteral, IRProgram, IRTerm } from '../translate/ir';
-import { parseOperatorMarker } from '../translate/ir';
+import { parseOperatorMarker } from '../language';
 import { builtinNamed, lookupBuiltin, type Builtin } from './builtins';
 import { clausePositions, signatureKey } from './groundness';
 import { Interner, variableAt, type Term } from './terms';

@@ -6,8 +6,8 @@
  */
 import type { Diagnostic, Label, Span } from '../../grammar/source';
 import type { IRLiteral, IRTerm } from '../translate/ir';
-import { literalText, termText } from './proof';
-import { isFormatChainLiteral as isFormatChainStep, type SourceText } from './source-text';
+import { isFormatChainStep, isInventedVariable, literalText, termText } from '../language';
+import type { SourceText } from './source-text';
 
 export type SolverDiagnostic =
   /** A negated literal has a proof (a warning: one reason there is no solution). */
@@ -94,11 +94,11 @@ function groundness(waiting: readonly IRLiteral[]): Diagnostic {
 }
 
 /** Translation's temporaries (`$f1`: the text of an f-string built so far) are not the user's names. */
-const isTemporary = (term: IRTerm) => term.kind === 'var' && term.name.startsWith('$');
+const isTemporary = (term: IRTerm) => term.kind === 'var' && isInventedVariable(term.name);
 
 function waitingText(literal: IRLiteral): string {
   if (!isFormatChainStep(literal)) return `${sourceLikeText(literal)} cannot be selected`;
-  const unbound = literal.args.slice(0, 2).flatMap((t) => (t.kind === 'var' && !t.name.startsWith('$') && t.name !== '_' ? [t.name] : []));
+  const unbound = literal.args.slice(0, 2).flatMap((t) => (t.kind === 'var' && !isInventedVariable(t.name) && t.name !== '_' ? [t.name] : []));
   return unbound.length > 0 ? `\`${unbound.join('`, `')}\` has no value here` : 'a variable of this f-string has no value here';
 }
 

@@ -8,11 +8,11 @@
  * markers, negation helpers or invented variables.
  */
 import type { IRLiteral, IRProgram } from '../translate/ir';
-import { parseOperatorMarker } from '../translate/ir';
+import { isFormatChainStep, parseOperatorMarker } from '../language';
 import type { ProofNode, Solution } from './proof';
 import { fittingMode, lookupBuiltin, builtinNamed, type BuiltinValue } from './builtins';
 import { groundnessSignatures, signatureKey } from './groundness';
-import { isFormatChainLiteral, SourceText } from './source-text';
+import { SourceText } from './source-text';
 import { applyLiteral, isGround, renameApart, unifyLiterals, type Substitution } from './unify';
 
 // ---- proof tree -------------------------------------------------------------------------------
@@ -108,7 +108,7 @@ class ProofView {
 }
 
 function shownNodes(nodes: readonly ProofNode[], body: readonly IRLiteral[] | undefined, show = { negations: false }): ProofNode[] {
-  return nodes.filter((node, i) => (show.negations || node.via.kind !== 'negation') && !(body?.[i] && isFormatChainLiteral(body[i]!)));
+  return nodes.filter((node, i) => (show.negations || node.via.kind !== 'negation') && !(body?.[i] && isFormatChainStep(body[i]!)));
 }
 
 /** The goal alternative a solution solves: the first whose literals unify with the solution's. */
@@ -229,7 +229,7 @@ class Tracer {
         const instance: IRLiteral = { ...selected, args: tuple.map((value, i) => (value === undefined ? selected.args[i]! : { kind: 'const', value })) };
         const unifier = unifyLiterals(selected, instance);
         if (!unifier) continue;
-        const hidden = isFormatChainLiteral(selected) || parseOperatorMarker(selected.predicate) !== undefined;
+        const hidden = isFormatChainStep(selected) || parseOperatorMarker(selected.predicate) !== undefined;
         node.steps.push({ kind: 'builtin', selected: instance, body: [], child: this.node(rest, unifier, depth + 1), hidden });
       }
       if (tuples.length === 0 && !this.hasClauses(selected)) return fail(node, `builtin ${selected.predicate} failed to apply or unify: ${this.text.literal(selected)}`);

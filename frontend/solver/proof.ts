@@ -2,7 +2,6 @@
  * What the solver hands to the planner and the CLI: the distinct ground solutions of a goal and,
  * for each, the one proof chosen by the cost function.
  */
-import { quoteModusString } from '../../grammar/quote';
 import type { IRLiteral } from '../translate/ir';
 
 export type CostFunction = 'layers' | 'height' | 'first' | 'available';
@@ -31,22 +30,4 @@ export interface Solution {
   /** Cost figures of the chosen proof (layers: run/copy/::copy/merge nodes; height: tree height). */
   layers: number;
   height: number;
-}
-
-/** A ground literal as Modus source text: `b("0")`, `app("x", ["sh", "-c"])`, `a`. */
-export function literalText(literal: IRLiteral): string {
-  const sign = literal.positive ? '' : '!';
-  if (literal.args.length === 0) return sign + literal.predicate;
-  return `${sign}${literal.predicate}(${literal.args.map(termText).join(', ')})`;
-}
-
-export function termText(term: IRLiteral['args'][number]): string {
-  switch (term.kind) {
-    case 'const':
-      return quoteModusString(term.value);
-    case 'var':
-      return term.name;
-    case 'list':
-      return `[${term.items.map(termText).join(', ')}]`;
-  }
 }

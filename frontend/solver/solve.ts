@@ -13,9 +13,8 @@
  */
 import type { Diagnostic } from '../../grammar/source';
 import type { IRLiteral, IRProgram } from '../translate/ir';
-import { QUERY_PREDICATE, parseOperatorMarker } from '../translate/ir';
+import { QUERY_PREDICATE, literalText, parseOperatorMarker } from '../language';
 import type { CostFunction, ProofNode, Solution } from './proof';
-import { literalText } from './proof';
 import { toDiagnostic, type SolverDiagnostic } from './diagnostics';
 import { compileGoal, compileProgram } from './compile';
 import { Answer, BudgetExceeded, Engine, type Derivation, type RootSolution } from './engine';

@@ -15,7 +15,8 @@
  *    dropped, so variables read as written.
  */
 import { quoteModusString } from '../../grammar/quote';
-import { NEGATE_PREFIX, parseOperatorMarker, type IRClause, type IRLiteral, type IRProgram, type IRTerm } from '../translate/ir';
+import { isFormatChainStep, isInventedVariable, isNegationHelper, parseOperatorMarker, writtenName } from '../language';
+import type { IRClause, IRLiteral, IRProgram, IRTerm } from '../translate/ir';
 
 type Shape = 'call' | 'operator' | 'group' | 'unification' | 'other';
 
@@ -35,7 +36,7 @@ export class SourceText {
 
   constructor(program?: IRProgram) {
     for (const clause of program?.clauses ?? []) {
-      if (!isNegationHelperName(clause.head.predicate)) continue;
+      if (!isNegationHelper(clause.head.predicate)) continue;
       const key = `${clause.head.predicate}/${clause.head.args.length}`;
       const list = this.helpers.get(key);
       if (list) list.push(clause);
@@ -173,7 +174,7 @@ class FormatChains {
   private readonly used = new Set<string>();
 
   constructor(private readonly literals: readonly IRLiteral[]) {
-    this.chain = literals.map(isFormatChainLiteral);
+    this.chain = literals.map(isFormatChainStep);
     literals.forEach((literal, i) => {
       const output = literal.args[2];
       if (this.chain[i] && output?.kind === 'var') this.definitions.set(output.name, i);
@@ -242,27 +243,12 @@ function formatText(parts: readonly FormatPart[]): string {
   return `f"${out}"`;
 }
 
-/** An f-string chain step, as the translation writes it: output (or input) a `$fN` variable. */
-export function isFormatChainLiteral(literal: IRLiteral): boolean {
-  if (literal.predicate !== 'string_concat' || literal.args.length !== 3 || !literal.positive) return false;
-  return isChainVariable(literal.args[2]!) || isChainVariable(literal.args[0]!);
-}
-
-function isChainVariable(term: IRTerm): boolean {
-  return term.kind === 'var' && writtenName(term.name).startsWith('$f');
-}
-
 // ---- terms and names ----------------------------------------------------------------------------
 
 /** A variable as written: renamed-apart suffixes dropped, invented variables as `_`. */
 function variableText(name: string): string {
   const written = writtenName(name);
-  return written.startsWith('$') ? '_' : written;
-}
-
-function writtenName(name: string): string {
-  const hash = name.indexOf('#');
-  return hash < 0 ? name : name.slice(0, hash);
+  return isInventedVariable(written) ? '_' : written;
 }
 
 function collectVariables(term: IRTerm, into: Set<string>): void {
@@ -288,10 +274,6 @@ function negate(piece: Piece): Piece {
   if (piece.shape === 'unification' && piece.negated !== undefined) return { text: piece.negated, shape: 'other' };
   const text = piece.shape === 'call' || piece.shape === 'group' ? `!${piece.text}` : `!(${piece.text})`;
   return { text, shape: 'other' };
-}
-
-function isNegationHelperName(predicate: string): boolean {
-  return predicate.startsWith(NEGATE_PREFIX) && /^\d+$/.test(predicate.slice(NEGATE_PREFIX.length));
 }
 
 // ---- reading literal text back -----------------------------------------------------------------

@@ -3,6 +3,7 @@
  * check is needed). This is the readable, IR-level version used by the explanation views and
  * tests; the solver's hot loop works on interned terms (engine.ts) with the same rules.
  */
+import { renamedApart } from '../language';
 import type { IRClause, IRLiteral, IRTerm } from '../translate/ir';
 
 /** Variable name → term. Kept idempotent by `unify` (no bound variable occurs in a value). */
@@ -115,5 +116,5 @@ function renameClause(clause: IRClause, rename: (name: string) => string): IRCla
 
 /** Renames a clause apart from everything else by suffixing its variables with `#<n>`. */
 export function renameApart(clause: IRClause, n: number): IRClause {
-  return renameClause(clause, (name) => `${name}#${n}`);
+  return renameClause(clause, (name) => renamedApart(name, n));
 }

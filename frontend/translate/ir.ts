@@ -30,24 +30,3 @@ export interface IRClause {
 export interface IRProgram {
   clauses: IRClause[];
 }
-
-/**
- * Names the translation invents. User identifiers match [A-Za-z_][A-Za-z0-9_-]*, so names
- * containing `$` can never clash with them.
- */
-export const QUERY_PREDICATE = '_query';
-export const NEGATE_PREFIX = '_negate_';
-export const OPERATOR_PREFIX = '_operator_';
-
-export function operatorBegin(op: string): string {
-  return `${OPERATOR_PREFIX}${op}_begin`;
-}
-export function operatorEnd(op: string): string {
-  return `${OPERATOR_PREFIX}${op}_end`;
-}
-
-/** `{op, edge}` for an operator marker predicate, undefined for anything else. */
-export function parseOperatorMarker(predicate: string): { op: string; edge: 'begin' | 'end' } | undefined {
-  const m = /^_operator_(.+)_(begin|end)$/.exec(predicate);
-  return m ? { op: m[1]!, edge: m[2] as 'begin' | 'end' } : undefined;
-}

@@ -25,17 +25,17 @@
 import { flattenChain } from '../../grammar/ast-walk';
 import type { Expression, FStringPart, Literal, Modusfile, Term, Unification } from '../../grammar/ast';
 import type { Span } from '../../grammar/source';
-import { literalText } from '../solver/proof';
 import {
-  NEGATE_PREFIX,
-  OPERATOR_PREFIX,
+  ANONYMOUS_VARIABLE_PREFIX,
+  FORMAT_VARIABLE_PREFIX,
+  literalText,
+  negationHelperIndex,
+  negationHelperName,
   operatorBegin,
   operatorEnd,
-  type IRClause,
-  type IRLiteral,
-  type IRProgram,
-  type IRTerm,
-} from './ir';
+  parseOperatorMarker,
+} from '../language';
+import type { IRClause, IRLiteral, IRProgram, IRTerm } from './ir';
 
 /** Where a goal literal came from, so later stages can tell the user's literals from helpers. */
 export type GoalLiteralOrigin =
@@ -114,13 +114,12 @@ function numbered(clauses: readonly Omit<IRClause, 'id'>[], firstId: number): IR
 function countersAfter(program: IRProgram): Counters {
   let negation = 0;
   let operator = 0;
-  const negatePattern = new RegExp(`^${NEGATE_PREFIX}(\\d+)$`);
   for (const clause of program.clauses) {
-    const m = negatePattern.exec(clause.head.predicate);
-    if (m) negation = Math.max(negation, Number(m[1]) + 1);
+    const helper = negationHelperIndex(clause.head.predicate);
+    if (helper !== undefined) negation = Math.max(negation, helper + 1);
     for (const lit of clause.body) {
       const id = lit.args[0];
-      if (lit.predicate.startsWith(OPERATOR_PREFIX) && id?.kind === 'const' && /^\d+$/.test(id.value)) {
+      if (parseOperatorMarker(lit.predicate) && id?.kind === 'const' && /^\d+$/.test(id.value)) {
         operator = Math.max(operator, Number(id.value) + 1);
       }
     }
@@ -208,7 +207,7 @@ class Translator {
   }
 
   private negation(expr: Expression, span: Span): Piece[][] {
-    const predicate = `${NEGATE_PREFIX}${this.counters.negation++}`;
+    const predicate = negationHelperName(this.counters.negation++);
     const args: IRTerm[] = namedVariables(expr).map((name) => ({ kind: 'var', name }));
     const head: IRLiteral = { positive: true, predicate, args, span };
     this.helpers.push(...this.clauses(head, [], expr, span));
@@ -236,7 +235,7 @@ class Translator {
       case 'var':
         return { kind: 'var', name: term.name };
       case 'anon':
-        return this.freshVariable('$_');
+        return this.freshVariable(ANONYMOUS_VARIABLE_PREFIX);
       case 'list':
         return { kind: 'list', items: term.items.map((t) => this.term(t, chain)) };
       case 'fstring':
@@ -256,8 +255,8 @@ class Translator {
           ? { kind: 'const', value: fragment.value }
           : fragment.variable.kind === 'var'
             ? { kind: 'var', name: fragment.variable.name }
-            : this.freshVariable('$_');
-      const next = this.freshVariable('$f');
+            : this.freshVariable(ANONYMOUS_VARIABLE_PREFIX);
+      const next = this.freshVariable(FORMAT_VARIABLE_PREFIX);
       chain.push({
         literal: { positive: true, predicate: 'string_concat', args: [sofar, piece, next], span: fragment.span },
         origin: 'fstring',

@@ -1,4 +1,5 @@
-import { analyseKinds, conjunctionKind, disjunctionKind, kindOfExpression } from '../../../frontend/checks/kinds';
+import { analyseKinds, kindOfExpression } from '../../../frontend/checks/kinds';
+import { conjunctionKind, disjunctionKind } from '../../../frontend/language';
 import { goal, program, spanText } from './parse-helper';
 
 const kindsOf = (...lines: string[]) => analyseKinds(program(...lines));

@@ -1,7 +1,8 @@
 /** Cost `available`: resolution (memo, bound, timeout) and the proof the solver then chooses. */
 import { SourceFile } from '../../../grammar/source';
 import { loadProgramText, solveGoal } from '../../../frontend/pipeline';
-import { literalText, type CostFunction, type ProofNode } from '../../../frontend/solver/proof';
+import { literalText } from '../../../frontend/language';
+import type { CostFunction, ProofNode } from '../../../frontend/solver/proof';
 import {
   availabilityLookup,
   availabilityReport,

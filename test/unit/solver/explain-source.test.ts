@@ -4,8 +4,8 @@ import { parseGoal, parseModusfile } from '../../../grammar/index';
 import { translateGoal, translateProgram, type TranslatedGoal } from '../../../frontend/translate/translate';
 import { solve } from '../../../frontend/solver/solve';
 import { explainSearch, renderProofTree, searchGraphDot } from '../../../frontend/solver/explain';
-import { isFormatChainLiteral, parseLiteralText, SourceText } from '../../../frontend/solver/source-text';
-import { literalText } from '../../../frontend/solver/proof';
+import { parseLiteralText, SourceText } from '../../../frontend/solver/source-text';
+import { isFormatChainStep, literalText } from '../../../frontend/language';
 import { toDiagnostic, type SolverDiagnostic } from '../../../frontend/solver/diagnostics';
 import { begin, c, end, lit, list, neg, program, v } from './ir-helpers';
 
@@ -248,8 +248,8 @@ describe('SourceText', () => {
       lit('run', v('$f2')),
     ];
     expect(text.conjunction(chain)).toBe('run(f"a\\${b} $c ${X}${_}")');
-    expect(chain.map(isFormatChainLiteral)).toEqual([true, true, true, false]);
-    expect(isFormatChainLiteral(lit('string_concat', c('a'), v('X'), v('Y')))).toBe(false);
+    expect(chain.map(isFormatChainStep)).toEqual([true, true, true, false]);
+    expect(isFormatChainStep(lit('string_concat', c('a'), v('X'), v('Y')))).toBe(false);
   });
 
   test('a chain nothing uses reads `f"…" = VALUE`; operators group, an end without its begin takes what precedes it', () => {

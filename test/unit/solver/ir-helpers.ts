@@ -1,6 +1,6 @@
 /** Small builders for IR programs in solver tests. */
 import type { IRClause, IRLiteral, IRProgram, IRTerm } from '../../../frontend/translate/ir';
-import { literalText } from '../../../frontend/solver/proof';
+import { literalText } from '../../../frontend/language';
 import type { Solution } from '../../../frontend/solver/proof';
 
 export const c = (value: string): IRTerm => ({ kind: 'const', value });

@@ -3,7 +3,7 @@ import { SourceFile } from '../../../grammar/source';
 import { parseGoal, parseModusfile } from '../../../grammar/index';
 import { translateGoal, translateProgram } from '../../../frontend/translate/translate';
 import { groupByLiteral, solve, type SolveOptions, type SolveResult } from '../../../frontend/solver/solve';
-import { literalText } from '../../../frontend/solver/proof';
+import { literalText } from '../../../frontend/language';
 
 function run(modusfile: string, goalText: string, options: SolveOptions = { cost: 'layers' }): SolveResult & { images: string[] } {
   const parsed = parseModusfile(new SourceFile('Modusfile', modusfile));

@@ -1,6 +1,7 @@
 import { solve } from '../../../frontend/solver/solve';
 import type { SolveOptions } from '../../../frontend/solver/solve';
-import { literalText, type ProofNode } from '../../../frontend/solver/proof';
+import { literalText } from '../../../frontend/language';
+import type { ProofNode } from '../../../frontend/solver/proof';
 import { at, c, fact, lit, list, neg, program, rule, texts } from './ir-helpers';
 
 const layers: SolveOptions = { cost: 'layers' };

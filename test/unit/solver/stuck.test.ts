@@ -3,7 +3,8 @@ import { SourceFile } from '../../../grammar/source';
 import { parseGoal, parseModusfile } from '../../../grammar/index';
 import { translateGoal, translateProgram } from '../../../frontend/translate/translate';
 import { solve, type SolveResult } from '../../../frontend/solver/solve';
-import { literalText, type ProofNode } from '../../../frontend/solver/proof';
+import { literalText } from '../../../frontend/language';
+import type { ProofNode } from '../../../frontend/solver/proof';
 import { at, fact, lit, program, rule, texts } from './ir-helpers';
 
 function run(modusfile: string, goalText: string): SolveResult {

@@ -1,6 +1,7 @@
 import { solve, groupByLiteral } from '../../../frontend/solver/solve';
 import type { SolveOptions } from '../../../frontend/solver/solve';
-import { literalText, type ProofNode } from '../../../frontend/solver/proof';
+import { literalText } from '../../../frontend/language';
+import type { ProofNode } from '../../../frontend/solver/proof';
 import { begin, end, fact, lit, neg, program, rule, texts } from './ir-helpers';
 
 const layers: SolveOptions = { cost: 'layers' };
