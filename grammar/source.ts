@@ -30,6 +30,8 @@ export interface Diagnostic {
   labels?: Label[];
   /** Free text shown after the source excerpt, one per line ("= note: ..."). */
   notes?: string[];
+  /** The lint rule that found it (`SingletonVariable`, …; see docs/lint.md), when it has one. */
+  code?: string;
 }
 
 export class SourceFile {

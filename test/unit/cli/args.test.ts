@@ -84,7 +84,7 @@ describe('the program', () => {
   test('a wrong option: the problem and the command usage line', async () => {
     const r = await ws.run(['check', '--verbos']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('modus check: unknown option --verbos (did you mean --verbose?)\nUsage: modus check [-f FILE] [-v] [CONTEXT]\nRun `modus help check` for more information.\n');
+    expect(r.stderr).toBe('modus check: unknown option --verbos (did you mean --verbose?)\nUsage: modus check [-f FILE] [-v] [--json] [CONTEXT]\nRun `modus help check` for more information.\n');
   });
 
   test('help CMD, version, and --file as docker spells it', async () => {
