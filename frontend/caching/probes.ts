@@ -1,21 +1,13 @@
 /**
- * Running `::cache_probe(CMD)` commands: each runs fresh (never cached) on the image its operand
- * starts from, with that image's user, env and working directory and the build's network; its
- * standard output is read back and becomes part of the keys of the operand's steps. The probe is
- * never an input of those steps: only the digest of its answer is.
+ * The `::cache_probe(CMD)` commands of a plan, as jobs: which image each runs on, with which
+ * working directory and env, and which probes are one run (probeIdentity). Pure; the frontend
+ * runs the jobs through the gateway (buildkit/run-probes.ts).
  */
-import { renderDiagnostics } from '../diagnostics/render';
-import { FrontendError, type FrontendContext } from '../gateway';
-import { runState, type GenerateOptions, type GeneratedImage } from '../imagegen/generate';
-import { stepName } from '../imagegen/generate';
-import { marshal, scratch } from '../llb';
 import type { BuildPlan, CacheControl, NodeId, PlanNode } from '../planner/plan';
-import { probeAnswer, probeId, type ProbeAnswer } from './keys';
-
-const ANSWER_DIR = '/.modus-probe';
+import { probeId } from './keys';
 
 /** The node whose image a probe runs on: the planner's `base`, else the root image of the step. */
-export function probeBase(plan: BuildPlan): (probe: CacheControl['probes'][number], step: NodeId) => NodeId {
+function probeBase(plan: BuildPlan): (probe: CacheControl['probes'][number], step: NodeId) => NodeId {
   return (probe, step) => probe.base ?? rootImage(plan, step);
 }
 
@@ -29,7 +21,7 @@ function rootImage(plan: BuildPlan, node: NodeId): NodeId {
   return id;
 }
 
-interface ProbeJob {
+export interface ProbeJob {
   id: string;
   command: string;
   base: NodeId;
@@ -81,59 +73,4 @@ export function probeJobs(plan: BuildPlan): ProbeJob[] {
 function runContext(node: PlanNode): RunContext {
   const run = node.kind === 'run' ? node : node.kind === 'merge' ? node.operations[0] : undefined;
   return run && run.kind === 'run' ? { cwd: run.cwd, env: run.env } : { cwd: '', env: [] };
-}
-
-export async function runProbes(
-  ctx: FrontendContext,
-  plan: BuildPlan,
-  images: readonly GeneratedImage[],
-  options: GenerateOptions,
-): Promise<Map<string, ProbeAnswer>> {
-  const answers = new Map<string, ProbeAnswer>();
-  await Promise.all(
-    probeJobs(plan).map(async (job) => {
-      const run = runState(images[job.base]!, job.cwd, job.env, options).run({
-        args: ['/bin/sh', '-c', probeScript(job.command)],
-        mounts: [{ dest: ANSWER_DIR, from: scratch() }],
-        customName: stepName(job.origin, options.file),
-        ignoreCache: true,
-      });
-      const definition = marshal(run.getMount(ANSWER_DIR), { platform: options.platform });
-      const { ref } = await ctx.client.solve({ definition, evaluate: true });
-      const status = Buffer.from(await ctx.client.readFile(ref, 'status')).toString('utf8').trim();
-      if (status !== '0') {
-        const errors = Buffer.from(await ctx.client.readFile(ref, 'errors').catch(() => new Uint8Array())).toString('utf8');
-        throw probeFailure(job, status, errors, options);
-      }
-      answers.set(job.id, probeAnswer(await ctx.client.readFile(ref, 'answer')));
-    }),
-  );
-  return answers;
-}
-
-/**
- * The probe's stdout is its answer. It always exits 0 so that a failure comes back to us with its
- * exit status and error output, to be reported at the Modusfile position (an exec failure would
- * only name the shell command); the error output is repeated on stderr for the progress log.
- */
-function probeScript(command: string): string {
-  return [
-    `(${command}) >${ANSWER_DIR}/answer 2>${ANSWER_DIR}/errors`,
-    'status=$?',
-    `cat ${ANSWER_DIR}/errors >&2 2>/dev/null`,
-    `echo $status >${ANSWER_DIR}/status`,
-  ].join('; ');
-}
-
-const MAX_ERROR_CHARS = 4000;
-
-function probeFailure(job: ProbeJob, status: string, errors: string, options: GenerateOptions): FrontendError {
-  const trimmed = errors.trimEnd();
-  const shown = trimmed.length > MAX_ERROR_CHARS ? `…${trimmed.slice(-MAX_ERROR_CHARS)}` : trimmed;
-  const diagnostic = {
-    severity: 'error' as const,
-    message: `cache probe \`${job.command}\` failed with exit code ${status}` + (shown ? `; its error output:\n${shown}` : ' and wrote no error output'),
-    ...(job.origin.span ? { span: job.origin.span } : {}),
-  };
-  return new FrontendError(renderDiagnostics([diagnostic], options.file));
 }

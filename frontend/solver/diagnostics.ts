@@ -29,7 +29,7 @@ export type SolverCode = SolverDiagnostic['code'];
 
 const WARNINGS: ReadonlySet<SolverCode> = new Set(['negation-proved', 'builtin-failed', 'no-rule', 'image-unavailable', 'no-proof']);
 
-export function isWarning(diagnostic: SolverDiagnostic): boolean {
+function isWarning(diagnostic: SolverDiagnostic): boolean {
   return WARNINGS.has(diagnostic.code);
 }
 
