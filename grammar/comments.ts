@@ -32,7 +32,7 @@ const DIRECTIVE = /^\s*(syntax|check|escape)\s*=/i;
  * The own-line comments on the lines directly above `clause` (no blank line, no code between),
  * directives left out; empty when there are none.
  */
-export function commentBlockAbove(ast: Modusfile, clause: Clause, file: SourceFile): Comment[] {
+function commentBlockAbove(ast: Modusfile, clause: Clause, file: SourceFile): Comment[] {
   let line = file.position(clause.span.start).line;
   const block: Comment[] = [];
   const before = ast.comments.filter((c) => c.span.end <= clause.span.start);

@@ -15,8 +15,8 @@ import { flattenChain } from './ast-walk';
 import type { Clause, Comment, Expression, Group, Literal, Modusfile, OperatorApplication, Term } from './ast';
 import type { SourceFile } from './source';
 
-export const WIDTH = 80;
-export const INDENT = 2;
+const WIDTH = 80;
+const INDENT = 2;
 /** Extra indentation of a line that continues a literal or list broken by a comment. */
 const CONTINUATION = 4;
 

@@ -13,7 +13,7 @@ import { append } from './source-util';
 
 export { printClause, printExpression, printModusfile, printTerm } from './printer';
 export { MAX_NESTING } from './parser';
-export { clauseDescription, commentBlockAbove } from './comments';
+export { clauseDescription } from './comments';
 
 /** Errors reported in full for one input; the rest are summarised in one note. */
 export const MAX_REPORTED_ERRORS = 20;

@@ -67,9 +67,9 @@ function customMatch(scan: (text: string, from: number) => number, prefixLength:
   };
 }
 
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED, line_breaks: true });
+const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED, line_breaks: true });
 /** Kept in their own group (not skipped): the formatter and clause descriptions need them. */
-export const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/, group: 'comments' });
+const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/, group: 'comments' });
 export const FString = createToken({
   name: 'FString',
   label: 'a format string',

@@ -57,7 +57,7 @@ export function checkProgram(ast: Modusfile): Diagnostic[] {
   return analyseProgram(ast).diagnostics;
 }
 
-export function sortByPosition(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+function sortByPosition(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const position = (d: Diagnostic): number => d.span?.start ?? Number.MAX_SAFE_INTEGER;
   return diagnostics
     .map((d, i) => ({ d, i }))
@@ -65,16 +65,6 @@ export function sortByPosition(diagnostics: readonly Diagnostic[]): Diagnostic[]
     .map(({ d }) => d);
 }
 
-export {
-  analyseKinds,
-  kindOfExpression,
-  kindOfPredicate,
-  arityDiagnostic,
-  operatorArityDiagnostics,
-  type KindAnalysis,
-  type KindOptions,
-} from './kinds';
-export { checkTerms, checkExpressionTerms } from './terms';
-export { checkNegation, checkExpressionNegation } from './negation';
-export { checkStratification, dependencyGraph, stronglyConnectedComponents, type DependencyGraph, type DependencyEdge } from './stratification';
+export type { KindAnalysis, KindOptions } from './kinds';
+export type { DependencyGraph, DependencyEdge } from './stratification';
 export { validateGoal, validateBuildGoal, imageLiteralIndexes } from './goal';

@@ -32,11 +32,6 @@ export interface KindOptions {
   verbose?: boolean;
 }
 
-/** Kind of a predicate name under an analysis result; undefined = not determined. */
-export function kindOfPredicate(name: string, kinds: ReadonlyMap<string, Kind>): Kind | undefined {
-  return kinds.get(name);
-}
-
 /**
  * The kind of an expression (e.g. a goal) under known predicate kinds, without presuming
  * anything. Predicates absent from `kinds` count as Logic (undefined predicates are the
@@ -502,7 +497,7 @@ function unknownOperator(op: OperatorApplication): Outcome {
 // Operator arity
 
 /** One error per operator application with the wrong number of arguments (unknown ones skipped). */
-export function operatorArityDiagnostics(clauses: readonly Clause[]): Diagnostic[] {
+function operatorArityDiagnostics(clauses: readonly Clause[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const clause of clauses) {
     if (!clause.body) continue;
@@ -515,7 +510,7 @@ export function operatorArityDiagnostics(clauses: readonly Clause[]): Diagnostic
   return diagnostics;
 }
 
-export function arityDiagnostic(op: OperatorApplication): Diagnostic | undefined {
+function arityDiagnostic(op: OperatorApplication): Diagnostic | undefined {
   const signature = OPERATORS.get(op.name);
   if (!signature || acceptsArgumentCount(signature, op.args.length)) return undefined;
   const most = signature.params.length;

@@ -24,7 +24,7 @@ function withNotes(d: Diagnostic): string {
   return [d.message, ...notes].join('\n');
 }
 
-export function jsonDiagnostic(d: Diagnostic, defaultFile: SourceFile | undefined, fileName: string, fallbackCode: FallbackCode): JsonDiagnostic {
+function jsonDiagnostic(d: Diagnostic, defaultFile: SourceFile | undefined, fileName: string, fallbackCode: FallbackCode): JsonDiagnostic {
   const file = d.file ?? d.span?.file ?? defaultFile;
   const start = file && d.span ? file.position(d.span.start) : { line: 1, column: 1 };
   const end = file && d.span ? file.position(Math.max(d.span.end, d.span.start)) : start;

@@ -7,11 +7,8 @@ export { ALL_KINDS, conjunctionKind, disjunctionKind, type Kind } from './kinds'
 export { BUILTINS, BUILTIN_KINDS, builtinSignature, type BuiltinSignature } from './builtins';
 export {
   OPERATORS,
-  OPERATOR_TABLE,
   acceptsArgumentCount,
-  operatorFamily,
   operatorSignature,
-  operatorsOf,
   takesListArgument,
   type OperatorFamily,
   type OperatorSignature,
@@ -19,11 +16,8 @@ export {
 export {
   ANONYMOUS_VARIABLE_PREFIX,
   FORMAT_VARIABLE_PREFIX,
-  NEGATE_PREFIX,
-  OPERATOR_PREFIX,
   QUERY_PREDICATE,
   isFormatChainStep,
-  isFormatVariable,
   isInventedVariable,
   isNegationHelper,
   isUserPredicate,

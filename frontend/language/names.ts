@@ -8,9 +8,9 @@ import type { IRLiteral, IRTerm } from '../translate/ir';
 /** The head of the clause a goal is translated into. */
 export const QUERY_PREDICATE = '_query';
 /** `_negate_N`: the helper predicate standing for the Nth negated expression. */
-export const NEGATE_PREFIX = '_negate_';
+const NEGATE_PREFIX = '_negate_';
 /** `_operator_OP_begin` / `_operator_OP_end`: the markers around an operator's operand. */
-export const OPERATOR_PREFIX = '_operator_';
+const OPERATOR_PREFIX = '_operator_';
 /** `$_N`: an anonymous variable `_`, made distinct. */
 export const ANONYMOUS_VARIABLE_PREFIX = '$_';
 /** `$fN`: the text of an f-string built so far. */
@@ -74,7 +74,7 @@ export function isInventedVariable(name: string): boolean {
 }
 
 /** The variable holding an f-string built so far (`$fN`, renamed apart or not). */
-export function isFormatVariable(name: string): boolean {
+function isFormatVariable(name: string): boolean {
   return name.startsWith(FORMAT_VARIABLE_PREFIX);
 }
 

@@ -27,7 +27,7 @@ export interface OperatorSignature {
   listArgument?: boolean;
 }
 
-export const OPERATOR_TABLE: readonly OperatorSignature[] = [
+const OPERATOR_TABLE: readonly OperatorSignature[] = [
   { name: 'copy', family: 'copy', input: 'Image', output: 'Layer', params: ['src', 'dst'] },
   { name: 'set_env', family: 'image', input: 'Image', output: 'Image', params: ['key', 'value'] },
   { name: 'set_entrypoint', family: 'image', input: 'Image', output: 'Image', params: ['command'], listArgument: true },
@@ -49,15 +49,6 @@ export const OPERATORS: ReadonlyMap<string, OperatorSignature> = new Map(OPERATO
 
 export function operatorSignature(name: string): OperatorSignature | undefined {
   return OPERATORS.get(name);
-}
-
-export function operatorFamily(name: string): OperatorFamily | undefined {
-  return OPERATORS.get(name)?.family;
-}
-
-/** The operators of one family, in table order. */
-export function operatorsOf(family: OperatorFamily): string[] {
-  return OPERATOR_TABLE.filter((op) => op.family === family).map((op) => op.name);
 }
 
 /** Whether `count` arguments fit the operator's parameters (some trailing ones may be optional). */

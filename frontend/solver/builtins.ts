@@ -147,11 +147,6 @@ export function fittingMode(builtin: Builtin, ground: readonly boolean[]): numbe
   return -1;
 }
 
-/** All builtins of the fixed table (not the markers), in table order. */
-export function builtinTable(): readonly Builtin[] {
-  return TABLE;
-}
-
 /**
  * `fittingMode` for a literal whose ground arguments are given as bits (bit j = argument j is
  * ground), so the engine needs no array per check. Arity must stay below 31.

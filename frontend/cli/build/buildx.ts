@@ -47,7 +47,7 @@ function inspectFields(stdout: string): Map<string, string> {
   return fields;
 }
 
-export function firstLine(text: string): string {
+function firstLine(text: string): string {
   return (
     text
       .split('\n')
