@@ -45,7 +45,7 @@ function parse(argv: string[]): Args {
 
 function exec(command: string, args: string[], cwd: string): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, DOCKER_BUILDKIT: '1', MODUS_DOCKER: DOCKER }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env: { ...process.env, DOCKER_BUILDKIT: '1', MODUS_DOCKER: DOCKER, MODUS_FRONTEND: FRONTEND }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
