@@ -406,19 +406,34 @@ class KindEvaluator {
     return { kind };
   }
 
-  private operator(op: OperatorApplication, expected: Kind | undefined): Outcome {
-    const signature = OPERATORS.get(op.name);
-    if (!signature) return unknownOperator(op);
-    if (signature.output !== 'SameAsInput') {
-      if (expected !== undefined && expected !== signature.output) {
-        return expectedKind(op.span, expected, signature.output);
+  /**
+   * A chain `E::a::b::c` nests its operands (the last operator is outermost). It is walked with
+   * loops, not recursion, so a chain of any length cannot overflow the stack: down the chain for
+   * the kind each operand must have, then up from `E` applying each operator.
+   */
+  private operator(outer: OperatorApplication, expected: Kind | undefined): Outcome {
+    const chain: { op: OperatorApplication; signature: OperatorSignature; expected: Kind | undefined }[] = [];
+    let node: Expression = outer;
+    let wanted = expected;
+    while (node.kind === 'op') {
+      const signature = OPERATORS.get(node.name);
+      if (!signature) return unknownOperator(node);
+      if (signature.output !== 'SameAsInput' && wanted !== undefined && wanted !== signature.output) {
+        return expectedKind(node.span, wanted, signature.output);
       }
-      const operand = this.evaluate(op.operand, signature.input as Kind);
-      return 'failure' in operand ? operand : { kind: signature.output };
+      chain.push({ op: node, signature, expected: wanted });
+      wanted = signature.output !== 'SameAsInput' ? (signature.input as Kind) : wanted === 'Logic' ? undefined : wanted;
+      node = node.operand;
     }
-    const operand = this.evaluate(op.operand, expected === 'Logic' ? undefined : expected);
-    if ('failure' in operand) return operand;
-    if (operand.kind === 'Logic') {
+    let outcome = this.evaluate(node, wanted);
+    for (let i = chain.length - 1; i >= 0 && !('failure' in outcome); i--) outcome = this.applyOperator(chain[i]!, outcome.kind);
+    return outcome;
+  }
+
+  private applyOperator(level: { op: OperatorApplication; signature: OperatorSignature; expected: Kind | undefined }, operand: Kind): Outcome {
+    const { op, signature, expected } = level;
+    if (signature.output !== 'SameAsInput') return { kind: signature.output };
+    if (operand === 'Logic') {
       return {
         failure: {
           severity: 'error',
@@ -429,7 +444,7 @@ class KindEvaluator {
         },
       };
     }
-    return this.fixed(op, operand.kind, expected);
+    return this.fixed(op, operand, expected);
   }
 }
 

@@ -214,16 +214,38 @@ class Translator {
     return [[{ literal: { ...head, positive: false }, origin: 'negation' }]];
   }
 
-  private operator(op: Expression & { kind: 'op' }): Piece[][] {
-    const argChain: Piece[] = [];
-    const args = op.args.map((t) => this.term(t, argChain));
-    return this.alternatives(op.operand).map((operand) => {
-      const id: IRTerm = { kind: 'const', value: String(this.counters.operator++) };
-      const marker = (predicate: string): Piece => ({
-        literal: { positive: true, predicate, args: [id, ...args], span: op.span },
-        origin: 'operator',
-      });
-      return [...argChain, marker(operatorBegin(op.name)), ...operand, marker(operatorEnd(op.name))];
+  /**
+   * `E::a::b` nests E in operator applications (the last is outermost). Walked with loops, so a
+   * chain of any length cannot overflow the stack: the arguments' f-string chains outermost
+   * first, then E, then the markers; the ids are numbered innermost first, per alternative.
+   */
+  private operator(outer: Expression & { kind: 'op' }): Piece[][] {
+    const levels: { op: Expression & { kind: 'op' }; argChain: Piece[]; args: IRTerm[] }[] = [];
+    let node: Expression = outer;
+    while (node.kind === 'op') {
+      const argChain: Piece[] = [];
+      const args = node.args.map((t) => this.term(t, argChain));
+      levels.push({ op: node, argChain, args });
+      node = node.operand;
+    }
+    const operands = this.alternatives(node);
+    const ids = operands.map(() => new Array<IRTerm>(levels.length));
+    for (let l = levels.length - 1; l >= 0; l--) {
+      for (const alternative of ids) alternative[l] = { kind: 'const', value: String(this.counters.operator++) };
+    }
+    const marker = (l: number, id: IRTerm, predicate: string): Piece => ({
+      literal: { positive: true, predicate, args: [id, ...levels[l]!.args], span: levels[l]!.op.span },
+      origin: 'operator',
+    });
+    return operands.map((operand, a) => {
+      const pieces: Piece[] = [];
+      for (let l = 0; l < levels.length; l++) {
+        for (const piece of levels[l]!.argChain) pieces.push(piece);
+        pieces.push(marker(l, ids[a]![l]!, operatorBegin(levels[l]!.op.name)));
+      }
+      for (const piece of operand) pieces.push(piece);
+      for (let l = levels.length - 1; l >= 0; l--) pieces.push(marker(l, ids[a]![l]!, operatorEnd(levels[l]!.op.name)));
+      return pieces;
     });
   }
 
