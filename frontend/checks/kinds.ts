@@ -18,7 +18,7 @@
 import { flattenChain } from '../../grammar/ast-walk';
 import type { Clause, Expression, Literal, OperatorApplication } from '../../grammar/ast';
 import type { Diagnostic, Label, Span } from '../../grammar/source';
-import { ALL_KINDS, BUILTIN_KINDS, OPERATORS, acceptsArgumentCount, conjunctionKind, type Kind } from '../language';
+import { ALL_KINDS, BUILTIN_KINDS, OPERATORS, acceptsArgumentCount, conjunctionKind, type Kind, type OperatorSignature } from '../language';
 import { forEachNode, literalSource, rulesOf } from './ast-util';
 
 export interface KindAnalysis {

@@ -102,3 +102,10 @@ w :- from("alpine"), (run("make")::cache_probe("echo $V"))::in_workdir("/w").
     { base: 0, cwd: '/w', env: [] },
   ]);
 });
+
+test('6,000 chained :: operators: modus check passes, modus proof never crashes', async () => {
+  ws.write('ops.mf', 'a :- from("x"), run("y")' + '::in_workdir("w")'.repeat(6000) + '.\n');
+  expect(await ws.run(['check', '-f', 'ops.mf'])).toEqual({ code: 0, stdout: '', stderr: '' });
+  const proof = await ws.run(['proof', '--json', '-f', 'ops.mf', 'a']);
+  expect(proof.stderr).not.toMatch(CRASH_PATTERN);
+}, 60_000);
