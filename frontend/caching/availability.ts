@@ -1,5 +1,5 @@
 /**
- * Cost `available` (DESIGN §4.2): which `from(...)` images of a program exist, as some resolver
+ * Cost `available`: which `from(...)` images of a program exist, as some resolver
  * reports (the gateway's ResolveImageConfig in the frontend; `docker image inspect` or the
  * registry's HTTP API in the `modus` program). The resolver is injected, so this module does no
  * I/O itself: it memoises, bounds concurrency, applies a timeout and turns failures into

@@ -1,5 +1,5 @@
 /**
- * Substitution from a cache repository (DESIGN §4.2): the content key of an image-producing
+ * Substitution from a cache repository: the content key of an image-producing
  * ground literal. Pure: plain data in, a key out.
  *
  * The key is a SHA-256 over, in this order and length-prefixed:

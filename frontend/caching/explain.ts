@@ -1,5 +1,5 @@
 /**
- * Seeing why (DESIGN 4.3): from the plain progress output of a build, the record of each Modus
+ * Seeing why: from the plain progress output of a build, the record of each Modus
  * step (its name, the parts of its cache key that the step name shows, whether BuildKit reused
  * it), and, against the records of the previous build of the same image, why each step that ran
  * ran: the probe answer changed, the TTL bucket changed, the cache key changed, no-cache, or an

@@ -1,5 +1,5 @@
 /**
- * Layer cache control (DESIGN 4.1) in BuildKit's terms: everything a step depends on beyond its
+ * Layer cache control in BuildKit's terms: everything a step depends on beyond its
  * LLB inputs — `::cache_key` values, `::cache_probe` answers, `::cache_ttl` time buckets — is
  * folded into one salt that enters the step's cache key. Pure: probe answers and the clock are
  * given.

@@ -2,7 +2,7 @@
  * Running as a BuildKit frontend: the gateway connection on stdin/stdout, Ping, the build,
  * exactly one Return, exit 0.
  *
- * Exit rules (buildkit-gateway.md §1.1.5, §9): stdout carries the HTTP/2 connection and nothing
+ * Exit rules (docs/gateway.md): stdout carries the HTTP/2 connection and nothing
  * else; after Return the process exits 0 at once WITHOUT closing the session (closing sends
  * GOAWAY, the daemon kills the container and the build fails); a non-zero exit after a good
  * Return fails the build; an error Return wins over everything.

@@ -1,4 +1,4 @@
-/** Layer cache control (DESIGN 4.1): what the cache operators contribute to every step inside them. */
+/** Layer cache control: what the cache operators contribute to every step inside them. */
 import type { CacheControl, NodeId, Origin } from './plan';
 
 export function noCacheControl(): CacheControl {

@@ -2,7 +2,7 @@
  * The solver's entry point: the distinct ground solutions of a goal over an IR program, each
  * with one proof chosen by the cost function.
  *
- * Severity rule (DESIGN §3): an error met anywhere in the search (unknown predicate,
+ * Severity rule: an error met anywhere in the search (unknown predicate,
  * insufficient groundness, budget exceeded, negation through recursion) makes the solve fail
  * with those errors. Warnings (a builtin failed, no rule matched, a negated literal was proved)
  * are reported only when there is no solution, as the reasons; they are gathered by a second,

@@ -1,7 +1,7 @@
 /**
  * `modus bake [-f FILE] [--frontend IMAGE] [--tag TEMPLATE] [--build-arg K=V]… CONTEXT GOAL`:
  * solve GOAL and print a buildx bake file (JSON) that builds every solution as its own image
- * through the Modus frontend: `docker buildx bake -f FILE` takes it as it is (DESIGN §6).
+ * through the Modus frontend: `docker buildx bake -f FILE` takes it as it is.
  */
 import * as path from 'node:path';
 import { formatOptions, optionValue, optionValues, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';

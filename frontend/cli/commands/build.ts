@@ -1,7 +1,7 @@
 /**
  * `modus build [OPTIONS] CONTEXT GOAL`: solve GOAL locally, then build every solution as its own
  * image through the Modus frontend — one `docker build --target <literal>` per image, all at once
- * against the same daemon — tag them from templates and report them (DESIGN §2).
+ * against the same daemon — tag them from templates and report them.
  */
 import * as path from 'node:path';
 import { formatOptions, optionValue, optionValues, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';

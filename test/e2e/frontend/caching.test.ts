@@ -1,5 +1,5 @@
 // Caching and determinism: the same build twice reuses every step; shared sub-images are built
-// once; --no-cache and ::no_cache run steps again (reference 6.1 test_caching.py, DESIGN 3/4.1).
+// once; --no-cache and ::no_cache run steps again.
 import { randomBytes } from 'node:crypto';
 import { describeE2e, makeContext } from '../support';
 import { FROM_BUSYBOX, FRONTEND_SUITE, buildTargets, buildWithOutput, cat, catAll, removeBuiltImages } from './support';
