@@ -1,6 +1,7 @@
 /**
- * The `modus` program: check, proof, build, bake, transpile, llb, fmt, help, version. Exit codes:
- * 0 success, 1 a handled error (diagnostics, no solution, failed build), 2 a usage error.
+ * The `modus` program: check, proof, build, bake, transpile, llb, fmt, completion, help,
+ * version. Exit codes: 0 success, 1 a handled error (diagnostics, no solution, failed build),
+ * 2 a usage error.
  */
 import { bakeCommand } from './commands/bake';
 import { buildCommand } from './commands/build';
@@ -11,6 +12,7 @@ import { proofCommand } from './commands/proof';
 import { transpileCommand } from './commands/transpile';
 import { UsageError } from './args';
 import { processIO, type CliIO, type Command } from './io';
+import { completions, completionScript, SHELLS } from './completion';
 import { didYouMean } from './suggest';
 
 const COMMANDS: readonly Command[] = [checkCommand, proofCommand, buildCommand, bakeCommand, transpileCommand, llbCommand, fmtCommand];
@@ -18,7 +20,7 @@ const COMMANDS: readonly Command[] = [checkCommand, proofCommand, buildCommand, 
 const VERSION = '0.2.0';
 
 function help(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length), 'version'.length);
+  const width = Math.max(...COMMANDS.map((c) => c.name.length), 'completion'.length);
   return [
     'modus: build container images from Modusfiles (a Datalog dialect) through BuildKit',
     '',
@@ -26,6 +28,7 @@ function help(): string {
     '',
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    `  ${'completion'.padEnd(width)}  print a shell completion script: modus completion bash|zsh|fish`,
     `  ${'help'.padEnd(width)}  show the options of a command: modus help <command>`,
     `  ${'version'.padEnd(width)}  print the version`,
     '',
@@ -34,7 +37,7 @@ function help(): string {
   ].join('\n');
 }
 
-const COMMAND_NAMES = [...COMMANDS.map((c) => c.name), 'help', 'version'];
+const COMMAND_NAMES = [...COMMANDS.map((c) => c.name), 'completion', 'help', 'version'];
 
 /** What a wrong command line gets: the problem, the usage line, where the rest is (as docker does). */
 function usageProblem(io: CliIO, message: string, command?: Command): number {
@@ -66,6 +69,16 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     return 2;
   }
   if (name === 'help' || name === '--help' || name === '-h') return helpFor(rest[0], io);
+  if (name === '__complete') {
+    io.stdout(completions(rest, COMMANDS, ['completion', 'help', 'version'], io.cwd).map((c) => `${c}\n`).join(''));
+    return 0;
+  }
+  if (name === 'completion') {
+    const script = rest.length === 1 ? completionScript(rest[0]!) : undefined;
+    if (script === undefined) return usageProblem(io, `completion needs one of ${SHELLS.join(', ')}`);
+    io.stdout(script);
+    return 0;
+  }
   if (name === 'version' || name === '--version' || name === '-V') {
     io.stdout(`modus ${VERSION}\n`);
     return 0;
