@@ -21,7 +21,7 @@ import type { Platform } from '../llb/types';
 import { loadProgram, planSolutions, solveGoal, type LoadedProgram, type SolvedGoal } from '../pipeline';
 import type { BuildPlan, PlanNode } from '../planner/plan';
 import { formatPlatform, readBuildOptions, type BuildOptions } from './options';
-import { locateStepError } from './step-error';
+import { locateStepError, sessionMountsOf } from './step-error';
 import { reportWarnings, type BuildWarning } from './warnings';
 
 /** What the build reads before it needs the gateway's capabilities: its options and the Modusfile. */
@@ -75,7 +75,7 @@ export async function buildImage(ctx: FrontendContext, input?: BuildInput, stats
       const evaluate = ctx.caps.has('gateway.solve.evaluate') && !options.exportOnly;
       return await ctx.client.solve({ definition: def, evaluate, cacheImports: cacheImportsOf(ctx) });
     } catch (err) {
-      throw locateStepError(err, def);
+      throw locateStepError(err, def, sessionMountsOf(plan, program.file, options.filename));
     } finally {
       if (stats) stats.solveMs += performance.now() - started;
     }

@@ -4,20 +4,78 @@
  * and source location, so the message can start with `Modusfile:LINE:COL: error:` like every
  * other user error. The typed details stay as they were, so BuildKit still shows the step's logs.
  */
+import type { SourceFile } from '../../grammar/source';
 import { GrpcError } from '../gateway';
 import type { Definition, PbRange } from '../llb';
+import type { BuildPlan, RunMount } from '../planner/plan';
 
 const VERTEX_DETAIL = /errdefs\.Vertex\+json$/;
 
+/** A `::mount_secret` or `::mount_ssh` of the plan: where the operator and its run are written. */
+export interface SessionMount {
+  kind: 'secret' | 'ssh';
+  id: string;
+  /** `Modusfile:LINE:COL` of the operator's name. */
+  operator: string;
+  /** `Modusfile:LINE:COL` of the run it applies to (as in the step's position). */
+  run: string | undefined;
+}
+
 /** The error to Return for a failed solve: located when the failing step is one of ours. */
-export function locateStepError(err: unknown, definition: Definition): unknown {
+export function locateStepError(err: unknown, definition: Definition, sessionMounts: readonly SessionMount[] = []): unknown {
   if (!(err instanceof GrpcError)) return err;
   const digest = failedVertex(err);
   if (digest === undefined) return err;
   const step = describeStep(definition, digest);
   if (step === undefined) return err;
+  const missing = missingSessionInput(err.status.message, step, sessionMounts);
+  if (missing) return new GrpcError(err.method, { ...err.status, message: missing });
   const message = `${step.position ? `${step.position}: ` : ''}error: step \`${step.name}\` failed: ${err.status.message}`;
   return new GrpcError(err.method, { ...err.status, message });
+}
+
+/** BuildKit's words for a secret or SSH agent the client did not give (v0.8 and later). */
+const MISSING_SECRET = /\bsecret (\S+) not found\b/;
+const MISSING_SSH = /\bno SSH key "([^"]*)" forwarded from the client\b/;
+
+/** A step failed for want of a secret or agent: said at the operator that asked for it. */
+function missingSessionInput(message: string, step: StepDescription, mounts: readonly SessionMount[]): string | undefined {
+  const secret = MISSING_SECRET.exec(message);
+  const ssh = MISSING_SSH.exec(message);
+  const wanted = secret ? { kind: 'secret' as const, id: secret[1]! } : ssh ? { kind: 'ssh' as const, id: ssh[1]! } : undefined;
+  if (!wanted) return undefined;
+  const candidates = mounts.filter((m) => m.kind === wanted.kind && m.id === wanted.id);
+  const mount = candidates.find((m) => m.run === step.position) ?? candidates[0];
+  const where = mount?.operator ?? step.position;
+  const text =
+    wanted.kind === 'secret'
+      ? `secret \`${wanted.id}\` was not given to the build (docker build --secret id=${wanted.id},src=FILE or env=VARIABLE)`
+      : `SSH agent \`${wanted.id}\` was not given to the build (docker build --ssh ${wanted.id === 'default' ? 'default' : `${wanted.id}=SOCKET`})`;
+  return `${where ? `${where}: ` : ''}error: ${text}; step \`${step.name}\` needs it`;
+}
+
+/** Every `::mount_secret` and `::mount_ssh` of the plan, with the positions of operator and run. */
+export function sessionMountsOf(plan: BuildPlan, file: SourceFile, filename: string): SessionMount[] {
+  const out: SessionMount[] = [];
+  const at = (offset: number) => {
+    const p = file.position(offset);
+    return `${filename}:${p.line}:${p.column}`;
+  };
+  const add = (mounts: readonly RunMount[] | undefined, run: { span?: { start: number } }) => {
+    for (const m of mounts ?? []) {
+      if (m.kind !== 'secret' && m.kind !== 'ssh') continue;
+      const span = m.origin.span;
+      if (!span) continue;
+      // The marker's span is the whole application; the operator's name is its last `::mount_…`.
+      const name = file.text.lastIndexOf(`::mount_${m.kind}`, span.end);
+      out.push({ kind: m.kind, id: m.id, operator: at(name >= span.start ? name : span.start), run: run.span ? at(run.span.start) : undefined });
+    }
+  };
+  for (const node of plan.nodes) {
+    if (node.kind === 'run') add(node.mounts, node.origin);
+    if (node.kind === 'merge') for (const op of node.operations) if (op.kind === 'run') add(op.mounts, node.origin);
+  }
+  return out;
 }
 
 function failedVertex(err: GrpcError): string | undefined {

@@ -6,7 +6,7 @@
 import type { SourceFile } from '../../grammar/source';
 import { copy as copyAction, image, mkfile, scratch, type FileAction, type MountOptions, type NetworkMode, type SourceMapFile, type State } from '../llb';
 import type { MetadataOptions, OpOptions, Platform } from '../llb/types';
-import type { BuildPlan, CacheControl, MergeOperation, NodeId, Origin, PlanNode } from '../planner/plan';
+import type { BuildPlan, CacheControl, MergeOperation, NodeId, Origin, PlanNode, RunMount } from '../planner/plan';
 import {
   absoluteWorkdir,
   addHistory,
@@ -77,7 +77,8 @@ function generateNode(node: PlanNode, id: NodeId, built: readonly GeneratedImage
       return { fs: scratch(), config: scratchConfig(options.platform) };
     case 'run': {
       const parent = built[node.parent]!;
-      return layer(parent, execOutput(runState(parent, node.cwd, node.env, options), node, id, options), node.origin);
+      const state = runState(parent, node.cwd, node.env, options);
+      return layer(parent, execOutput(state, node, id, options), node.origin);
     }
     case 'copyLocal': {
       const parent = built[node.parent]!;
@@ -130,8 +131,28 @@ export function runState(image: GeneratedImage, cwd: string, env: readonly [stri
 function execOutput(state: State, node: Extract<PlanNode, { kind: 'run' }>, id: NodeId, options: GenerateOptions): State {
   return state.run({
     args: ['/bin/sh', '-c', node.command],
-    mounts: saltMounts(cacheKey(id, node.cache, options)),
+    mounts: [...buildMounts(node.mounts ?? [], state.dir()), ...saltMounts(cacheKey(id, node.cache, options))],
     ...stepOptions(node.origin, node.cache, id, options),
+  });
+}
+
+/**
+ * The `::mount_*` mounts of a run: relative targets from its working directory, SSH agents at
+ * BuildKit's usual sockets (`/run/buildkit/ssh_agent.N`, the first named by SSH_AUTH_SOCK).
+ */
+export function buildMounts(mounts: readonly RunMount[], dir: string): MountOptions[] {
+  let agents = 0;
+  return mounts.map((m): MountOptions => {
+    switch (m.kind) {
+      case 'cache':
+        return { type: 'cache', dest: resolvePath(dir, m.target), id: m.id, sharing: 'shared' };
+      case 'secret':
+        return { type: 'secret', dest: resolvePath(dir, m.target), id: m.id };
+      case 'ssh':
+        return { type: 'ssh', dest: `/run/buildkit/ssh_agent.${agents++}`, id: m.id };
+      case 'tmpfs':
+        return { type: 'tmpfs', dest: resolvePath(dir, m.target) };
+    }
   });
 }
 
@@ -172,11 +193,29 @@ function mergeState(node: Extract<PlanNode, { kind: 'merge' }>, id: NodeId, buil
     return fileState(parent).file(salted(mergeCopies(node.operations, parent, built, options), key), step);
   }
   const { script, mounts } = mergeScript(node.operations, absoluteWorkdir(parent.config), (op) => copySourceOf(op, built, options));
-  return runState(parent, '', [], options).run({
+  const state = runState(parent, '', [], options);
+  return state.run({
     args: ['/bin/sh', '-c', script],
-    mounts: [...mounts.map((m) => ({ dest: `${MERGE_MOUNT_ROOT}/${m.index}`, from: m.from, readonly: true })), ...saltMounts(key)],
+    mounts: [
+      ...mounts.map((m) => ({ dest: `${MERGE_MOUNT_ROOT}/${m.index}`, from: m.from, readonly: true })),
+      ...buildMounts(mergeRunMounts(node.operations), state.dir()),
+      ...saltMounts(key),
+    ],
     ...step,
   });
+}
+
+/** The mounts of the runs of a merge, once each (the first at a place wins). */
+function mergeRunMounts(operations: readonly MergeOperation[]): RunMount[] {
+  const byPlace = new Map<string, RunMount>();
+  for (const op of operations) {
+    if (op.kind !== 'run') continue;
+    for (const m of op.mounts ?? []) {
+      const place = m.kind === 'ssh' ? `ssh ${m.id}` : m.target;
+      if (!byPlace.has(place)) byPlace.set(place, m);
+    }
+  }
+  return [...byPlace.values()];
 }
 
 /** A merge of copies only: one FileOp with one copy action each, no shell needed. */

@@ -9,9 +9,10 @@ import type { Kind } from './kinds';
  *  - `image`: starts from its operand's image and edits the image configuration;
  *  - `layer`: changes how the steps of its operand run (directory, environment);
  *  - `cache`: changes the cache key of every step of its operand;
+ *  - `mount`: gives every `run` of its operand a build-time mount (never part of a layer);
  *  - `copy`, `merge`: their own steps.
  */
-export type OperatorFamily = 'image' | 'layer' | 'cache' | 'copy' | 'merge';
+export type OperatorFamily = 'image' | 'layer' | 'cache' | 'mount' | 'copy' | 'merge';
 
 export interface OperatorSignature {
   name: string;
@@ -43,6 +44,10 @@ const OPERATOR_TABLE: readonly OperatorSignature[] = [
   { name: 'cache_key', family: 'cache', input: 'ImageOrLayer', output: 'SameAsInput', params: ['value'] },
   { name: 'cache_probe', family: 'cache', input: 'ImageOrLayer', output: 'SameAsInput', params: ['command'] },
   { name: 'cache_ttl', family: 'cache', input: 'ImageOrLayer', output: 'SameAsInput', params: ['duration'] },
+  { name: 'mount_cache', family: 'mount', input: 'ImageOrLayer', output: 'SameAsInput', params: ['target', 'id'], optional: 1 },
+  { name: 'mount_secret', family: 'mount', input: 'ImageOrLayer', output: 'SameAsInput', params: ['id', 'target'], optional: 1 },
+  { name: 'mount_ssh', family: 'mount', input: 'ImageOrLayer', output: 'SameAsInput', params: ['id'], optional: 1 },
+  { name: 'mount_tmpfs', family: 'mount', input: 'ImageOrLayer', output: 'SameAsInput', params: ['target'] },
 ];
 
 export const OPERATORS: ReadonlyMap<string, OperatorSignature> = new Map(OPERATOR_TABLE.map((op) => [op.name, op]));

@@ -52,7 +52,28 @@ export interface TmpfsMount {
   dest: string;
 }
 
-export type MountOptions = BindMount | CacheMount | TmpfsMount;
+/** A secret of the build's session as a read-only file (mode 0400 unless said). */
+export interface SecretMount {
+  type: 'secret';
+  dest: string;
+  id: string;
+  mode?: number;
+  optional?: boolean;
+}
+
+/**
+ * An SSH agent of the build's session as a socket (mode 0600 unless said). The first SSH mount
+ * of a run is named by `SSH_AUTH_SOCK` unless the environment names one already (as Go does).
+ */
+export interface SshMount {
+  type: 'ssh';
+  dest: string;
+  id: string;
+  mode?: number;
+  optional?: boolean;
+}
+
+export type MountOptions = BindMount | CacheMount | TmpfsMount | SecretMount | SshMount;
 
 export interface RunOptions extends OpOptions {
   /** The command, e.g. `['/bin/sh', '-c', 'make']`; must not be empty. */
@@ -74,8 +95,11 @@ interface ResolvedMount {
   source: Output | undefined;
   selector: string;
   readonly: boolean;
-  kind: 'bind' | 'cache' | 'tmpfs';
+  kind: 'bind' | 'cache' | 'tmpfs' | 'secret' | 'ssh';
+  /** The cache, secret or SSH agent id. */
   cacheId: string;
+  mode: number;
+  optional: boolean;
   sharing: CacheSharing;
   noOutput: boolean;
   /** Output index of the exec op, or -1. */
@@ -84,7 +108,7 @@ interface ResolvedMount {
 
 /** The mounts of a run sorted by destination (as Go does), with output indexes assigned. */
 function resolveMounts(base: Output | undefined, options: RunOptions): ResolvedMount[] {
-  const blank = { selector: '', readonly: false, noOutput: false, cacheId: '', sharing: 'shared' as CacheSharing };
+  const blank = { selector: '', readonly: false, noOutput: false, cacheId: '', sharing: 'shared' as CacheSharing, mode: 0, optional: false };
   const all: Omit<ResolvedMount, 'output'>[] = [
     { ...blank, dest: '/', source: base, readonly: !!options.readonlyRootfs, kind: 'bind' },
   ];
@@ -93,6 +117,9 @@ function resolveMounts(base: Output | undefined, options: RunOptions): ResolvedM
       all.push({ ...blank, dest: m.dest, source: m.from?.output, kind: 'cache', cacheId: m.id, sharing: m.sharing ?? 'shared' });
     } else if (m.type === 'tmpfs') {
       all.push({ ...blank, dest: m.dest, source: undefined, kind: 'tmpfs' });
+    } else if (m.type === 'secret' || m.type === 'ssh') {
+      const mode = m.mode ?? (m.type === 'secret' ? 0o400 : 0o600);
+      all.push({ ...blank, dest: m.dest, source: undefined, kind: m.type, cacheId: m.id, mode, optional: !!m.optional });
     } else {
       all.push({ ...blank, dest: m.dest, source: m.from.output, selector: m.selector ?? '', readonly: !!m.readonly, noOutput: !!m.noOutput, kind: 'bind' });
     }
@@ -108,7 +135,7 @@ function resolveMounts(base: Output | undefined, options: RunOptions): ResolvedM
 const NETWORK_ENUM: Record<NetworkMode, number> = { sandbox: 0, host: 1, none: 2 };
 const SECURITY_ENUM: Record<SecurityMode, number> = { sandbox: 0, insecure: 1 };
 const SHARING_ENUM: Record<CacheSharing, number> = { shared: 0, private: 1, locked: 2 };
-const MOUNT_TYPE = { bind: 0, cache: 3, tmpfs: 4 } as const;
+const MOUNT_TYPE = { bind: 0, secret: 1, ssh: 2, cache: 3, tmpfs: 4 } as const;
 
 /** Go's system.DefaultPathEnv for Linux. */
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -153,6 +180,8 @@ export class ExecVertex implements Vertex {
     const c = this.context;
     const caps = ['exec.meta.base'];
     let env = c.env.map(([k, v]) => `${k}=${v}`);
+    const ssh = this.mounts.find((m) => m.kind === 'ssh');
+    if (ssh && !c.env.some(([k]) => k === 'SSH_AUTH_SOCK')) env = [...env, `SSH_AUTH_SOCK=${ssh.dest}`];
     if (ctx.setsDefaultPath === false && !c.env.some(([k]) => k === 'PATH')) env = [...env, `PATH=${DEFAULT_PATH}`];
     if (ctx.setsDefaultPath === true) caps.push('exec.meta.setsdefaultpath');
     const network = o.network ?? c.network;
@@ -182,6 +211,8 @@ export class ExecVertex implements Vertex {
       if (m.selector) caps.push('exec.mount.selector');
       if (m.kind === 'cache') caps.push('exec.mount.cache', 'exec.mount.cache.sharing');
       else if (m.kind === 'tmpfs') caps.push('exec.mount.tmpfs');
+      else if (m.kind === 'secret') caps.push('exec.mount.secret');
+      else if (m.kind === 'ssh') caps.push('exec.mount.ssh');
       else if (m.source) caps.push('exec.mount.bind');
       return {
         input: m.source ? addInput(inputs, ctx.input(m.source)) : -1,
@@ -191,6 +222,8 @@ export class ExecVertex implements Vertex {
         readonly: m.readonly,
         mountType: MOUNT_TYPE[m.kind],
         cacheOpt: m.kind === 'cache' ? { ID: m.cacheId, sharing: SHARING_ENUM[m.sharing] } : undefined,
+        secretOpt: m.kind === 'secret' ? { ID: m.cacheId, uid: 0, gid: 0, mode: m.mode, optional: m.optional } : undefined,
+        SSHOpt: m.kind === 'ssh' ? { ID: m.cacheId, uid: 0, gid: 0, mode: m.mode, optional: m.optional } : undefined,
       };
     });
     return {

@@ -33,8 +33,21 @@ export interface CacheControl {
   ttlSeconds: number[];
 }
 
+/**
+ * A build-time mount of a run (`::mount_*`): never part of a layer. Targets are joined onto the
+ * enclosing in_workdir path; a relative one is resolved against the run's working directory.
+ */
+export type RunMount =
+  /** A persistent cache directory shared by `id` across builds. */
+  | { kind: 'cache'; target: string; id: string; origin: Origin }
+  /** The build's secret `id` as a read-only file. */
+  | { kind: 'secret'; id: string; target: string; origin: Origin }
+  /** The build's SSH agent `id` as a socket; `SSH_AUTH_SOCK` names the first. */
+  | { kind: 'ssh'; id: string; origin: Origin }
+  | { kind: 'tmpfs'; target: string; origin: Origin };
+
 export type MergeOperation =
-  | { kind: 'run'; command: string; cwd: string; env: [string, string][]; origin: Origin }
+  | { kind: 'run'; command: string; cwd: string; env: [string, string][]; mounts?: RunMount[]; origin: Origin }
   | { kind: 'copyLocal'; src: string; dst: string; origin: Origin }
   | { kind: 'copyImage'; image: NodeId; src: string; dst: string; origin: Origin };
 
@@ -49,6 +62,8 @@ export type PlanNode =
       cwd: string;
       /** Extra environment from enclosing in_env, in application order (later wins). */
       env: [string, string][];
+      /** From enclosing ::mount_* operators, outermost first; absent when there are none. */
+      mounts?: RunMount[];
       cache: CacheControl;
       origin: Origin;
     }

@@ -23,6 +23,7 @@ import {
   type BuildPlan,
   type CacheControl,
   type MergeOperation,
+  type RunMount,
   type NodeId,
   type Origin,
   type PlanNode,
@@ -55,6 +56,8 @@ interface Scope {
   /** in_env variables in application order, one entry per key. */
   env: [string, string][];
   cache: CacheControl;
+  /** Build-time mounts from enclosing ::mount_* operators, outermost first. */
+  mounts: RunMount[];
   /** Set inside a ::merge: operations are collected instead of becoming nodes. */
   merge: MergeCollector | undefined;
   /** The innermost image literal being built (Origin.image). */
@@ -90,7 +93,7 @@ class Planner {
     if (this.outputLiterals.has(literal)) return;
     this.outputLiterals.add(literal);
 
-    const scope: Scope = { cwd: '', env: [], cache: noCacheControl(), merge: undefined, image: literal, predicates: [] };
+    const scope: Scope = { cwd: '', env: [], cache: noCacheControl(), mounts: [], merge: undefined, image: literal, predicates: [] };
     let node = this.walkNode(imageProof, scope, undefined);
     if (node === undefined) {
       this.error(`\`${literal}\` does not build an image`, imageProof.literal.span);
@@ -159,7 +162,8 @@ class Planner {
   /** A user literal reached before any base image: an image of its own, shared by ground literal. */
   private buildLiteralImage(node: ProofNode, scope: Scope): Current {
     const literal = literalText(node.literal);
-    const sharingKey = isDefaultCache(scope.cache) ? literal : `${literal} ${JSON.stringify(scope.cache, withoutOrigins)}`;
+    const context = { cache: isDefaultCache(scope.cache) ? undefined : scope.cache, mounts: scope.mounts.length > 0 ? scope.mounts : undefined };
+    const sharingKey = context.cache || context.mounts ? `${literal} ${JSON.stringify(context, withoutOrigins)}` : literal;
     const known = this.literalImages.get(sharingKey);
     if (known !== undefined) return known;
 
@@ -167,6 +171,7 @@ class Planner {
       cwd: '',
       env: [],
       cache: scope.cache,
+      mounts: scope.mounts,
       merge: undefined,
       image: literal,
       predicates: withPredicate([], node.literal.predicate),
@@ -212,11 +217,12 @@ class Planner {
     const text = literalText(literal);
     if (current === undefined) return this.errorNoImage(text, literal.span);
     const origin = this.origin(scope, text, literal.span);
+    const mounts = scope.mounts.length > 0 ? { mounts: scope.mounts } : {};
     if (scope.merge) {
-      this.collect(scope, { kind: 'run', command, cwd: scope.cwd, env: copyEnv(scope.env), origin });
+      this.collect(scope, { kind: 'run', command, cwd: scope.cwd, env: copyEnv(scope.env), ...mounts, origin });
       return current;
     }
-    return this.add({ kind: 'run', parent: current, command, cwd: scope.cwd, env: copyEnv(scope.env), cache: scope.cache, origin });
+    return this.add({ kind: 'run', parent: current, command, cwd: scope.cwd, env: copyEnv(scope.env), ...mounts, cache: scope.cache, origin });
   }
 
   private walkCopy(literal: IRLiteral, scope: Scope, current: Current): Current {
@@ -281,10 +287,44 @@ class Planner {
         }
         return this.walkSequence(operand, { ...scope, cache: withTtl(scope.cache, parsed.seconds) }, current);
       }
+      case 'mount_cache':
+      case 'mount_secret':
+      case 'mount_ssh':
+      case 'mount_tmpfs': {
+        const mount = this.mount(op, begin, scope, this.origin(scope, text, span));
+        if (mount === undefined) return this.walkSequence(operand, scope, current);
+        return this.walkSequence(operand, { ...scope, mounts: withMount(scope.mounts, mount) }, current);
+      }
       default:
         this.error(`unknown operator \`::${op}\``, span);
         return this.walkSequence(operand, scope, current);
     }
+  }
+
+  /** The mount a `::mount_*` operator gives the runs of its operand (defaults as in Dockerfiles). */
+  private mount(op: string, begin: IRLiteral, scope: Scope, origin: Origin): RunMount | undefined {
+    const args = this.stringArgs(begin, begin.args.length - 1, 1);
+    if (args.some((a) => a === undefined)) return undefined;
+    const [first, second] = args as string[];
+    switch (op) {
+      case 'mount_cache': {
+        const target = joinPath(scope.cwd, first!);
+        return { kind: 'cache', target, id: second ?? target, origin };
+      }
+      case 'mount_secret':
+        if (!validMountId(first!)) return this.badMountId(op, first!, begin.span);
+        return { kind: 'secret', id: first!, target: second === undefined ? `/run/secrets/${first}` : joinPath(scope.cwd, second), origin };
+      case 'mount_ssh':
+        if (first !== undefined && !validMountId(first)) return this.badMountId(op, first, begin.span);
+        return { kind: 'ssh', id: first ?? 'default', origin };
+      default:
+        return { kind: 'tmpfs', target: joinPath(scope.cwd, first!), origin };
+    }
+  }
+
+  private badMountId(op: string, id: string, span: Span | undefined): undefined {
+    this.error(`\`::${op}\`: \`${id}\` is not a valid id (letters, digits, \`.\`, \`_\`, \`-\`)`, span);
+    return undefined;
   }
 
   /** `::copy`: the operand is an independent image; the copy lands in the current one. */
@@ -449,6 +489,16 @@ function findEndMarker(siblings: readonly ProofNode[], beginIndex: number, op: s
 /** For a `::copy` operand: a fresh image, but the cache control and origin context carry on. */
 function independentScope(scope: Scope): Scope {
   return { ...scope, cwd: '', env: [], merge: undefined };
+}
+
+/** A mount replaces an outer one at the same place (the same agent, for SSH). */
+function withMount(mounts: readonly RunMount[], mount: RunMount): RunMount[] {
+  const place = (m: RunMount) => (m.kind === 'ssh' ? `ssh ${m.id}` : m.target);
+  return [...mounts.filter((m) => place(m) !== place(mount)), mount];
+}
+
+function validMountId(id: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id);
 }
 
 function withEnv(env: [string, string][], key: string, value: string): [string, string][] {

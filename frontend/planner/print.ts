@@ -1,6 +1,6 @@
 /** A readable listing of a build plan, one line per node, for debugging and tests. */
 import { quoteModusString } from '../../grammar/quote';
-import type { BuildPlan, CacheControl, MergeOperation, PlanNode } from './plan';
+import type { BuildPlan, CacheControl, MergeOperation, PlanNode, RunMount } from './plan';
 
 export interface PrintOptions {
   /** Append each node's origin (`# text in image [predicates]`). */
@@ -28,7 +28,7 @@ function describeNode(node: PlanNode): string {
     case 'scratch':
       return 'scratch';
     case 'run':
-      return `run %${node.parent} ${q(node.command)}${describeCwdEnv(node.cwd, node.env)}${describeCache(node.cache)}`;
+      return `run %${node.parent} ${q(node.command)}${describeCwdEnv(node.cwd, node.env)}${describeMounts(node.mounts)}${describeCache(node.cache)}`;
     case 'copyLocal':
       return `copy %${node.parent} context:${q(node.src)} -> ${q(node.dst)}${describeCache(node.cache)}`;
     case 'copyImage':
@@ -55,7 +55,7 @@ function describeNode(node: PlanNode): string {
 function describeOperation(operation: MergeOperation): string {
   switch (operation.kind) {
     case 'run':
-      return `run ${q(operation.command)}${describeCwdEnv(operation.cwd, operation.env)}`;
+      return `run ${q(operation.command)}${describeCwdEnv(operation.cwd, operation.env)}${describeMounts(operation.mounts)}`;
     case 'copyLocal':
       return `copy context:${q(operation.src)} -> ${q(operation.dst)}`;
     case 'copyImage':
@@ -67,6 +67,23 @@ function describeCwdEnv(cwd: string, env: [string, string][]): string {
   const cwdText = cwd === '' ? '' : ` in ${q(cwd)}`;
   const envText = env.length === 0 ? '' : ` with ${env.map(([k, v]) => `${k}=${q(v)}`).join(' ')}`;
   return cwdText + envText;
+}
+
+function describeMounts(mounts: readonly RunMount[] | undefined): string {
+  if (!mounts) return '';
+  const text = (m: RunMount) => {
+    switch (m.kind) {
+      case 'cache':
+        return `cache ${q(m.id)} at ${q(m.target)}`;
+      case 'secret':
+        return `secret ${q(m.id)} at ${q(m.target)}`;
+      case 'ssh':
+        return `ssh ${q(m.id)}`;
+      case 'tmpfs':
+        return `tmpfs at ${q(m.target)}`;
+    }
+  };
+  return ` mounting ${mounts.map(text).join(', ')}`;
 }
 
 function describeCache(cache: CacheControl): string {

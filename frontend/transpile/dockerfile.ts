@@ -7,12 +7,13 @@
  * in_workdir/in_env/cache_key wrap the command in a small script instead of touching the image
  * config; relative `::copy` sources are resolved against the source image's working directory; a
  * merge with runs is one RUN with the sources bind-mounted, running the frontend's own script.
+ * `::mount_*` become `RUN --mount=…` flags (the file then starts with `# syntax=docker/dockerfile:1`).
  */
 import type { Diagnostic, SourceFile } from '../../grammar/source';
 import { resolvePath } from '../imagegen/config';
 import { mergeScript, MERGE_MOUNT_ROOT } from '../imagegen/merge';
 import { scratch, type State } from '../llb';
-import type { BuildPlan, CacheControl, NodeId, Origin, PlanNode, PlanOutput } from '../planner/plan';
+import type { BuildPlan, CacheControl, NodeId, Origin, PlanNode, PlanOutput, RunMount } from '../planner/plan';
 import { breaksLine, expandingJsonElement, hasWildcard, jsonArray, quoteWord, shellQuote } from './quote';
 import { nodeWorkdirs, type KnownWorkdir } from './workdirs';
 
@@ -45,6 +46,11 @@ export function transpile(plan: BuildPlan, options: TranspileOptions = {}): Tran
   return writer.write();
 }
 
+function hasRunMounts(node: PlanNode): boolean {
+  if (node.kind === 'run') return (node.mounts?.length ?? 0) > 0;
+  return node.kind === 'merge' && node.operations.some((op) => op.kind === 'run' && (op.mounts?.length ?? 0) > 0);
+}
+
 function stageName(id: NodeId): string {
   return `n_${id}`;
 }
@@ -74,6 +80,7 @@ class DockerfileWriter {
   }
 
   private header(targets: readonly TranspiledTarget[]): void {
+    if (this.plan.nodes.some(hasRunMounts)) this.lines.push('# syntax=docker/dockerfile:1');
     this.lines.push('# modus transpile: one stage per build step, one named stage per image.');
     if (this.options.goal !== undefined) this.lines.push(`# goal: ${oneLine(this.options.goal)}`);
     this.lines.push('# Build an image with `docker build --target STAGE` (Docker\'s built-in frontend):');
@@ -98,7 +105,7 @@ class DockerfileWriter {
     switch (node.kind) {
       case 'run':
         this.cacheNotes(node.cache, node.origin, true);
-        this.lines.push(`RUN ${jsonArray(['/bin/sh', '-c', runScript(node.command, node.cwd, node.env, node.cache.keys)])}`);
+        this.lines.push(`RUN ${[...this.mountFlags(node.mounts ?? []), jsonArray(['/bin/sh', '-c', runScript(node.command, node.cwd, node.env, node.cache.keys)])].join(' ')}`);
         return;
       case 'copyLocal':
         this.cacheNotes(node.cache, node.origin, false);
@@ -182,7 +189,30 @@ class DockerfileWriter {
       const from = name === 'context' ? '' : `,from=${name}`;
       return `--mount=type=bind${from},source=/,target=${MERGE_MOUNT_ROOT}/${m.index}`;
     });
-    this.lines.push(`RUN ${[...flags, jsonArray(['/bin/sh', '-c', script])].join(' ')}`);
+    const runMounts = node.operations.flatMap((op) => (op.kind === 'run' ? (op.mounts ?? []) : []));
+    const places = new Set<string>();
+    const distinct = runMounts.filter((m) => {
+      const place = m.kind === 'ssh' ? `ssh ${m.id}` : m.target;
+      return places.has(place) ? false : (places.add(place), true);
+    });
+    this.lines.push(`RUN ${[...flags, ...this.mountFlags(distinct), jsonArray(['/bin/sh', '-c', script])].join(' ')}`);
+  }
+
+  /** `--mount=type=…` for each `::mount_*` of a run; a value a flag cannot hold is an error. */
+  private mountFlags(mounts: readonly RunMount[]): string[] {
+    return mounts.map((m) => {
+      const fields: [string, string][] =
+        m.kind === 'cache'
+          ? [['target', m.target], ['id', m.id]]
+          : m.kind === 'secret'
+            ? [['id', m.id], ['target', m.target]]
+            : m.kind === 'ssh'
+              ? [['id', m.id]]
+              : [['target', m.target]];
+      const unwritable = fields.find(([, value]) => /[\s,"']/.test(value));
+      if (unwritable) this.error(m.origin, `${JSON.stringify(unwritable[1])} cannot be written in a RUN --mount flag (no blanks, commas or quotes)`);
+      return `--mount=${[['type', m.kind], ...fields].map(([k, v]) => `${k}=${v}`).join(',')}`;
+    });
   }
 
   private cacheNotes(cache: CacheControl, origin: Origin, keysExpressed: boolean): void {

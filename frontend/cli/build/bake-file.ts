@@ -23,6 +23,9 @@ export interface BakeRequest {
   /** What `modus build` adds to every target; `modus bake` leaves these out. */
   noCache?: boolean;
   network?: string;
+  /** `--secret` / `--ssh` values, as bake's `secret` and `ssh` lists. */
+  secrets?: readonly string[];
+  ssh?: readonly string[];
   platforms?: readonly string[];
   outputs?: readonly string[];
 }
@@ -36,6 +39,8 @@ export interface BakeTarget {
   tags: string[];
   'no-cache'?: boolean;
   network?: string;
+  secret?: string[];
+  ssh?: string[];
   platforms?: string[];
   output?: string[];
 }
@@ -84,6 +89,8 @@ export function bakeFile(req: BakeRequest): BakeFile {
       tags: [...image.tags],
       ...(req.noCache ? { 'no-cache': true } : {}),
       ...(req.network === undefined ? {} : { network: req.network }),
+      ...(req.secrets === undefined || req.secrets.length === 0 ? {} : { secret: [...req.secrets] }),
+      ...(req.ssh === undefined || req.ssh.length === 0 ? {} : { ssh: [...req.ssh] }),
       ...(req.platforms === undefined || req.platforms.length === 0 ? {} : { platforms: [...req.platforms] }),
       ...(req.outputs === undefined ? {} : { output: [...req.outputs] }),
     };

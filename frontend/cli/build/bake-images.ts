@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { CliIO } from '../io';
 import { bakeFile, bakeJson, bakeTargetNames, type BakeRequest } from './bake-file';
 import { bakeArguments, bakeError, bakeFailures, CACHE_ONLY_OUTPUT, imageIdCandidates, type Builder } from './buildx';
-import { dockerEnv, runDocker } from './docker';
+import { dockerEnv, runDocker, type SessionInputs } from './docker';
 import { BuildProgress, seconds } from './progress';
 import { runBuilds, type JobResult } from './runner';
 import { INTERRUPTED_EXIT_CODE, reportJson, tagImages, withClock, type ImageToBuild } from './build-images';
@@ -28,6 +28,7 @@ export interface BakeImagesRequest {
   buildArgs: Record<string, string>;
   noCache: boolean;
   network?: string;
+  session?: SessionInputs;
   platforms: string[];
   load: boolean;
   push: boolean;
@@ -51,6 +52,7 @@ export async function bakeImages(req: BakeImagesRequest, io: CliIO, signal: Abor
       buildArgs: withClock(req.buildArgs),
       noCache: req.noCache,
       ...(req.network === undefined ? {} : { network: req.network }),
+      ...(req.session === undefined ? {} : { secrets: req.session.secrets, ssh: req.session.ssh }),
       platforms: req.platforms,
     };
     const count = `${req.images.length} image${req.images.length === 1 ? '' : 's'}`;

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CliIO } from '../io';
-import { dockerEnv, runDocker, targetBuildJob, type DockerClient } from './docker';
+import { dockerEnv, runDocker, targetBuildJob, type DockerClient, type SessionInputs } from './docker';
 import { BuildProgress, failureLog, seconds } from './progress';
 import { runBuilds, type BuildJob, type JobResult } from './runner';
 import { explainCacheReport } from '../explain-cache';
@@ -36,6 +36,7 @@ export interface BuildImagesRequest {
   buildArgs: Record<string, string>;
   noCache: boolean;
   network?: string;
+  session?: SessionInputs;
   concurrency: number;
   verbose: boolean;
   json: boolean;
@@ -202,8 +203,8 @@ async function buildAllInOneSolve(
 
 function pushBuiltSubImages(req: BuildImagesRequest, repo: string, results: readonly JobResult[], io: CliIO, signal: AbortSignal): Promise<boolean> {
   const goalImages = new Map(req.images.map((image, i) => [image.literal, results[i]!.imageId!]));
-  const { client, context, file, frontend, buildArgs, network, concurrency } = req;
-  const build = { client, context, file, frontend, buildArgs, ...(network === undefined ? {} : { network }), concurrency };
+  const { client, context, file, frontend, buildArgs, network, session, concurrency } = req;
+  const build = { client, context, file, frontend, buildArgs, ...(network === undefined ? {} : { network }), ...(session === undefined ? {} : { session }), concurrency };
   return pushCache({ ...build, repo, logs: results.map((r) => r.log), goalImages }, io, signal);
 }
 

@@ -34,6 +34,13 @@ export interface ImageBuildRequest {
   buildArgs: Readonly<Record<string, string>>;
   noCache: boolean;
   network?: string;
+  session?: SessionInputs;
+}
+
+/** `--secret` and `--ssh` values given to `modus build`, passed to every image's build as they are. */
+export interface SessionInputs {
+  secrets: readonly string[];
+  ssh: readonly string[];
 }
 
 /** The arguments of one image's build (progress always plain: it is logged, not shown raw). */
@@ -44,6 +51,8 @@ function buildArguments(client: DockerClient, request: ImageBuildRequest): strin
   for (const key of Object.keys(request.buildArgs).sort()) args.push('--build-arg', `${key}=${request.buildArgs[key]}`);
   if (request.noCache) args.push('--no-cache');
   if (request.network !== undefined) args.push(`--network=${request.network}`);
+  for (const secret of request.session?.secrets ?? []) args.push('--secret', secret);
+  for (const ssh of request.session?.ssh ?? []) args.push('--ssh', ssh);
   args.push(request.context);
   return args;
 }
@@ -56,6 +65,7 @@ export interface BuildSetting {
   frontend: string;
   buildArgs: Readonly<Record<string, string>>;
   network?: string;
+  session?: SessionInputs;
 }
 
 /** One `docker build --target` job writing its image ID to `iidFile`. */
@@ -74,6 +84,7 @@ export function targetBuildJob(
     buildArgs: { ...setting.buildArgs, ...options.extraBuildArgs },
     noCache: options.noCache ?? false,
     ...(setting.network === undefined ? {} : { network: setting.network }),
+    ...(setting.session === undefined ? {} : { session: setting.session }),
   });
   return { literal: target, args, iidFile };
 }

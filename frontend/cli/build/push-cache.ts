@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CliIO } from '../io';
-import { dockerEnv, runDocker, targetBuildJob, type DockerClient } from './docker';
+import { dockerEnv, runDocker, targetBuildJob, type DockerClient, type SessionInputs } from './docker';
 import { runBuilds } from './runner';
 
 export interface CacheBuild {
@@ -68,6 +68,7 @@ export interface PushCacheRequest {
   frontend: string;
   buildArgs: Record<string, string>;
   network?: string;
+  session?: SessionInputs;
   concurrency: number;
 }
 

@@ -9,7 +9,7 @@ import type { CliIO, Command } from '../io';
 import { bakeImages } from '../build/bake-images';
 import { buildImages, type ImageToBuild } from '../build/build-images';
 import { inspectBuilder, type BuilderAnswer } from '../build/buildx';
-import { clientCommand, DEFAULT_FRONTEND, detectClient } from '../build/docker';
+import { clientCommand, DEFAULT_FRONTEND, detectClient, type SessionInputs } from '../build/docker';
 import { frontendBuildArgs, solveBuildGoal, type GoalRequest } from '../build/load';
 import { planTags } from '../build/tags';
 import { COST_FUNCTIONS, MODUSFILE_OPTION, modusfilePath, parseBudget, parseBuildArgs, parseCost } from './shared';
@@ -21,6 +21,8 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'no-cache', description: 'build every step fresh (docker build --no-cache)' },
   { name: 'build-arg', value: true, repeatable: true, valueName: 'K=V', description: 'a fact build_arg("K", "V"), passed to every build (repeatable)' },
   { name: 'network', value: true, valueName: 'MODE', description: 'network of the run steps: default, none or host (docker build --network)' },
+  { name: 'secret', value: true, repeatable: true, valueName: 'id=ID,src=FILE|env=VAR', description: 'a secret for ::mount_secret, passed to every build (docker build --secret; repeatable)' },
+  { name: 'ssh', value: true, repeatable: true, valueName: 'default|ID=SOCKET', description: 'an SSH agent for ::mount_ssh, passed to every build (docker build --ssh; repeatable)' },
   { name: 'frontend', value: true, valueName: 'IMAGE', description: `the Modus frontend image (default: $MODUS_FRONTEND or ${DEFAULT_FRONTEND})` },
   { name: 'concurrency', alias: 'j', value: true, valueName: 'N', description: 'most per-image builds at a time (default: every image, at most 32)' },
   { name: 'docker', value: true, valueName: 'PATH', description: 'the docker client (default: $MODUS_DOCKER or docker)' },
@@ -70,6 +72,7 @@ interface BuildRequest extends GoalRequest {
   json: boolean;
   noCache: boolean;
   network?: string;
+  session: SessionInputs;
   frontend: string;
   concurrency?: number;
   docker: string;
@@ -120,6 +123,7 @@ function request(args: ParsedArgs, io: CliIO): BuildRequest {
     json: args.flags.has('json'),
     noCache: args.flags.has('no-cache'),
     ...(network === undefined ? {} : { network }),
+    session: { secrets: optionValues(args, 'secret'), ssh: optionValues(args, 'ssh') },
     frontend: optionValue(args, 'frontend') ?? (io.env.MODUS_FRONTEND || DEFAULT_FRONTEND),
     ...(concurrency === undefined ? {} : { concurrency }),
     docker: clientCommand(optionValue(args, 'docker'), io.env),
@@ -192,6 +196,7 @@ export async function runBuild(argv: readonly string[], io: CliIO, signal: Abort
       buildArgs: frontendBuildArgs(req, req.costGiven),
       noCache: req.noCache,
       ...(req.network === undefined ? {} : { network: req.network }),
+      session: req.session,
       concurrency: req.concurrency ?? defaultConcurrency(images.length),
       verbose: req.verbose,
       json: req.json,
@@ -226,6 +231,7 @@ async function bake(req: BuildRequest, images: ImageToBuild[], answer: Exclude<B
       buildArgs: frontendBuildArgs(req, req.costGiven),
       noCache: req.noCache,
       ...(req.network === undefined ? {} : { network: req.network }),
+      session: req.session,
       platforms: req.platforms,
       load: req.load || !req.push,
       push: req.push,

@@ -186,3 +186,26 @@ test('deterministic: the same plan gives the same bytes', () => {
   const src = 'a(X) :- x(X), from("busybox"), run(f"echo ${X}").\nx("1").\nx("2").\n';
   expect(dockerfileOf(src, 'a(X)').dockerfile).toBe(dockerfileOf(src, 'a(X)').dockerfile);
 });
+
+test('::mount_* become RUN --mount flags under the dockerfile:1 syntax line', () => {
+  const src = [
+    'a :- from("alpine"),',
+    '  run("npm ci")::mount_cache("/root/.npm")::mount_secret("npmrc"),',
+    '  run("git clone x")::mount_ssh::mount_tmpfs("/tmp"),',
+    '  (run("y")::mount_cache("/c", "shared"), run("z"))::merge.',
+    '',
+  ].join('\n');
+  const { dockerfile, diagnostics } = dockerfileOf(src, 'a', { baseWorkdirs: new Map([['alpine', '']]) });
+  expect(diagnostics).toEqual([]);
+  expect(dockerfile.split('\n')[0]).toBe('# syntax=docker/dockerfile:1');
+  const runs = instructions(dockerfile).filter((l) => l.startsWith('RUN '));
+  expect(runs[0]).toBe('RUN --mount=type=secret,id=npmrc,target=/run/secrets/npmrc --mount=type=cache,target=/root/.npm,id=/root/.npm ["/bin/sh","-c","npm ci"]');
+  expect(runs[1]).toBe('RUN --mount=type=tmpfs,target=/tmp --mount=type=ssh,id=default ["/bin/sh","-c","git clone x"]');
+  expect(runs[2]).toMatch(/^RUN --mount=type=cache,target=\/c,id=shared \["\/bin\/sh","-c",/);
+  expect(dockerfileOf('a :- from("alpine"), run("x").\n', 'a').dockerfile).not.toContain('# syntax=');
+});
+
+test('a mount value a --mount flag cannot hold is an error', () => {
+  const { diagnostics } = dockerfileOf('a :- from("alpine"), run("x")::mount_cache("/a b").\n', 'a');
+  expect(diagnostics.map((d) => d.message)).toEqual(['"/a b" cannot be written in a RUN --mount flag (no blanks, commas or quotes)']);
+});
