@@ -80,9 +80,22 @@ function buildArguments(options: BuildOptions, resolved: ResolvedBuild): string[
   if (options.target !== undefined) args.push('--target', options.target);
   if (options.noCache) args.push('--no-cache');
   if (options.platform !== undefined) args.push('--platform', options.platform);
-  for (const tag of ([] as string[]).concat(options.tag ?? [])) args.push('-t', tag);
+  for (const tag of ([] as string[]).concat(options.tag ?? untaggedName())) args.push('-t', tag);
   args.push(...(options.extraArgs ?? []), options.context);
   return args;
+}
+
+let untaggedBuilds = 0;
+
+/**
+ * A name for a build the test did not name, on current Docker only: the containerd image store
+ * keeps no unnamed image once a later build replaces it, so the id in the iidfile would not be
+ * found. On 20.10 an unnamed build stays an unnamed image, as users see it.
+ */
+function untaggedName(): string[] {
+  if (DAEMON.kind !== 'current') return [];
+  untaggedBuilds += 1;
+  return [`modus-e2e/untagged:${process.pid}-${untaggedBuilds}`];
 }
 
 function sortedEntries(record: Record<string, string> | undefined): [string, string][] {
