@@ -54,10 +54,24 @@ export async function dockerBuild(options: BuildOptions): Promise<BuildResult> {
     writeContextFile(options.context, path.relative(options.context, file), directive + options.modusfile);
   }
   const iidFile = path.join(makeTempDirectory('modus-e2e-iid-'), 'iid');
-  const args = buildArguments(options, { file, iidFile, frontend, syntax });
+  const tags = ([] as string[]).concat(options.tag ?? untaggedName());
+  const args = buildArguments(options, { file, iidFile, frontend, syntax, tags });
   const result = await docker(args, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
-  const imageId = result.code === 0 && fs.existsSync(iidFile) ? fs.readFileSync(iidFile, 'utf8').trim() : undefined;
-  return { code: result.code, output: result.output, imageId: imageId || undefined };
+  if (result.code !== 0) return { code: result.code, output: result.output, imageId: undefined };
+  return { code: result.code, output: result.output, imageId: await builtImageId(iidFile, tags) };
+}
+
+/**
+ * The id `docker image inspect` knows. On current Docker, buildx writes the configuration's digest
+ * to the iidfile when there is no attestation, but the containerd store names images by their
+ * manifest: the id is read through the build's first name instead.
+ */
+async function builtImageId(iidFile: string, tags: readonly string[]): Promise<string | undefined> {
+  if (DAEMON.kind === 'current' && tags.length > 0) {
+    const inspected = await docker(['image', 'inspect', '--format', '{{.Id}}', tags[0]!]);
+    return inspected.code === 0 ? inspected.stdout.trim() : undefined;
+  }
+  return fs.existsSync(iidFile) ? fs.readFileSync(iidFile, 'utf8').trim() || undefined : undefined;
 }
 
 interface ResolvedBuild {
@@ -65,6 +79,7 @@ interface ResolvedBuild {
   iidFile: string;
   frontend: string;
   syntax: 'directive' | 'build-arg' | 'none';
+  tags: readonly string[];
 }
 
 function buildArguments(options: BuildOptions, resolved: ResolvedBuild): string[] {
@@ -80,7 +95,7 @@ function buildArguments(options: BuildOptions, resolved: ResolvedBuild): string[
   if (options.target !== undefined) args.push('--target', options.target);
   if (options.noCache) args.push('--no-cache');
   if (options.platform !== undefined) args.push('--platform', options.platform);
-  for (const tag of ([] as string[]).concat(options.tag ?? untaggedName())) args.push('-t', tag);
+  for (const tag of resolved.tags) args.push('-t', tag);
   args.push(...(options.extraArgs ?? []), options.context);
   return args;
 }
