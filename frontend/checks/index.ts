@@ -8,6 +8,9 @@ import type { Diagnostic, Severity } from '../../grammar/source';
 import type { Kind } from '../language';
 import { analyseKinds, type KindOptions } from './kinds';
 import { checkNegation } from './negation';
+import { checkPredicateCalls } from './predicates';
+import { applyCheckDirective, readCheckDirective, type CheckDirective, type CommentText } from './rules';
+import { checkSingletons } from './singletons';
 import { checkStratification } from './stratification';
 import { checkTerms } from './terms';
 
@@ -17,6 +20,8 @@ export interface ProgramAnalysis {
   diagnostics: Diagnostic[];
   /** Every warning, shown or not. */
   warningCount: number;
+  /** The `# check=` directive in force. */
+  check: CheckDirective;
 }
 
 /**
@@ -26,15 +31,18 @@ export interface ProgramAnalysis {
  */
 export function analyseProgram(ast: Modusfile, options: KindOptions = {}): ProgramAnalysis {
   const kindAnalysis = analyseKinds(ast, options);
+  const check = readCheckDirective(commentsOf(ast), ast.clauses[0]?.span.start ?? Number.MAX_SAFE_INTEGER);
   const diagnostics = [
     ...kindAnalysis.diagnostics,
-    ...checkTerms(ast.clauses),
-    ...checkNegation(ast.clauses, kindAnalysis.kinds),
-    ...checkStratification(ast.clauses),
+    ...withCode(checkTerms(ast.clauses), 'TermPlacement'),
+    ...withCode(checkNegation(ast.clauses, kindAnalysis.kinds), 'NegatedNonLogical'),
+    ...withCode(checkStratification(ast.clauses), 'NotStratifiable'),
+    ...checkPredicateCalls(ast.clauses),
+    ...checkSingletons(ast.clauses),
   ];
-  const sorted = sortByPosition(diagnostics);
+  const sorted = sortByPosition([...check.diagnostics, ...applyCheckDirective(diagnostics, check.directive)]);
   const warningCount = sorted.filter((d) => d.severity === 'warning').length;
-  return { kinds: kindAnalysis.kinds, diagnostics: capBySeverity(sorted), warningCount };
+  return { kinds: kindAnalysis.kinds, diagnostics: capBySeverity(sorted), warningCount, check: check.directive };
 }
 
 const CAPPED: readonly Severity[] = ['error', 'warning'];
@@ -68,3 +76,4 @@ function sortByPosition(diagnostics: readonly Diagnostic[]): Diagnostic[] {
 export type { KindAnalysis, KindOptions } from './kinds';
 export type { DependencyGraph, DependencyEdge } from './stratification';
 export { validateGoal, validateBuildGoal, imageLiteralIndexes } from './goal';
+export { LINT_RULES, lintRule, lintRuleUrl, parseCheckValue, applyCheckDirective, type LintRule, type CheckDirective } from './rules';

@@ -217,6 +217,7 @@ function conflictingKind(
   labels.push({ span: rule.body.span, message: `but this was found to be a ${found} kind` });
   return {
     severity: 'error',
+    code: 'InconsistentKind',
     message: 'A rule with matching head predicate has a different kind.',
     span: rule.body.span,
     labels,
@@ -309,7 +310,7 @@ class KindEvaluator {
     }
     if (this.ruleNames.has(lit.name)) {
       return {
-        failure: { severity: 'warning', message: `\`${lit.name}\` not determined yet.`, span: lit.span },
+        failure: { severity: 'warning', code: 'UndeterminedKind', message: `\`${lit.name}\` not determined yet.`, span: lit.span },
       };
     }
     return this.fixed(lit, 'Logic', expected);
@@ -437,6 +438,7 @@ class KindEvaluator {
       return {
         failure: {
           severity: 'error',
+          code: 'KindMismatch',
           message: 'Expected kind: Image or Layer',
           span: op.operand.span,
           labels: [{ span: op.operand.span, message: 'expression found to be Logic' }],
@@ -456,6 +458,7 @@ function expectedKind(span: Span, expected: Kind, found: Kind): Outcome {
   return {
     failure: {
       severity: 'error',
+      code: 'KindMismatch',
       message: `Expected kind: ${expected}`,
       span,
       labels: [{ span, message: `expression found to be ${found}` }],
@@ -469,6 +472,7 @@ function cannotCombine(left: readonly Expression[], right: Expression, leftKind:
   return {
     failure: {
       severity: 'error',
+      code: 'KindConflict',
       message: "Couldn't determine kind of `Expression`.",
       span: { start: leftSpan.start, end: right.span.end },
       labels: [
@@ -501,6 +505,7 @@ function unknownOperator(op: OperatorApplication): Outcome {
   return {
     failure: {
       severity: 'error',
+      code: 'UnknownOperator',
       message: `Unknown operator: ${op.name}`,
       span: op.nameSpan,
       notes: [`Known operators: ${[...OPERATORS.keys()].join(', ')}.`],
@@ -538,5 +543,5 @@ function arityDiagnostic(op: OperatorApplication): Diagnostic | undefined {
       : `Operator \`${op.name}\` expects ${expected} argument${most === 1 ? '' : 's'} ` +
         `(${signature.params.join(', ')}), but ${given}.`;
   const span = { start: op.nameSpan.start, end: op.span.end };
-  return { severity: 'error', message, span };
+  return { severity: 'error', code: 'OperatorArity', message, span };
 }

@@ -85,7 +85,7 @@ describe('checkProgram', () => {
 
   test('diagnostics of every check come ordered by position', () => {
     const src = [
-      'a(f"x") :- b.', // format string in head
+      'a(f"x") :- b.', // format string in head, b unknown
       'i :- from("x").',
       'c :- !i, from("y").', // negation of an image
       'd :- from("x")::copy("a").', // arity
@@ -97,6 +97,7 @@ describe('checkProgram', () => {
     expect(starts).toEqual([...starts].sort((x, y) => x - y));
     expect(diagnostics.map((d) => d.message)).toEqual([
       'A format string was found in a head literal.',
+      'Unknown predicate `b`: no clause defines it and it is not a builtin.',
       'Negating a non-logical predicate is disallowed.',
       'Operator `copy` expects 2 arguments (src, dst), but 1 was given.',
       'Program is not stratifiable. Recursive dependency on negation found.',
