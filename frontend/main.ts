@@ -10,11 +10,14 @@
 import { startupSnapshot } from 'node:v8';
 import { runFrontend } from './gateway';
 import { buildImage, readBuildInput, type BuildStats } from './buildkit/build';
+import { answerSubrequest, requestedSubrequest } from './buildkit/subrequest';
 import { warmUp } from './buildkit/warm-up';
 
 function start(): void {
   void runFrontend(
     async (ctx, input) => {
+      const subrequest = requestedSubrequest(ctx.env.opts);
+      if (subrequest !== undefined) return answerSubrequest(subrequest, input);
       const stats: BuildStats = { solveMs: 0 };
       const result = await buildImage(ctx, input, stats);
       // One line in the daemon's log: how long the frontend took from process start to Return,

@@ -9,7 +9,7 @@ import type { Kind } from '../language';
 import { analyseKinds, type KindOptions } from './kinds';
 import { checkNegation } from './negation';
 import { checkPredicateCalls } from './predicates';
-import { applyCheckDirective, readCheckDirective, type CheckDirective, type CommentText } from './rules';
+import { applyCheckDirective, readCheckDirective, type CheckDirective } from './rules';
 import { checkSingletons } from './singletons';
 import { checkStratification } from './stratification';
 import { checkTerms } from './terms';
@@ -31,7 +31,7 @@ export interface ProgramAnalysis {
  */
 export function analyseProgram(ast: Modusfile, options: KindOptions = {}): ProgramAnalysis {
   const kindAnalysis = analyseKinds(ast, options);
-  const check = readCheckDirective(commentsOf(ast), ast.clauses[0]?.span.start ?? Number.MAX_SAFE_INTEGER);
+  const check = readCheckDirective(ast.comments, ast.clauses[0]?.span.start ?? Number.MAX_SAFE_INTEGER);
   const diagnostics = [
     ...kindAnalysis.diagnostics,
     ...withCode(checkTerms(ast.clauses), 'TermPlacement'),
@@ -59,6 +59,10 @@ function capBySeverity(diagnostics: readonly Diagnostic[]): Diagnostic[] {
     if (hidden > 0) kept.push({ severity: 'note', message: `${hidden} more ${severity}${hidden === 1 ? '' : 's'} not shown` });
   }
   return kept;
+}
+
+function withCode(diagnostics: readonly Diagnostic[], code: string): Diagnostic[] {
+  return diagnostics.map((d) => ({ ...d, code }));
 }
 
 export function checkProgram(ast: Modusfile): Diagnostic[] {

@@ -6,6 +6,7 @@
 import { GRPC_CODE, GrpcError, type RpcStatus } from './transport';
 
 const SOURCE_DETAIL_TYPE = 'github.com/moby/buildkit/errdefs.Source+json';
+const SUBREQUEST_DETAIL_TYPE = 'github.com/moby/buildkit/errdefs.Subrequest+json';
 
 /** An error meant for the user, with an optional location in the build file. */
 export class FrontendError extends Error {
@@ -15,6 +16,19 @@ export class FrontendError extends Error {
   ) {
     super(message);
     this.name = 'FrontendError';
+  }
+}
+
+/**
+ * A subrequest (`requestid`) the frontend does not answer. The typed detail lets a client tell
+ * it from other failures (buildx falls back or names the request).
+ */
+export class UnsupportedSubrequestError extends FrontendError {
+  constructor(
+    readonly request: string,
+    message: string,
+  ) {
+    super(message);
   }
 }
 
@@ -45,6 +59,10 @@ function userErrorStatus(message: string, source?: SourceDetail): RpcStatus {
  */
 export function statusFromError(err: unknown): RpcStatus {
   if (err instanceof GrpcError) return err.status;
+  if (err instanceof UnsupportedSubrequestError) {
+    const detail = { type_url: SUBREQUEST_DETAIL_TYPE, value: Buffer.from(JSON.stringify({ name: err.request }), 'utf8') };
+    return { code: GRPC_CODE.UNKNOWN, message: err.message, details: [detail] };
+  }
   if (err instanceof FrontendError) return userErrorStatus(err.message, err.source);
   if (err instanceof Error) return userErrorStatus(`internal error in the Modus frontend: ${err.message}`);
   return userErrorStatus(`internal error in the Modus frontend: ${String(err)}`);

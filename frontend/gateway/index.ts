@@ -5,7 +5,7 @@ export { Caps, V08_API_CAPS, V08_LLB_CAPS } from './caps';
 export type { ApiCap } from './caps';
 export { GrpcTransport, GrpcError, GRPC_CODE, frameMessage, unframeMessages } from './transport';
 export type { RpcStatus, CallOptions, UnaryTransport } from './transport';
-export { FrontendError, statusFromError } from './errors';
+export { FrontendError, UnsupportedSubrequestError, statusFromError } from './errors';
 export type { SourceDetail } from './errors';
 export { parseFrontendEnv, buildArgs, cacheImports } from './options';
 export type { FrontendEnv } from './options';
