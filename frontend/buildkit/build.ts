@@ -47,7 +47,7 @@ export async function buildImage(ctx: FrontendContext, input?: BuildInput, stats
   const platform = choosePlatform(options.platform, ctx);
   const program = loadOrFail(bytes, options.filename);
   const warningSource = { filename: options.filename, bytes, file: program.file, loadStep: modusfileSource(ctx.env.sessionId, options) };
-  const checkWarnings = program.warnings.filter((d) => d.severity === 'warning').map((d) => ({ message: d.message, ...(d.span ? { span: d.span } : {}) }));
+  const checkWarnings = program.warnings.filter((d) => d.severity === 'warning').map((d) => ({ message: d.message, ...(d.span ? { span: d.span } : {}), ...(d.code ? { rule: d.code } : {}) }));
   const available = options.cost === 'available' ? await solveWithImages(ctx, program, platform, options) : undefined;
   await reportWarnings(ctx, [...checkWarnings, ...(available?.warnings ?? [])], warningSource);
   const plan = planGoal(program, options, bytes, available?.solved ?? solveBuildGoal(program, options));

@@ -6,6 +6,7 @@
  */
 import type { SourceFile, Span } from '../../grammar/source';
 import { decodeMessage } from '../../proto/schema';
+import { lintRule, lintRuleUrl } from '../checks';
 import type { FrontendContext, SourceRange } from '../gateway';
 import { FileAction, marshal, scratch, type State } from '../llb';
 
@@ -13,6 +14,8 @@ export interface BuildWarning {
   message: string;
   /** Where in the Modusfile, when known. */
   span?: Span;
+  /** The lint rule that found it (docs/lint.md), for the checks' warnings. */
+  rule?: string;
 }
 
 /** The Modusfile the warnings point into, and the step that loaded it (the vertex they belong to). */
@@ -29,9 +32,11 @@ export async function reportWarnings(ctx: FrontendContext, warnings: readonly Bu
     const digest = loadStepDigest(ctx, source.loadStep);
     for (const warning of warnings) {
       const range = rangeOf(warning.span, source.file);
+      const rule = warning.rule ? lintRule(warning.rule) : undefined;
       await ctx.client.warn({
         digest,
-        short: warning.message,
+        short: shortText(warning, range),
+        ...(rule ? { detail: [rule.description], url: lintRuleUrl(rule.name) } : {}),
         source: { filename: source.filename, data: source.bytes, language: 'Modus' },
         ...(range ? { ranges: [range] } : {}),
       });
@@ -49,6 +54,12 @@ function loadStepDigest(ctx: FrontendContext, loadStep: State): string {
   return terminal.inputs[0]!.digest;
 }
 
+/** As the Dockerfile frontend writes it: `Rule: message (line N)`. */
+function shortText(warning: BuildWarning, range: SourceRange | undefined): string {
+  const text = warning.rule ? `${warning.rule}: ${warning.message}` : warning.message;
+  return range ? `${text} (line ${range.start.line})` : text;
+}
+
 /** A pb.Range: 1-based lines, 0-based characters. */
 function rangeOf(span: Span | undefined, file: SourceFile): SourceRange | undefined {
   if (!span || span.file) return undefined;
@@ -60,7 +71,7 @@ function rangeOf(span: Span | undefined, file: SourceFile): SourceRange | undefi
 function located(warning: BuildWarning, source: WarningSource): string {
   if (!warning.span || warning.span.file) return warning.message;
   const { line, column } = source.file.position(warning.span.start);
-  return `${source.filename}:${line}:${column}: ${warning.message}`;
+  return `${source.filename}:${line}:${column}: ${warning.rule ? `${warning.rule}: ` : ''}${warning.message}`;
 }
 
 /** A no-op step whose name is the warning: on BuildKit v0.8 the progress output is what the user sees. */

@@ -217,7 +217,7 @@ describe('frontend flow through the fake gateway', () => {
       expect(b.error).toBeUndefined();
       expect(b.result.warnings).toHaveLength(1);
       const [w] = b.result.warnings;
-      expect(Buffer.from(w.short).toString()).toBe(`image ${ABSENT} is not available (docker.io/${ABSENT}: not found); proofs using it are not chosen`);
+      expect(Buffer.from(w.short).toString()).toBe(`image ${ABSENT} is not available (docker.io/${ABSENT}: not found); proofs using it are not chosen (line 2)`);
       expect(Number(w.level)).toBe(1);
       expect(w.info.filename).toBe('Modusfile');
       expect(Buffer.from(w.info.data).toString()).toBe(src);
@@ -234,6 +234,16 @@ describe('frontend flow through the fake gateway', () => {
       expect(b.result.warnings).toEqual([]);
       const names = b.result.solves.flatMap((s) => decodeOps(s.request.Definition).map(nameOf));
       expect(names).toContain(`[modus] warning: Modusfile:2:8: image ${ABSENT} is not available (docker.io/${ABSENT}: not found); proofs using it are not chosen`);
+    }, 30_000);
+
+    it('of the lint rules carry the rule, its description and page, as --check reports them', async () => {
+      const b = await build(`app(X) :- ${FROM}.\n`, { target: 'app("1")' }, undefined, { api: [...V08_API_CAPS, 'gateway.warnings'] });
+      expect(b.error).toBeUndefined();
+      const [w] = b.result.warnings;
+      expect(Buffer.from(w.short).toString()).toBe('SingletonVariable: Variable `X` occurs only once in this clause; name it `_X` (or `_`) if that is meant. (line 1)');
+      expect(w.detail.map((d: Uint8Array) => Buffer.from(d).toString())).toEqual(['A named variable occurs only once in its clause.']);
+      expect(w.url).toBe('docs/lint.md#singletonvariable');
+      expect(w.ranges).toEqual([{ start: { line: 1, character: 4 }, end: { line: 1, character: 5 } }]);
     }, 30_000);
   });
 });
