@@ -24,7 +24,8 @@ export function answerSubrequest(request: string, input: BuildInput): ReturnResu
   if (request === DESCRIBE) return { metadata: describeAnswer() };
   if (!ANSWERED.includes(request)) {
     const names = ANSWERED.map((n) => n.replace(/^frontend\./, '')).join(', ');
-    throw new UnsupportedSubrequestError(request, `unsupported request ${request}: the Modus frontend answers ${names} (--call=check is lint)`);
+    // Current clients prefix the message with `unsupported request NAME: ` (from the typed detail).
+    throw new UnsupportedSubrequestError(request, `the Modus frontend answers ${names} (--call=check is lint), not ${request}`);
   }
   const view = modusfileView(input);
   if (request === LINT) return { metadata: lintAnswer(view) };

@@ -41,7 +41,7 @@ test('lint: status 1 with a finding', async () => {
 
 test('an unknown request is an error naming it, with the Subrequest typed detail', async () => {
   const r = await call('frontend.unknown');
-  expect(r.returned?.error?.message).toContain('unsupported request frontend.unknown');
+  expect(r.returned?.error?.message).toBe('the Modus frontend answers outline, targets, lint, subrequests.describe (--call=check is lint), not frontend.unknown');
   const detail = r.returned!.error!.details![0]!;
   expect(detail.type_url).toBe('github.com/moby/buildkit/errdefs.Subrequest+json');
   expect(JSON.parse(Buffer.from(detail.value).toString('utf8'))).toEqual({ name: 'frontend.unknown' });
