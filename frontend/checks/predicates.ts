@@ -5,7 +5,7 @@
  */
 import type { Clause, Literal } from '../../grammar/ast';
 import type { Diagnostic } from '../../grammar/source';
-import { builtinNamed } from '../solver/builtins';
+import { builtinSignature } from '../language';
 import { literalOccurrences } from './ast-util';
 
 export function checkPredicateCalls(clauses: readonly Clause[]): Diagnostic[] {
@@ -34,10 +34,10 @@ function definedArities(clauses: readonly Clause[]): Map<string, Set<number>> {
 
 function callDiagnostic(literal: Literal, arities: ReadonlyMap<string, ReadonlySet<number>>): Diagnostic | undefined {
   const defined = arities.get(literal.name);
-  const builtin = builtinNamed(literal.name);
+  const builtin = builtinSignature(literal.name);
   const given = literal.args.length;
   if (defined?.has(given)) return undefined;
-  if (builtin && (builtin.arity === undefined || builtin.arity === given)) return undefined;
+  if (builtin?.arity === given) return undefined;
   if (!defined && !builtin) {
     return {
       severity: 'error',
@@ -46,7 +46,7 @@ function callDiagnostic(literal: Literal, arities: ReadonlyMap<string, ReadonlyS
       span: literal.nameSpan,
     };
   }
-  const expected = [...(defined ?? []), ...(builtin?.arity !== undefined ? [builtin.arity] : [])].sort((a, b) => a - b);
+  const expected = [...(defined ?? []), ...(builtin ? [builtin.arity] : [])].sort((a, b) => a - b);
   const what = builtin ? `Builtin \`${literal.name}\`` : `Predicate \`${literal.name}\``;
   return {
     severity: 'error',

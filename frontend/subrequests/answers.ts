@@ -6,7 +6,8 @@
 import type { Clause, Comment, Literal, Modusfile } from '../../grammar/ast';
 import { clauseDescription, printTerm } from '../../grammar/index';
 import type { Diagnostic, SourceFile, Span } from '../../grammar/source';
-import { analyseProgram, lintRule, lintRuleUrl, type Kind } from '../checks';
+import { analyseProgram, lintRule, lintRuleUrl } from '../checks';
+import type { Kind } from '../language';
 import { literalOccurrences } from '../checks/ast-util';
 import { renderDiagnostic } from '../diagnostics/render';
 import { tabulate } from './tabwriter';
