@@ -80,4 +80,4 @@ function sortByPosition(diagnostics: readonly Diagnostic[]): Diagnostic[] {
 export type { KindAnalysis, KindOptions } from './kinds';
 export type { DependencyGraph, DependencyEdge } from './stratification';
 export { validateGoal, validateBuildGoal, imageLiteralIndexes } from './goal';
-export { LINT_RULES, lintRule, lintRuleUrl, parseCheckValue, applyCheckDirective, type LintRule, type CheckDirective } from './rules';
+export { LINT_RULES, lintRule, lintRuleUrl, parseCheckValue, type LintRule, type CheckDirective } from './rules';

@@ -49,7 +49,7 @@ export interface CheckDirective {
   error: boolean;
 }
 
-export const DEFAULT_CHECK: CheckDirective = { skip: new Set(), error: false };
+const DEFAULT_CHECK: CheckDirective = { skip: new Set(), error: false };
 
 /** A comment as the parser keeps it: the text after `#` and where it is. */
 export interface CommentText {

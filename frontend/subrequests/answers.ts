@@ -29,7 +29,7 @@ export interface ModusfileView {
 const VERSION = '1.0.0';
 const RESULT_METADATA = [{ name: 'result.json', description: '' }, { name: 'result.txt', description: '' }];
 
-export const DEFINITIONS: readonly RequestDefinition[] = [
+const DEFINITIONS: readonly RequestDefinition[] = [
   definition(OUTLINE, 'List all parameters current build target supports', [{ name: 'target', description: 'Target build stage' }]),
   definition(TARGETS, 'List all targets current build supports', []),
   { ...definition(LINT, 'Lint a Modusfile', []), metadata: [...RESULT_METADATA, { name: 'result.statuscode', description: '' }] },
@@ -100,7 +100,7 @@ export function lintAnswer(view: ModusfileView): SubrequestMetadata {
 }
 
 /** A finding as a lint warning: the rule, its description and page, the message, the range. */
-export function lintWarning(file: SourceFile, d: Diagnostic): LintWarning {
+function lintWarning(file: SourceFile, d: Diagnostic): LintWarning {
   const rule = d.code ? lintRule(d.code) : undefined;
   return {
     ruleName: rule?.name ?? 'ModusCheck',
@@ -132,7 +132,7 @@ function outlineText(outline: Outline): string {
 }
 
 /** `app(mode)`: the predicate with the parameters of its first clause as written. */
-export function targetName(head: Literal): string {
+function targetName(head: Literal): string {
   return head.args.length === 0 ? head.name : `${head.name}(${head.args.map(printTerm).join(', ')})`;
 }
 
@@ -188,7 +188,7 @@ function literalsOf(clause: Clause): Literal[] {
 }
 
 /** A range as BuildKit's Location: 1-based lines, 0-based characters. */
-export function location(file: SourceFile, span: Span | undefined): Location {
+function location(file: SourceFile, span: Span | undefined): Location {
   if (!span) return { ranges: [] };
   const start = file.position(span.start);
   const end = file.position(span.end);
