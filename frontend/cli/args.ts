@@ -6,7 +6,7 @@
  * list makes its help text and its shell completion.
  */
 import { parseArgs as parseNodeArgs } from 'node:util';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../diagnostics/suggest';
 
 export interface OptionSpec {
   /** The long name: `--name`. Values are read back by this name (or any of `longAliases`). */

@@ -13,7 +13,7 @@ import { transpileCommand } from './commands/transpile';
 import { UsageError } from './args';
 import { processIO, type CliIO, type Command } from './io';
 import { completions, completionScript, SHELLS } from './completion';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../diagnostics/suggest';
 
 const COMMANDS: readonly Command[] = [checkCommand, proofCommand, buildCommand, bakeCommand, transpileCommand, llbCommand, fmtCommand];
 

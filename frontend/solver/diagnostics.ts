@@ -16,7 +16,8 @@ export type SolverDiagnostic =
   | { code: 'no-rule'; literal: IRLiteral; span?: Span }
   | { code: 'image-unavailable'; image: string; span?: Span }
   | { code: 'not-stratified'; literal: IRLiteral; span?: Span }
-  | { code: 'unknown-predicate'; predicate: string; arity: number; span?: Span }
+  /** `suggestion`: a defined predicate (`name/arity`) whose name is close, or the same name with another arity. */
+  | { code: 'unknown-predicate'; predicate: string; arity: number; suggestion?: string; span?: Span }
   /** No literal of a body can be selected: the instances waiting, in body order. */
   | { code: 'not-ground'; waiting: IRLiteral[] }
   /** A proof of a clause leaves its head with variables. */
@@ -54,7 +55,10 @@ export function toDiagnostic(d: SolverDiagnostic, text: SourceText): Diagnostic 
     case 'not-stratified':
       return at({ severity, message: `${text.literal(d.literal)} depends on itself through negation (the program is not stratified)` }, d.span);
     case 'unknown-predicate':
-      return at({ severity, message: `unknown predicate \`${d.predicate}/${d.arity}\`` }, d.span);
+      return at(
+        { severity, message: `unknown predicate \`${d.predicate}/${d.arity}\``, ...(d.suggestion ? { notes: [`did you mean \`${d.suggestion}\`?`] } : {}) },
+        d.span,
+      );
     case 'not-ground':
       return groundness(d.waiting);
     case 'head-not-ground':

@@ -22,6 +22,8 @@ import { fittingMode, fittingModeBits, type Builtin, type BuiltinContext, type B
 import { clausesWith, type CClause, type CLiteral, type CompiledProgram, type Predicate, type Scope } from './compile';
 import { deref, groundId, isGroundTerm, shiftTerm, Trail, undo, unify, unifyGround, type Bindings, type Term } from './terms';
 import { TupleSet } from './tuples';
+import { isUserPredicate } from '../language';
+import { closestMatch } from '../diagnostics/suggest';
 
 const enum TableState {
   New,
@@ -708,7 +710,18 @@ export class Engine {
   }
 
   private unknownPredicate(lit: CLiteral): void {
-    this.error({ code: 'unknown-predicate', predicate: lit.predicate, arity: lit.args.length, span: lit.source.span });
+    const suggestion = this.closestPredicate(lit.predicate, lit.args.length);
+    this.error({ code: 'unknown-predicate', predicate: lit.predicate, arity: lit.args.length, ...(suggestion ? { suggestion } : {}), span: lit.source.span });
+  }
+
+  /** A defined predicate the user may have meant: the same name with another arity, else a close name. */
+  private closestPredicate(name: string, arity: number): string | undefined {
+    const defined = [...this.program.predicates.values()].filter((p) => isUserPredicate(p.name));
+    const sameName = defined.find((p) => p.name === name);
+    if (sameName) return `${sameName.name}/${sameName.arity}`;
+    const match = closestMatch(name, [...new Set(defined.map((p) => p.name))]);
+    const chosen = defined.find((p) => p.name === match && p.arity === arity) ?? defined.find((p) => p.name === match);
+    return chosen ? `${chosen.name}/${chosen.arity}` : undefined;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { formatOptions, optionValue, optionValues, parseArgs, UsageError, type OptionSpec } from '../../../frontend/cli/args';
-import { closestMatch, editDistance } from '../../../frontend/cli/suggest';
+import { closestMatch, editDistance } from '../../../frontend/diagnostics/suggest';
 import { workspace, type Workspace } from './harness';
 
 const SPECS: readonly OptionSpec[] = [
@@ -85,6 +85,16 @@ describe('the program', () => {
     const r = await ws.run(['check', '--verbos']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('modus check: unknown option --verbos (did you mean --verbose?)\nUsage: modus check [-f FILE] [-v] [--json] [CONTEXT]\nRun `modus help check` for more information.\n');
+  });
+
+  test('an unknown goal predicate: the close one, or the same name with its arity', async () => {
+    ws.write('Modusfile', 'hello(lang) :- from("a"), lang = "en".\nother :- from("b").\n');
+    const typo = await ws.run(['proof', 'helo(X)']);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/^goal:1:1: error: unknown predicate `helo\/1`/);
+    expect(typo.stderr).toContain('= note: did you mean `hello/1`?');
+    expect((await ws.run(['proof', 'hello'])).stderr).toContain('did you mean `hello/1`?');
+    expect((await ws.run(['proof', 'zzz(X)'])).stderr).not.toContain('did you mean');
   });
 
   test('help CMD, version, and --file as docker spells it', async () => {
