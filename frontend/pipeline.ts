@@ -27,6 +27,12 @@ export interface Loaded {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * The largest Modusfile read (16 MiB) unless MODUS_MAX_FILE_SIZE (environment of the modus
+ * program, build arg of the frontend) says otherwise: a device or an endless file is refused.
+ */
+export const DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024;
+
 /** Decodes (UTF-8, strictly), parses and checks a Modusfile, and translates it to the IR. */
 export function loadProgram(bytes: Uint8Array, name: string): Loaded {
   const decoded = decodeSource(bytes, name);

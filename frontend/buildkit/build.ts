@@ -143,11 +143,17 @@ async function readModusfile(client: GatewayClient, sessionId: string, options: 
   const { ref } = await client.solve({ definition: marshal(source) });
   // Both reads at once: one round trip less before the build can start.
   const [bytes, dockerignore] = await Promise.all([
-    client.readFile(ref, options.filename).catch((err: unknown) => {
+    // One byte more than the limit tells a file at the limit from a larger one.
+    client.readFile(ref, options.filename, { offset: 0, length: options.maxFileSize + 1 }).catch((err: unknown) => {
       throw new FrontendError(`cannot read the Modusfile \`${options.filename}\`: ${(err as Error).message}`);
     }),
     client.readFile(ref, ignoreName).catch(() => undefined),
   ]);
+  if (bytes.length > options.maxFileSize) {
+    throw new FrontendError(
+      `cannot read the Modusfile \`${options.filename}\`: larger than ${options.maxFileSize} bytes (the limit; set the build arg MODUS_MAX_FILE_SIZE to raise it)`,
+    );
+  }
   return dockerignore ? { bytes, dockerignore } : { bytes };
 }
 

@@ -6,6 +6,7 @@ import { parseClock } from '../caching/keys';
 import { FrontendError } from '../gateway/errors';
 import type { NetworkMode, Platform } from '../llb/types';
 import { budgetFrom, COST_FUNCTIONS, costFunctionNamed } from '../solver/options';
+import { DEFAULT_MAX_FILE_SIZE } from '../pipeline';
 import type { CostFunction } from '../solver/proof';
 
 export interface BuildOptions {
@@ -35,6 +36,8 @@ export interface BuildOptions {
   cacheRepo?: string;
   /** MODUS_RESOLVE_TIMEOUT_MS: how long cost `available` waits for one image to resolve. */
   resolveTimeoutMs?: number;
+  /** MODUS_MAX_FILE_SIZE: the largest Modusfile read, in bytes. */
+  maxFileSize: number;
   /** MODUS_CLOCK: fixed unix seconds for `::cache_ttl` buckets (tests); the real clock otherwise. */
   clock?: number;
 }
@@ -62,6 +65,7 @@ export function readBuildOptions(opts: ReadonlyMap<string, string>): BuildOption
     imageResolveMode: nonEmpty(opts.get('image-resolve-mode')) ?? 'default',
     buildAll: readFlag('MODUS_BUILD_ALL', buildArgs.MODUS_BUILD_ALL),
     exportOnly: readFlag('MODUS_EXPORT_ONLY', buildArgs.MODUS_EXPORT_ONLY),
+    maxFileSize: readMaxFileSize(buildArgs.MODUS_MAX_FILE_SIZE),
   };
   if (goal !== undefined) options.goal = goal;
   const budget = readBudget(buildArgs.MODUS_BUDGET);
@@ -100,6 +104,12 @@ function readBudget(value: string | undefined): number | undefined {
   const budget = budgetFrom(value);
   if (budget === undefined) throw new OptionError(`invalid MODUS_BUDGET \`${value}\`: expected a positive whole number of resolution steps`);
   return budget;
+}
+
+function readMaxFileSize(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_MAX_FILE_SIZE;
+  if (/^[1-9][0-9]*$/.test(value) && Number.isSafeInteger(Number(value))) return Number(value);
+  throw new OptionError(`invalid MODUS_MAX_FILE_SIZE \`${value}\`: expected a positive whole number of bytes`);
 }
 
 function readTimeout(value: string | undefined): number | undefined {

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic, SourceFile } from '../../../grammar/source';
 import { renderDiagnostics } from '../../diagnostics/render';
+import { DEFAULT_MAX_FILE_SIZE } from '../../pipeline';
 import { budgetFrom, COST_FUNCTIONS, costFunctionNamed } from '../../solver/options';
 import type { CostFunction } from '../../solver/proof';
 import { UsageError, type OptionSpec } from '../args';
@@ -30,8 +31,6 @@ export function modusfilePath(fileOption: string | undefined, context: string): 
 
 export type ReadResult = { bytes: Uint8Array } | { error: string };
 
-/** A Modusfile larger than this is refused (16 MiB) unless MODUS_MAX_FILE_SIZE says otherwise. */
-export const DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024;
 const SIZE_VARIABLE = 'MODUS_MAX_FILE_SIZE';
 
 /**

@@ -4,8 +4,7 @@
  */
 import { SourceFile } from '../../../grammar/source';
 import { probeJobs } from '../../../frontend/caching/probes';
-import { loadProgramText, planSolutions, solveGoal } from '../../../frontend/pipeline';
-import { DEFAULT_MAX_FILE_SIZE } from '../../../frontend/cli/commands/shared';
+import { DEFAULT_MAX_FILE_SIZE, loadProgramText, planSolutions, solveGoal } from '../../../frontend/pipeline';
 import { CRASH_PATTERN, workspace, type Workspace } from './harness';
 
 let ws: Workspace;

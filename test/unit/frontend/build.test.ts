@@ -81,6 +81,16 @@ const nameOf = (o: Op) => o.metadata.description?.['llb.customname'];
 const FROM = 'from("modus-test/busybox:1")';
 
 describe('frontend flow through the fake gateway', () => {
+  it('reads at most MODUS_MAX_FILE_SIZE bytes of the Modusfile (16 MiB by default); a larger one is a clear error', async () => {
+    const src = `app :- ${FROM}.\n`;
+    const within = await build(src, { target: 'app', 'build-arg:MODUS_MAX_FILE_SIZE': String(src.length) });
+    expect(within.error).toBeUndefined();
+    const larger = await build(src, { target: 'app', 'build-arg:MODUS_MAX_FILE_SIZE': String(src.length - 1) });
+    expect(larger.error?.message).toBe(
+      `cannot read the Modusfile \`Modusfile\`: larger than ${src.length - 1} bytes (the limit; set the build arg MODUS_MAX_FILE_SIZE to raise it)`,
+    );
+  }, 30_000);
+
   it('returns the image with the base config kept, edits applied, labels added, the base pinned by digest', async () => {
     const b = await build(`app :- ${FROM}::set_env("ALPHA", "3")::set_label("k", "v"), run("make").\n`, {
       target: 'app',
