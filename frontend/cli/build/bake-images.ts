@@ -12,7 +12,7 @@ import type { CliIO } from '../io';
 import { bakeFile, bakeJson, bakeTargetNames, type BakeRequest } from './bake-file';
 import { bakeArguments, bakeError, bakeFailures, CACHE_ONLY_OUTPUT, imageIdCandidates, type Builder } from './buildx';
 import { dockerEnv, runDocker, type SessionInputs } from './docker';
-import { BuildProgress, seconds } from './progress';
+import { BuildProgress, seconds, progressOptions, type ProgressMode } from './progress';
 import { runBuilds, type JobResult } from './runner';
 import { INTERRUPTED_EXIT_CODE, reportJson, tagImages, withClock, type ImageToBuild } from './build-images';
 
@@ -32,7 +32,7 @@ export interface BakeImagesRequest {
   platforms: string[];
   load: boolean;
   push: boolean;
-  verbose: boolean;
+  progress: ProgressMode;
   json: boolean;
 }
 
@@ -59,7 +59,7 @@ export async function bakeImages(req: BakeImagesRequest, io: CliIO, signal: Abor
     io.stderr(`modus build: ${count} in one ${req.command} buildx bake on builder ${req.builder.name} (driver ${req.builder.driver || 'unknown'}) with ${req.frontend}\n`);
     const progress = new BuildProgress(
       req.images.map((i) => i.literal),
-      { write: io.stderr, live: io.isTTY, verbose: false },
+      { ...progressOptions(req.progress, io), verbose: false },
     );
     progress.begin(req.images.length);
     req.images.forEach((_, index) => progress.onEvent({ kind: 'start', index }));
@@ -147,7 +147,7 @@ async function runBake(
     concurrency: 1,
     signal,
     onEvent: (event) => {
-      if (event.kind === 'output' && req.verbose) io.stderr(`[${phase}] ${event.line}\n`);
+      if (event.kind === 'output' && req.progress === 'plain') io.stderr(`[${phase}] ${event.line}\n`);
     },
   });
   if (result!.state !== 'done') return { ok: false, result: result! };

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CliIO } from '../io';
 import { dockerEnv, runDocker, targetBuildJob, type DockerClient, type SessionInputs } from './docker';
-import { BuildProgress, failureLog, seconds } from './progress';
+import { BuildProgress, failureLog, seconds, progressOptions, type ProgressMode } from './progress';
 import { runBuilds, type BuildJob, type JobResult } from './runner';
 import { explainCacheReport } from '../explain-cache';
 import { pushCache } from './push-cache';
@@ -38,7 +38,7 @@ export interface BuildImagesRequest {
   network?: string;
   session?: SessionInputs;
   concurrency: number;
-  verbose: boolean;
+  progress: ProgressMode;
   json: boolean;
   /** `--explain-cache`: the Modusfile whose per-image step records are compared with the last build's. */
   explainCache?: string;
@@ -69,7 +69,7 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
     io.stderr(`modus build: ${jobs.length} image${jobs.length === 1 ? '' : 's'}, ${concurrency} at a time, through ${via} with ${req.frontend}\n`);
     const progress = new BuildProgress(
       jobs.map((j) => j.literal),
-      { write: io.stderr, live: io.isTTY, verbose: req.verbose },
+      progressOptions(req.progress, io),
     );
     progress.begin(concurrency);
     // The per-image builds run alongside the one solve: each waits in BuildKit for the steps the
@@ -187,7 +187,7 @@ async function buildAllInOneSolve(
       if (event.kind === 'start') req.images.forEach((_, index) => progress.onEvent({ kind: 'start', index }));
       else if (event.kind === 'output') {
         if (FRONTEND_PAST_ITS_WORK.test(event.line)) stepsStarted();
-        if (req.verbose) io.stderr(`[all] ${event.line}\n`);
+        if (req.progress === 'plain') io.stderr(`[all] ${event.line}\n`);
       }
     },
   });

@@ -14,6 +14,20 @@ export interface ProgressOptions {
   now?: () => number;
 }
 
+/** `modus build --progress`, as docker spells it. */
+export const PROGRESS_MODES = ['auto', 'plain', 'tty', 'quiet'] as const;
+export type ProgressMode = (typeof PROGRESS_MODES)[number];
+
+/**
+ * What a mode shows: `auto` redraws in place on a terminal and prints plain lines otherwise,
+ * `tty` always redraws, `plain` prints plain lines and every line of BuildKit's progress, `quiet`
+ * none of the per-image lines (the messages and errors of `modus build` itself stay).
+ */
+export function progressOptions(mode: ProgressMode, io: { stderr: (text: string) => void; isTTY: boolean }): ProgressOptions {
+  if (mode === 'quiet') return { write: () => undefined, live: false, verbose: false };
+  return { write: io.stderr, live: mode === 'tty' || (mode === 'auto' && io.isTTY), verbose: mode === 'plain' };
+}
+
 type Row = { state: 'waiting' } | { state: 'building'; since: number } | { state: 'ended'; result: JobResult };
 
 /** At most this many rows are redrawn in place; more would scroll off a terminal. */

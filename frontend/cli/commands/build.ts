@@ -6,6 +6,8 @@
 import * as path from 'node:path';
 import { formatOptions, optionValue, optionValues, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
 import type { CliIO, Command } from '../io';
+import { didYouMean } from '../../diagnostics/suggest';
+import { PROGRESS_MODES, type ProgressMode } from '../build/progress';
 import { bakeImages } from '../build/bake-images';
 import { buildImages, type ImageToBuild } from '../build/build-images';
 import { inspectBuilder, type BuilderAnswer } from '../build/buildx';
@@ -32,7 +34,8 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'platform', value: true, repeatable: true, valueName: 'P1,P2', description: 'target platforms, as docker buildx build --platform (needs buildx)' },
   { name: 'cost', value: true, valueName: COST_FUNCTIONS.join('|'), description: 'how a proof is chosen per solution (build arg MODUS_COST)' },
   { name: 'budget', value: true, valueName: 'N', description: 'most resolution steps the solver may take (build arg MODUS_BUDGET)' },
-  { name: 'verbose', alias: 'v', description: 'show the full BuildKit progress of every image' },
+  { name: 'progress', value: true, valueName: PROGRESS_MODES.join('|'), description: 'auto: redrawn in place on a terminal; tty: always; plain: plain lines and the full BuildKit progress; quiet: no per-image lines' },
+  { name: 'verbose', alias: 'v', description: 'the same as --progress plain' },
   { name: 'no-cache-filter', value: true, valueName: 'P1,P2', description: 'build fresh only the steps that come from these predicates (build arg MODUS_NO_CACHE_FILTER)' },
   { name: 'cache-repo', value: true, valueName: 'REPO', description: 'take sub-images from REPO:<content key> when there (build arg MODUS_CACHE_REPO)' },
   { name: 'push-cache', description: 'after a successful build, push every sub-image built (not taken from the cache repo) as REPO:<key>' },
@@ -76,7 +79,7 @@ interface BuildRequest extends GoalRequest {
   frontend: string;
   concurrency?: number;
   docker: string;
-  verbose: boolean;
+  progress: ProgressMode;
   explainCache: boolean;
   pushCache: boolean;
   builder?: string;
@@ -127,7 +130,7 @@ function request(args: ParsedArgs, io: CliIO): BuildRequest {
     frontend: optionValue(args, 'frontend') ?? (io.env.MODUS_FRONTEND || DEFAULT_FRONTEND),
     ...(concurrency === undefined ? {} : { concurrency }),
     docker: clientCommand(optionValue(args, 'docker'), io.env),
-    verbose: args.flags.has('verbose'),
+    progress: parseProgress(optionValue(args, 'progress'), args.flags.has('verbose')),
     explainCache: args.flags.has('explain-cache'),
     pushCache: args.flags.has('push-cache'),
     ...(builder === undefined ? {} : { builder }),
@@ -145,6 +148,14 @@ function buildxOptions(req: BuildRequest): string[] {
     ...(req.load ? ['--load'] : []),
     ...(req.platforms.length > 0 ? ['--platform'] : []),
   ];
+}
+
+function parseProgress(value: string | undefined, verbose: boolean): ProgressMode {
+  if (value === undefined) return verbose ? 'plain' : 'auto';
+  const mode = PROGRESS_MODES.find((m) => m === value);
+  if (!mode) throw new UsageError(`--progress must be one of ${PROGRESS_MODES.join(', ')}, not \`${value}\`${didYouMean(value, PROGRESS_MODES)}`);
+  if (verbose && mode !== 'plain') throw new UsageError(`-v is --progress plain; it cannot go with --progress ${mode}`);
+  return mode;
 }
 
 function parseConcurrency(value: string | undefined): number | undefined {
@@ -198,7 +209,7 @@ export async function runBuild(argv: readonly string[], io: CliIO, signal: Abort
       ...(req.network === undefined ? {} : { network: req.network }),
       session: req.session,
       concurrency: req.concurrency ?? defaultConcurrency(images.length),
-      verbose: req.verbose,
+      progress: req.progress,
       json: req.json,
       ...(req.explainCache ? { explainCache: path.resolve(io.cwd, req.modusfile) } : {}),
       ...(req.pushCache ? { pushCache: req.buildArgs.MODUS_CACHE_REPO!.trim() } : {}),
@@ -235,7 +246,7 @@ async function bake(req: BuildRequest, images: ImageToBuild[], answer: Exclude<B
       platforms: req.platforms,
       load: req.load || !req.push,
       push: req.push,
-      verbose: req.verbose,
+      progress: req.progress,
       json: req.json,
     },
     io,

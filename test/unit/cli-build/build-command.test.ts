@@ -173,6 +173,22 @@ test('--verbose shows every line of BuildKit progress, prefixed by the image', a
   expect(rec.stderr()).toMatch(/\[1\/1\] a\("2"\) \| #2 building a\("2"\)/);
 });
 
+test('--progress plain is --verbose; quiet drops the per-image lines; a wrong mode is a usage error', async () => {
+  const plain = setup();
+  expect(await main(['build', 'ctx', 'a("2")', '--progress=plain'], plain.rec.io)).toBe(0);
+  expect(plain.rec.stderr()).toMatch(/\[1\/1\] a\("2"\) \| #2 building a\("2"\)/);
+  const quiet = setup();
+  expect(await main(['build', 'ctx', 'a("2")', '--progress', 'quiet'], quiet.rec.io)).toBe(0);
+  expect(quiet.rec.stderr()).not.toContain('[1/1]');
+  const tty = setup();
+  expect(await main(['build', 'ctx', 'a("2")', '--progress', 'tty'], tty.rec.io)).toBe(0);
+  expect(tty.rec.stderr()).toContain('\u001b[2K');
+  const wrong = setup();
+  expect(await main(['build', 'ctx', 'a("2")', '--progress', 'plian'], wrong.rec.io)).toBe(2);
+  expect(wrong.rec.stderr()).toContain('--progress must be one of auto, plain, tty, quiet, not `plian` (did you mean plain?)');
+  expect(await main(['build', 'ctx', 'a("2")', '-v', '--progress', 'quiet'], setup().rec.io)).toBe(2);
+});
+
 test('the docker client comes from --docker before $MODUS_DOCKER', async () => {
   const { rec } = setup({}, { MODUS_DOCKER: '/nonexistent/docker' });
   const s = setups[setups.length - 1]!;
