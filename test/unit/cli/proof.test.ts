@@ -55,7 +55,7 @@ describe('modus proof --json', () => {
     expect(cmd.stderr).toContain('goal:1:5: error: A list was found here.');
   });
 
-  // `available` depends on which images exist: the image-caching tests cover it.
+  // `available` depends on which images exist: test/unit/caching covers it.
   test('the cost function shows in the chosen proof: layers 1, height 3, first 3', async () => {
     const layersFor = async (cost: string) => {
       const r = await ws.run(['proof', '--json', '--cost', cost, 'many']);

@@ -1,7 +1,7 @@
 /** `modus llb` and `modus transpile` through the command dispatcher, offline (no daemon asked). */
-import { main } from '../../../frontend/cli/main';
-import { plain } from '../../../frontend/cli/build/llb-json';
-import { fromInspect } from '../../../frontend/cli/build/bases';
+import { main } from '../../../../frontend/cli/main';
+import { plain } from '../../../../frontend/cli/build/llb-json';
+import { fromInspect } from '../../../../frontend/cli/build/bases';
 import { fakeSetup, recordingIO, removeSetup, type FakeSetup } from './helpers';
 
 const MODUSFILE = [

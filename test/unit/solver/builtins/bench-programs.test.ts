@@ -6,10 +6,10 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseGoal, parseModusfile } from '../../../grammar';
-import { SourceFile } from '../../../grammar/source';
-import { compareNumbers, NumberComparison } from '../../../frontend/solver/builtins/number';
-import { compareSemver, SemverComparison } from '../../../frontend/solver/builtins/semver';
+import { parseGoal, parseModusfile } from '../../../../grammar';
+import { SourceFile } from '../../../../grammar/source';
+import { compareNumbers, NumberComparison } from '../../../../frontend/solver/builtins/number';
+import { compareSemver, SemverComparison } from '../../../../frontend/solver/builtins/semver';
 import {
   allPrograms,
   imageMatrix,
@@ -18,9 +18,9 @@ import {
   matrixImageCount,
   prologAtom,
   reachability,
-} from '../../../bench/solver/programs';
+} from '../../../../bench/solver/programs';
 
-const BENCH_DIR = path.resolve(__dirname, '../../../bench/solver');
+const BENCH_DIR = path.resolve(__dirname, '../../../../bench/solver');
 
 function hasSwipl(): boolean {
   try {

@@ -1,4 +1,4 @@
-import { BuildProgress, failureLog } from '../../../frontend/cli/build/progress';
+import { BuildProgress, failureLog } from '../../../../frontend/cli/build/progress';
 
 function recorder() {
   let text = '';

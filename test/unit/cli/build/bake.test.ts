@@ -1,7 +1,7 @@
 /** `modus bake`: the bake file's shape, target names, tags, args, paths, determinism and errors. */
-import { bakeFile, bakeJson, bakeTargetNames } from '../../../frontend/cli/build/bake-file';
-import { dockerfileInContext } from '../../../frontend/cli/commands/bake';
-import { workspace, type Workspace } from '../cli/harness';
+import { bakeFile, bakeJson, bakeTargetNames } from '../../../../frontend/cli/build/bake-file';
+import { dockerfileInContext } from '../../../../frontend/cli/commands/bake';
+import { workspace, type Workspace } from '../harness';
 
 const MODUSFILE = [
   'base :- from("busybox"), run("echo base").',

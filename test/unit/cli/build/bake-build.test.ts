@@ -1,7 +1,7 @@
 /** `modus build` on a docker client with buildx: one bake of every image, builder, push, platforms, faults. */
 import * as path from 'node:path';
-import { main } from '../../../frontend/cli/main';
-import { bakeFailures, builderFromInspect, imageIdCandidates } from '../../../frontend/cli/build/buildx';
+import { main } from '../../../../frontend/cli/main';
+import { bakeFailures, builderFromInspect, imageIdCandidates } from '../../../../frontend/cli/build/buildx';
 import { fakeSetup, recordingIO, removeSetup, type FakeSetup } from './helpers';
 
 const MODUSFILE = [

@@ -1,4 +1,4 @@
-import { expandTag, planTags, referenceProblem } from '../../../frontend/cli/build/tags';
+import { expandTag, planTags, referenceProblem } from '../../../../frontend/cli/build/tags';
 
 const app = (v: string, t: string) => ({ literal: `app("${v}", "${t}")`, predicate: 'app', args: [v, t] });
 

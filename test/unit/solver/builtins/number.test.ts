@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { compareNumbers, NumberComparison, parseRustFloat } from '../../../frontend/solver/builtins/number';
+import { compareNumbers, NumberComparison, parseRustFloat } from '../../../../frontend/solver/builtins/number';
 
 describe('parseRustFloat accepts what f64::from_str accepts', () => {
   const accepted: Array<[string, number]> = [

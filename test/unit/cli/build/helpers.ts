@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CliIO } from '../../../frontend/cli/io';
+import type { CliIO } from '../../../../frontend/cli/io';
 
 export const FAKE_DOCKER = path.join(__dirname, 'fixtures', 'fake-docker.js');
 

@@ -1,8 +1,8 @@
 /** `modus build` end to end against a fake docker client: arguments, concurrency, tags, JSON, failures, interrupts. */
 import * as path from 'node:path';
-import { main } from '../../../frontend/cli/main';
-import { runBuild } from '../../../frontend/cli/commands/build';
-import { oneSolveError } from '../../../frontend/cli/build/build-images';
+import { main } from '../../../../frontend/cli/main';
+import { runBuild } from '../../../../frontend/cli/commands/build';
+import { oneSolveError } from '../../../../frontend/cli/build/build-images';
 import { fakeSetup, recordingIO, removeSetup, waitFor, type FakeSetup } from './helpers';
 
 const MODUSFILE = [

@@ -6,7 +6,7 @@ import {
   parseLenientVersion,
   parseVersion,
   SemverComparison,
-} from '../../../frontend/solver/builtins/semver';
+} from '../../../../frontend/solver/builtins/semver';
 
 describe('the reference examples (original builtin.rs unit tests)', () => {
   it.each<[SemverComparison, string, string, boolean]>([
