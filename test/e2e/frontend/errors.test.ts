@@ -4,11 +4,16 @@ import { randomBytes } from 'node:crypto';
 import { describeE2e, makeContext } from '../support';
 import { FROM_BUSYBOX, FRONTEND_SUITE, buildFails, buildWithOutput, removeBuiltImages, stepNames } from './support';
 
+/** How docker introduces the frontend's error: 20.10's `docker build`, then buildx. */
+const ERROR_MARKERS = ['rpc error: code = Unknown desc = ', 'ERROR: failed to build: failed to solve: '];
+
 /** The message docker prints last: what the frontend Returned as its error. */
 function finalMessage(output: string): string {
-  const at = output.lastIndexOf('rpc error: code = Unknown desc = ');
-  if (at < 0) throw new Error(`no frontend error in:\n${output}`);
-  return output.slice(at + 'rpc error: code = Unknown desc = '.length);
+  for (const marker of ERROR_MARKERS) {
+    const at = output.lastIndexOf(marker);
+    if (at >= 0) return output.slice(at + marker.length);
+  }
+  throw new Error(`no frontend error in:\n${output}`);
 }
 
 describeE2e(
