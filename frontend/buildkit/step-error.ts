@@ -34,15 +34,15 @@ export function locateStepError(err: unknown, definition: Definition, sessionMou
   return new GrpcError(err.method, { ...err.status, message });
 }
 
-/** BuildKit's words for a secret or SSH agent the client did not give (v0.8 and later). */
-const MISSING_SECRET = /\bsecret (\S+) not found\b/;
-const MISSING_SSH = /\bno SSH key "([^"]*)" forwarded from the client\b/;
+/** BuildKit's words for a secret or SSH agent the client did not give: v0.8, then current. */
+const MISSING_SECRET = /\bsecret ([A-Za-z0-9][A-Za-z0-9._-]*):? not found\b/;
+const MISSING_SSH = /\bno SSH key "([^"]*)" forwarded from the client\b|\bunset ssh forward key (\S+)/;
 
 /** A step failed for want of a secret or agent: said at the operator that asked for it. */
 function missingSessionInput(message: string, step: StepDescription, mounts: readonly SessionMount[]): string | undefined {
   const secret = MISSING_SECRET.exec(message);
   const ssh = MISSING_SSH.exec(message);
-  const wanted = secret ? { kind: 'secret' as const, id: secret[1]! } : ssh ? { kind: 'ssh' as const, id: ssh[1]! } : undefined;
+  const wanted = secret ? { kind: 'secret' as const, id: secret[1]! } : ssh ? { kind: 'ssh' as const, id: (ssh[1] ?? ssh[2])! } : undefined;
   if (!wanted) return undefined;
   const candidates = mounts.filter((m) => m.kind === wanted.kind && m.id === wanted.id);
   const mount = candidates.find((m) => m.run === step.position) ?? candidates[0];
