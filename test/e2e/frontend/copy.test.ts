@@ -100,8 +100,10 @@ describeE2e(
         `rel :- ${FROM_BUSYBOX}, empty::copy("nothing", "/x").`,
         '',
       ].join('\n');
-      await buildFails({ context, modusfile, target: 'abs' });
-      await buildFails({ context, target: 'rel' });
+      // The step and its position, then BuildKit's reason naming the path (a relative source is
+      // looked up in the source image's working directory).
+      expect(await buildFails({ context, modusfile, target: 'abs' })).toMatch(/Modusfile:2:\d+: error: step `abs › ::copy\("\/tmp\/nothing", "\/x"\)` failed: [^\n]*\/tmp\/nothing/);
+      expect(await buildFails({ context, target: 'rel' })).toMatch(/Modusfile:3:\d+: error: step `rel › ::copy\("nothing", "\/x"\)` failed: [^\n]*\/tmp\/nothing/);
     });
   },
   FRONTEND_SUITE,
@@ -144,7 +146,8 @@ describeE2e(
     });
 
     test('a missing context file fails the build', async () => {
-      await buildFails({ context: makeContext(files), modusfile: `a :- ${FROM_BUSYBOX}, copy("missing", "/x").\n`, target: 'a' });
+      const output = await buildFails({ context: makeContext(files), modusfile: `a :- ${FROM_BUSYBOX}, copy("missing", "/x").\n`, target: 'a' });
+      expect(output).toMatch(/Modusfile:1:\d+: error: step `a › copy\("missing", "\/x"\)` failed: [^\n]*missing[^\n]*not found/);
     });
   },
   FRONTEND_SUITE,
