@@ -196,7 +196,7 @@ function planGoal(program: LoadedProgram, options: BuildOptions, bytes: Uint8Arr
  * Cost `available`: every `from(...)` image the search meets, constant or computed, is resolved
  * through the gateway (Docker's default resolve mode looks in its local image store first, then
  * the registry). An image that cannot be resolved makes the proofs using it unavailable; the user
- * sees why in a warning step.
+ * sees why in a warning (warnings.ts).
  */
 async function solveWithImages(
   ctx: FrontendContext,
