@@ -65,6 +65,7 @@ export async function buildImage(ctx: FrontendContext, input?: BuildInput, stats
     bases,
     file: program.file,
     sourceMap,
+    mergeOp: ctx.caps.llb.has('mergeop') && ctx.caps.llb.has('diffop'),
   };
   const images = await withCacheControl(ctx, plan, generateOptions, options);
   const output = images[plan.outputs[0]!.node]!;

@@ -32,7 +32,8 @@ const READ_CHUNK = 1 << 20;
 
 /** Content keys of the plan's literals whose steps may be cached at all (no no_cache inside). */
 export async function keyLiterals(ctx: FrontendContext, plan: BuildPlan, generate: GenerateOptions, platform: Platform): Promise<KeyedLiteral[]> {
-  const keyed = generateImages(plan, { ...generate, bases: portableBases(generate.bases), context: local('context'), sourceMap: undefined });
+  // The same keys on every daemon: the exec form of a merge, whatever form this daemon gets.
+  const keyed = generateImages(plan, { ...generate, mergeOp: false, bases: portableBases(generate.bases), context: local('context'), sourceMap: undefined });
   const files = new ContextFiles(ctx, generate);
   const out: KeyedLiteral[] = [];
   for (const literal of literalNodes(plan)) {

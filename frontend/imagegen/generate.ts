@@ -4,7 +4,7 @@
  * given; nothing here talks to the daemon.
  */
 import type { SourceFile } from '../../grammar/source';
-import { copy as copyAction, image, mkfile, scratch, type FileAction, type MountOptions, type NetworkMode, type SourceMapFile, type State } from '../llb';
+import { copy as copyAction, diff, FileAction, image, merge, mkfile, scratch, type MountOptions, type NetworkMode, type SourceMapFile, type State } from '../llb';
 import type { MetadataOptions, OpOptions, Platform } from '../llb/types';
 import type { BuildPlan, CacheControl, MergeOperation, NodeId, Origin, PlanNode, RunMount } from '../planner/plan';
 import {
@@ -52,6 +52,11 @@ export interface GenerateOptions {
    * build running alongside (`modus build`'s one solve) applied them and this one takes its results.
    */
   exportOnly?: boolean;
+  /**
+   * BuildKit has MergeOp and DiffOp (LLB caps `mergeop`, `diffop`, BuildKit >= 0.10): a `::merge`
+   * with runs is then built from its steps and a diff instead of one shell script.
+   */
+  mergeOp?: boolean;
 }
 
 export interface GeneratedImage {
@@ -192,6 +197,7 @@ function mergeState(node: Extract<PlanNode, { kind: 'merge' }>, id: NodeId, buil
   if (node.operations.every((op) => op.kind !== 'run')) {
     return fileState(parent).file(salted(mergeCopies(node.operations, parent, built, options), key), step);
   }
+  if (options.mergeOp) return mergeOfSteps(node, id, built, options);
   const { script, mounts } = mergeScript(node.operations, absoluteWorkdir(parent.config), (op) => copySourceOf(op, built, options));
   const state = runState(parent, '', [], options);
   return state.run({
@@ -217,6 +223,39 @@ function mergeRunMounts(operations: readonly MergeOperation[]): RunMount[] {
   }
   return [...byPlace.values()];
 }
+
+/**
+ * A merge with runs where BuildKit has MergeOp and DiffOp: every operation is a step of its own
+ * on the parent (cached on its own, copies without `cp` in the image), and the merge's layer is
+ * the diff from the parent to the last step, stacked on the parent. The diff starts from the
+ * parent under a step that changes nothing: from the parent itself BuildKit would keep the steps'
+ * layers (one per step) instead of computing one.
+ */
+function mergeOfSteps(node: Extract<PlanNode, { kind: 'merge' }>, id: NodeId, built: readonly GeneratedImage[], options: GenerateOptions): State {
+  const parent = built[node.parent]!;
+  const key = cacheKey(id, node.cache, options);
+  const workdir = absoluteWorkdir(parent.config);
+  let upper = parent;
+  for (const op of node.operations) {
+    const step = stepOptions(op.origin, node.cache, id, options);
+    if (op.kind === 'run') {
+      const state = runState(upper, op.cwd, op.env, options);
+      const mounts = [...buildMounts(op.mounts ?? [], state.dir()), ...saltMounts(key)];
+      upper = { fs: state.run({ args: ['/bin/sh', '-c', op.command], mounts, ...step }), config: parent.config };
+    } else {
+      const { from, src } = copySourceOf(op, built, options);
+      const action = salted(copyAction(from, src, resolvePath(workdir, op.dst), COPY_OPTIONS), key);
+      upper = { fs: fileState(upper).file(action, step), config: parent.config };
+    }
+  }
+  const named = stepOptions(node.origin, node.cache, id, options);
+  const lower = parent.fs.file(FileAction.rm(MERGE_LOWER_MARK, { allowNotFound: true }), { ...named, customName: `${named.customName} [merge base]` });
+  const changes = diff(lower, upper.fs, { ...named, customName: `${named.customName} [merge diff]` });
+  return merge([parent.fs, changes], named);
+}
+
+/** A path no image has: removing it changes nothing. */
+const MERGE_LOWER_MARK = '/.modus-merge-lower';
 
 /** A merge of copies only: one FileOp with one copy action each, no shell needed. */
 function mergeCopies(operations: readonly MergeOperation[], parent: GeneratedImage, built: readonly GeneratedImage[], options: GenerateOptions): FileAction {

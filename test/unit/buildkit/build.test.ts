@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { decodeMessage } from '../../../proto/schema';
-import { bundleForTest, runWithFakeGateway, V08_API_CAPS, type FakeGatewayResult, type FakeStatus } from '../../support/fake-gateway';
+import { bundleForTest, runWithFakeGateway, V08_API_CAPS, V08_LLB_CAPS, type FakeGatewayResult, type FakeStatus } from '../../support/fake-gateway';
 
 const BUSYBOX = 'docker.io/modus-test/busybox:1';
 const BUSYBOX_DIGEST = 'sha256:' + 'ab'.repeat(32);
@@ -188,6 +188,39 @@ describe('frontend flow through the fake gateway', () => {
     ]);
     expect(execs(b).map((o) => o.op.exec.meta.args[2])).toEqual(['echo x > /x']);
   }, 30_000);
+
+  it('a merge with runs: one shell script on BuildKit v0.8; its steps, a diff and a MergeOp where BuildKit has mergeop and diffop', async () => {
+    const modusfile = [
+      `src :- ${FROM}, run("echo x > /x").`,
+      `app :- ${FROM}, (run("echo a > /a"), src::copy("/x", "/b"), run("rm /a")::in_env("K", "v"))::merge.`,
+      '',
+    ].join('\n');
+    const old = await build(modusfile, { target: 'app' });
+    expect(old.error).toBeUndefined();
+    expect(old.ops.some((o) => o.op.merge || o.op.diff)).toBe(false);
+    expect(execs(old).map((o) => o.op.exec.meta.args[2])).toEqual(['echo x > /x', expect.stringContaining('echo a > /a')]);
+
+    const llb = [...V08_LLB_CAPS, 'mergeop', 'diffop'];
+    const b = await build(modusfile, { target: 'app' }, undefined, { llb });
+    expect(b.error).toBeUndefined();
+    const byDigest = new Map(b.ops.map((o) => [o.digest, o]));
+    const last = b.ops[b.ops.length - 1]!;
+    expect(last.op.merge.inputs).toHaveLength(2);
+    const [parent, changes] = last.op.inputs.map((i: any) => byDigest.get(i.digest)!);
+    expect(parent.op.source.identifier).toBe(`docker-image://${BUSYBOX}@${BUSYBOX_DIGEST}`);
+    // The diff: from the parent under a no-op FileOp, to the last of the merge's own steps.
+    const [lower, upper] = changes.op.inputs.map((i: any) => byDigest.get(i.digest)!);
+    expect(lower.op.file.actions).toEqual([expect.objectContaining({ rm: { path: '/.modus-merge-lower', allowNotFound: true } })]);
+    expect(upper.op.exec.meta.args).toEqual(['/bin/sh', '-c', 'rm /a']);
+    expect(upper.op.exec.meta.env).toContain('K=v');
+    expect(execs(b).map((o) => o.op.exec.meta.args[2])).toEqual(['echo a > /a', 'echo x > /x', 'rm /a']);
+    expect(b.ops.filter((o) => o.op.file?.actions[0]?.copy).map((o) => o.op.file.actions[0].copy.dest)).toEqual(['/b']);
+    // Each step is named after its operation; the merge after the whole.
+    expect(nameOf(upper)).toMatch(/^app › run\("rm \/a"\) Modusfile:2:/);
+    expect(nameOf(last)).toMatch(/^app › ::merge Modusfile:2:/);
+    const again = await build(modusfile, { target: 'app' }, undefined, { llb });
+    expect(again.ops.map((o) => o.digest)).toEqual(b.ops.map((o) => o.digest));
+  }, 60_000);
 
   it('a failing step: the Returned error names its position and step and keeps the typed details', async () => {
     const modusfile = `app :- ${FROM},\n  run("exit 1").\n`;
