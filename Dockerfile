@@ -13,10 +13,10 @@ RUN ["/usr/local/bin/node", "--snapshot-blob", "/modus/frontend.blob", "--build-
 # BuildKit starts the frontend with the entrypoint (CMD and USER are ignored), stdin/stdout being
 # the gRPC pipe. The frontend needs no network: without this label Docker 20.10 tries to attach
 # it to the bridge network. The caps label lists the frontend features we implement (BuildKit
-# refuses a request for one that is not listed): inputs, subrequests (--call, --check); add
-# moby.buildkit.frontend.contexts once named contexts (--build-context) are supported.
+# refuses a request for one that is not listed): inputs, subrequests (--call, --check) and
+# named contexts (--build-context).
 LABEL moby.buildkit.frontend.network.none="true" \
-      moby.buildkit.frontend.caps="moby.buildkit.frontend.inputs,moby.buildkit.frontend.subrequests" \
+      moby.buildkit.frontend.caps="moby.buildkit.frontend.inputs,moby.buildkit.frontend.subrequests,moby.buildkit.frontend.contexts" \
       org.opencontainers.image.title="Modus BuildKit frontend"
 ENV NODE_ENV=production
 WORKDIR /modus

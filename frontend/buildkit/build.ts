@@ -8,7 +8,7 @@ import { decodeSource } from '../../grammar/index';
 import { hasErrors } from '../../grammar/source';
 import { renderDiagnostics } from '../diagnostics/render';
 import { cacheImports, FrontendError, type FrontendContext, type FrontendEnv, type GatewayClient, type ReturnResult, type SourceDetail } from '../gateway';
-import { setLabel, type ImageConfig } from '../imagegen/config';
+import { scratchConfig, setLabel, type ImageConfig } from '../imagegen/config';
 import { parseDockerignore } from '../imagegen/dockerignore';
 import { generateImages, type BaseImage, type GenerateOptions, type GeneratedImage } from '../imagegen/generate';
 import { stepCacheKey } from '../caching/keys';
@@ -20,7 +20,9 @@ import { copy, local, marshal, normalizeImageRef, parseImageRef, scratch, Source
 import type { Platform } from '../llb/types';
 import { loadProgram, planSolutions, solveGoal, type LoadedProgram, type SolvedGoal } from '../pipeline';
 import type { BuildPlan, PlanNode } from '../planner/plan';
-import { formatPlatform, readBuildOptions, type BuildOptions } from './options';
+import { namedContextFor, type NamedContext } from './named-contexts';
+import { readBuildOptions, type BuildOptions } from './options';
+import { buildPlatforms, canRun, cannotRunError, multiPlatformResult, platformBuildArgs } from './platforms';
 import { locateStepError, sessionMountsOf } from './step-error';
 import { reportWarnings, type BuildWarning } from './warnings';
 
@@ -44,13 +46,35 @@ export async function readBuildInput(client: GatewayClient, env: FrontendEnv): P
 
 export async function buildImage(ctx: FrontendContext, input?: BuildInput, stats?: BuildStats): Promise<ReturnResult> {
   const { options, bytes, dockerignore } = input ?? (await readBuildInput(ctx.client, ctx.env));
-  const platform = choosePlatform(options.platform, ctx);
+  const platforms = buildPlatforms(options.platforms, ctx.workers);
   const program = loadOrFail(bytes, options.filename);
   const warningSource = { filename: options.filename, bytes, file: program.file, loadStep: modusfileSource(ctx.env.sessionId, options) };
   const checkWarnings = program.warnings.filter((d) => d.severity === 'warning').map((d) => ({ message: d.message, ...(d.span ? { span: d.span } : {}), ...(d.code ? { rule: d.code } : {}) }));
-  const available = options.cost === 'available' ? await solveWithImages(ctx, program, platform, options) : undefined;
-  await reportWarnings(ctx, [...checkWarnings, ...(available?.warnings ?? [])], warningSource);
-  const plan = planGoal(program, options, bytes, available?.solved ?? solveBuildGoal(program, options));
+  const built = await Promise.all(
+    platforms.map(async (platform, index) => {
+      const forPlatform = { ...options, buildArgs: platformBuildArgs(platform, ctx.workers, options.buildArgs) };
+      const available = options.cost === 'available' ? await solveWithImages(ctx, program, platform, forPlatform) : undefined;
+      // One platform's warnings stand for all (the others' would repeat them).
+      if (index === 0) await reportWarnings(ctx, [...checkWarnings, ...(available?.warnings ?? [])], warningSource);
+      const plan = planGoal(program, forPlatform, bytes, available?.solved ?? solveBuildGoal(program, forPlatform));
+      return buildForPlatform(ctx, { options: forPlatform, bytes, ...(dockerignore ? { dockerignore } : {}) }, program, plan, platform, stats);
+    }),
+  );
+  if (options.platforms.length <= 1) return { ref: built[0]!.ref, metadata: { 'containerimage.config': built[0]!.config } };
+  return multiPlatformResult(built.map((image, i) => ({ ...image, platform: platforms[i]! })));
+}
+
+/** The plan's image for one platform: bases resolved for it, LLB generated, solved. */
+async function buildForPlatform(
+  ctx: FrontendContext,
+  input: BuildInput,
+  program: LoadedProgram,
+  plan: BuildPlan,
+  platform: Platform,
+  stats?: BuildStats,
+): Promise<{ ref: string; config: string }> {
+  const { options, bytes, dockerignore } = input;
+  if (!canRun(platform, ctx.workers) && plan.nodes.some((n) => n.kind === 'run')) throw cannotRunError(platform, ctx.workers);
   const [bases, context] = await Promise.all([
     resolveBases(ctx, plan, platform, options, program.file, bytes),
     contextSource(ctx, plan, options, dockerignore),
@@ -88,7 +112,7 @@ export async function buildImage(ctx: FrontendContext, input?: BuildInput, stats
   }
   const solved = await solveOutput(definition);
   const config = options.labels.reduce<ImageConfig>((c, [k, v]) => setLabel(c, k, v), output.config);
-  return { ref: solved.ref, metadata: { 'containerimage.config': JSON.stringify(config) } };
+  return { ref: solved.ref, config: JSON.stringify(config) };
 }
 
 /**
@@ -258,17 +282,6 @@ function diagnosticsError(diagnostics: readonly Diagnostic[], file: SourceFile |
   return new FrontendError(headline ? `${headline}\n${text}` : text, detail);
 }
 
-function choosePlatform(requested: Platform | undefined, ctx: FrontendContext): Platform {
-  const supported = ctx.workers.flatMap((w) => w.platforms);
-  const fallback: Platform = supported[0] ?? { os: 'linux', architecture: 'amd64' };
-  if (!requested) return fallback;
-  const same = (a: Platform, b: Platform) => a.os === b.os && a.architecture === b.architecture && (!a.variant || a.variant === b.variant);
-  const match = supported.find((p) => same(requested, p));
-  if (match || supported.length === 0) return requested;
-  throw new FrontendError(
-    `platform ${formatPlatform(requested)} is not supported by this builder; it builds ${supported.map(formatPlatform).join(', ')}`,
-  );
-}
 
 async function resolveBases(
   ctx: FrontendContext,
@@ -282,22 +295,42 @@ async function resolveBases(
   for (const node of plan.nodes) if (node.kind === 'from' && !froms.has(node.ref)) froms.set(node.ref, node);
   const entries = await Promise.all(
     [...froms.values()].map(async (node): Promise<[string, BaseImage]> => {
-      const parsed = parseImageRef(node.ref);
       const positioned = (message: string) =>
         diagnosticsError([{ severity: 'error', message, ...(node.origin.span ? { span: node.origin.span } : {}) }], file, bytes, options.filename);
-      if (!parsed) throw positioned(`invalid image reference \`${node.ref}\``);
-      const name = normalizeImageRef(node.ref);
+      let named;
       try {
-        const resolved = await ctx.client.resolveImageConfig(name, { platform, resolveMode: options.imageResolveMode, logName: `[modus] resolve image ${node.ref}` });
+        named = namedContextFor(node.ref, options.namedContexts, platform, ctx.env.opts);
+      } catch (err) {
+        throw positioned((err as Error).message);
+      }
+      if (named?.kind === 'local') return [node.ref, localContextBase(ctx, named, platform)];
+      const ref = named?.kind === 'image' ? named.ref : node.ref;
+      const what = named ? `image \`${ref}\` of the named context \`${named.name}\`` : `base image \`${ref}\``;
+      const parsed = parseImageRef(ref);
+      if (!parsed) throw positioned(`invalid image reference \`${ref}\`${named ? ` in the named context \`${named.name}\`` : ''}`);
+      const name = normalizeImageRef(ref);
+      try {
+        const logName = named ? `[context ${named.name}] resolve image ${ref}` : `[modus] resolve image ${ref}`;
+        const resolved = await ctx.client.resolveImageConfig(name, { platform, resolveMode: options.imageResolveMode, logName });
         const config = JSON.parse(Buffer.from(resolved.config).toString('utf8')) as ImageConfig;
         const pinned = resolved.digest && !parsed.digest ? `${name}@${resolved.digest}` : name;
         return [node.ref, { ref: pinned, config }];
       } catch (err) {
-        throw positioned(`cannot resolve base image \`${node.ref}\`: ${(err as Error).message}`);
+        throw positioned(`cannot resolve ${what}: ${(err as Error).message}`);
       }
     }),
   );
   return new Map(entries);
+}
+
+/** A directory named context: its files as an image on scratch (no configuration but the platform's). */
+function localContextBase(ctx: FrontendContext, named: Extract<NamedContext, { kind: 'local' }>, platform: Platform): BaseImage {
+  const fs = local(named.localName, {
+    sessionId: ctx.env.sessionId,
+    sharedKeyHint: `context:${named.name}-${named.sharedKey}`,
+    customName: `[context ${named.name}] load from client`,
+  });
+  return { ref: `context:${named.name}`, config: scratchConfig(platform), fs };
 }
 
 async function contextSource(ctx: FrontendContext, plan: BuildPlan, options: BuildOptions, dockerignore: Uint8Array | undefined): Promise<State> {

@@ -19,8 +19,10 @@ export interface BuildOptions {
   budget?: number;
   noCache: { all: boolean; predicates: string[] };
   network: NetworkMode;
-  /** Undefined: the worker's default platform. */
-  platform?: Platform;
+  /** `--platform a,b`: one result per platform. Empty: the worker's default platform. */
+  platforms: Platform[];
+  /** `--build-context NAME=VALUE` (options `context:NAME[::PLATFORM]`), by NAME[::PLATFORM]. */
+  namedContexts: Map<string, string>;
   labels: [string, string][];
   imageResolveMode: string;
   /** MODUS_BUILD_ALL: a goal with several solutions builds them all in one solve (for `modus build`). */
@@ -48,9 +50,11 @@ export class OptionError extends FrontendError {}
 export function readBuildOptions(opts: ReadonlyMap<string, string>): BuildOptions {
   const buildArgs: Record<string, string> = {};
   const labels: [string, string][] = [];
+  const namedContexts = new Map<string, string>();
   for (const [key, value] of opts) {
     if (key.startsWith('build-arg:')) buildArgs[key.slice('build-arg:'.length)] = value;
     else if (key.startsWith('label:')) labels.push([key.slice('label:'.length), value]);
+    else if (key.startsWith('context:')) namedContexts.set(key.slice('context:'.length), value);
   }
   const goal = nonEmpty(opts.get('target')) ?? nonEmpty(buildArgs.MODUS_GOAL);
   const options: BuildOptions = {
@@ -62,6 +66,8 @@ export function readBuildOptions(opts: ReadonlyMap<string, string>): BuildOption
     noCache: readNoCache(opts.get('no-cache') ?? noCacheFilterArg(buildArgs)),
     network: readNetwork(opts.get('force-network-mode')),
     labels,
+    platforms: readPlatforms(opts.get('platform')),
+    namedContexts,
     imageResolveMode: nonEmpty(opts.get('image-resolve-mode')) ?? 'default',
     buildAll: readFlag('MODUS_BUILD_ALL', buildArgs.MODUS_BUILD_ALL),
     exportOnly: readFlag('MODUS_EXPORT_ONLY', buildArgs.MODUS_EXPORT_ONLY),
@@ -74,8 +80,6 @@ export function readBuildOptions(opts: ReadonlyMap<string, string>): BuildOption
   if (cacheRepo) options.cacheRepo = cacheRepo;
   const resolveTimeoutMs = readTimeout(buildArgs.MODUS_RESOLVE_TIMEOUT_MS);
   if (resolveTimeoutMs !== undefined) options.resolveTimeoutMs = resolveTimeoutMs;
-  const platform = readPlatform(opts.get('platform'));
-  if (platform) options.platform = platform;
   const clock = parseClock(buildArgs.MODUS_CLOCK);
   if (typeof clock === 'object') throw new OptionError(clock.error);
   if (clock !== undefined) options.clock = clock;
@@ -139,20 +143,39 @@ function readNetwork(value: string | undefined): NetworkMode {
   throw new OptionError(`invalid network mode \`${value}\`: expected none, host or default`);
 }
 
-/** `os/arch[/variant]`; one platform per build. */
-export function readPlatform(value: string | undefined): Platform | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
+/** `os/arch[/variant]`, several separated by commas (as `--platform` takes them). */
+function readPlatforms(value: string | undefined): Platform[] {
+  if (value === undefined || value.trim() === '') return [];
   const list = value.split(',').map((p) => p.trim()).filter((p) => p !== '');
-  if (list.length > 1) {
-    throw new OptionError(`several platforms (${list.join(', ')}) were requested; this frontend builds one platform per build`);
-  }
-  const parts = list[0]!.split('/');
+  const platforms = list.map(parsePlatform);
+  return platforms.filter((p, i) => platforms.findIndex((q) => formatPlatform(q) === formatPlatform(p)) === i);
+}
+
+/** One platform (`modus llb --platform`). */
+export function readPlatform(value: string | undefined): Platform | undefined {
+  const platforms = readPlatforms(value);
+  if (platforms.length > 1) throw new OptionError(`several platforms (${platforms.map(formatPlatform).join(', ')}) were given; one is expected here`);
+  return platforms[0];
+}
+
+const KNOWN_OS = ['linux', 'windows', 'darwin', 'freebsd', 'netbsd', 'openbsd', 'solaris', 'illumos', 'aix', 'android', 'ios', 'js', 'wasip1', 'plan9', 'dragonfly'];
+const KNOWN_ARCH = ['amd64', 'arm64', 'arm', '386', 'ppc64le', 'ppc64', 's390x', 'riscv64', 'mips64le', 'mips64', 'mipsle', 'mips', 'loong64', 'wasm'];
+
+function parsePlatform(text: string): Platform {
+  const parts = text.split('/');
   if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[a-z0-9_.-]+$/i.test(p))) {
-    throw new OptionError(`invalid platform \`${list[0]}\`: expected os/architecture[/variant], e.g. linux/amd64`);
+    throw new OptionError(`invalid platform \`${text}\`: expected os/architecture[/variant], e.g. linux/amd64`);
   }
-  const platform: Platform = { os: parts[0]!.toLowerCase(), architecture: parts[1]!.toLowerCase() };
+  const platform: Platform = { os: parts[0]!.toLowerCase(), architecture: normalArch(parts[1]!.toLowerCase()) };
+  if (!KNOWN_OS.includes(platform.os)) throw new OptionError(`unknown operating system \`${parts[0]}\` in platform \`${text}\` (e.g. linux/amd64, linux/arm64)`);
+  if (!KNOWN_ARCH.includes(platform.architecture)) throw new OptionError(`unknown architecture \`${parts[1]}\` in platform \`${text}\` (e.g. linux/amd64, linux/arm64, linux/arm/v7)`);
   if (parts[2]) platform.variant = parts[2].toLowerCase();
   return platform;
+}
+
+/** The spellings containerd accepts for the same architecture. */
+function normalArch(arch: string): string {
+  return ({ x86_64: 'amd64', 'x86-64': 'amd64', aarch64: 'arm64', i386: '386' } as Record<string, string>)[arch] ?? arch;
 }
 
 export function formatPlatform(p: Platform): string {

@@ -29,6 +29,8 @@ export interface BaseImage {
   /** The reference to pull, normalised and pinned by digest when one is known. */
   ref: string;
   config: ImageConfig;
+  /** The filesystem when it is not an image to pull (a directory named context). */
+  fs?: State;
 }
 
 export interface GenerateOptions {
@@ -75,7 +77,7 @@ function generateNode(node: PlanNode, id: NodeId, built: readonly GeneratedImage
     case 'from': {
       const base = options.bases.get(node.ref);
       if (!base) throw new Error(`internal: base image ${node.ref} was not resolved`);
-      const fs = image(base.ref, { ...opOptions(node.origin, options), platform: options.platform });
+      const fs = base.fs ?? image(base.ref, { ...opOptions(node.origin, options), platform: options.platform });
       return { fs, config: inheritConfig(base.config, options.platform) };
     }
     case 'scratch':

@@ -240,8 +240,10 @@ describe('frontend flow through the fake gateway', () => {
     const noGoal = await build(`app :- ${FROM}.\nsvc(x) :- ${FROM}, run(x).\n`);
     expect(noGoal.error!.message).toMatch(/^no goal given: pass --target 'GOAL' \(e\.g\. --target 'app'\)/);
     expect(noGoal.error!.message).toContain('image predicates in the Modusfile: app/0, svc/1');
-    const platform = await build(`app :- ${FROM}.\n`, { target: 'app', platform: 'linux/arm64' });
-    expect(platform.error!.message).toBe('platform linux/arm64 is not supported by this builder; it builds linux/amd64');
+    const platform = await build(`app :- ${FROM}, run("x").\n`, { target: 'app', platform: 'linux/arm64' });
+    expect(platform.error!.message).toBe(
+      'platform linux/arm64 cannot run `run` steps on this builder; it runs linux/amd64. Register an emulator for it (binfmt_misc, e.g. qemu-user-static) or build images without `run` for it (copy-only, on scratch)',
+    );
     const network = await build(`app :- ${FROM}.\n`, { target: 'app', 'force-network-mode': 'bridge' });
     expect(network.error!.message).toMatch(/^invalid network mode `bridge`/);
     const syntax = await build(`app :- ${FROM}\n`, { target: 'app' });
