@@ -6,8 +6,9 @@
 # Usage: bench/soak/run.sh [--daemon main|current] [--builds 20] [--rounds 5] [--frontend IMAGE]
 #   main:    Docker 20.10 (/usr/bin/docker, DOCKER_BUILDKIT=1), frontend from the local store
 #            (default modus-frontend:dev)
-#   current: Docker 28 + buildx (/var/lib/modus-current/bin/docker buildx build), frontend and
-#            busybox from the local registry (default localhost:5000/modus-frontend:dev)
+#   current: Docker 28 + buildx (/var/lib/modus-current/bin/docker buildx build), the frontend
+#            from the local registry (default localhost:5000/modus-frontend:dev), busybox from
+#            its image store (the e2e set-up loads it)
 # Prints one line per round and a summary with the load average; exits 1 when a build failed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -32,7 +33,7 @@ case "$daemon" in
   current)
     docker_cmd=(/var/lib/modus-current/bin/docker buildx build)
     frontend="${frontend:-localhost:5000/modus-frontend:dev}"
-    busybox=localhost:5000/modus-test/busybox:1 ;;
+    busybox=modus-test/busybox:1 ;;
   *) echo "soak: --daemon is main or current" >&2; exit 2 ;;
 esac
 
