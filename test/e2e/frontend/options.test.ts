@@ -61,12 +61,12 @@ describeE2e(
       expect(Number((await cat(host, '/links')).trim())).toBeGreaterThan(0);
     });
 
-    test('--platform: the worker platform builds, another one is a clear error', async () => {
+    test('--platform: the worker platform builds, another one with a run step is a clear error', async () => {
       const context = makeContext();
       const [image] = await buildTargets(context, `app :- ${FROM_BUSYBOX}, run("uname -m > /m").\n`, ['app'], { platform: 'linux/amd64' });
       expect((await inspect(image!)).Architecture).toBe('amd64');
       const output = await buildFails({ context, target: 'app', platform: 'linux/s390x' });
-      expect(output).toMatch(/platform linux\/s390x is not supported by this builder; it builds linux\/amd64/);
+      expect(output).toMatch(/platform linux\/s390x cannot run `run` steps on this builder; it runs linux\/amd64/);
     });
 
     test('MODUS_COST chooses the proof: fewest layers, smallest height, or clause order', async () => {
