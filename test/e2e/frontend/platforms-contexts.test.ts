@@ -1,0 +1,77 @@
+// Named contexts and multi-platform builds through current Docker's buildx (copy-only images, no
+// emulator): -o type=local gives a directory per platform, --push an index with both platforms.
+// Docker 20.10's `docker build` has neither --build-context nor a list of platforms (its daemon
+// refuses `--platform a,b`); there, one platform at a time works.
+import * as fs from 'fs';
+import * as path from 'path';
+import { BUSYBOX_IMAGE, DAEMON, FRONTEND_IMAGE, ON_CURRENT_DOCKER, describeE2e, docker, makeContext, makeTempDirectory } from '../support';
+
+const onCurrent = ON_CURRENT_DOCKER ? test : test.skip;
+const onMain = ON_CURRENT_DOCKER ? test.skip : test;
+const REGISTRY = process.env.MODUS_TEST_REGISTRY ?? '127.0.0.1:5000';
+
+const MODUSFILE = 'app :- build_arg("TARGETARCH", A), from("tools"), copy("f", f"/f-${A}").\n';
+
+function build(context: string, args: string[]) {
+  return docker([...DAEMON.buildCommand, '--progress=plain', '-f', `${context}/Modusfile`, '--build-arg', `BUILDKIT_SYNTAX=${FRONTEND_IMAGE}`, '--target', 'app', ...args, context]);
+}
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else out.push(path.relative(dir, full));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+describeE2e('named contexts and platforms', () => {
+  const context = makeContext({ Modusfile: MODUSFILE, f: 'hi\n', 'tools/bin/tool': 'tool v1\n' });
+
+  onCurrent('a directory named context and two platforms: a directory per platform with its own files', async () => {
+    const out = makeTempDirectory('modus-e2e-out-');
+    const r = await build(context, ['--build-context', `tools=${context}/tools`, '--platform', 'linux/amd64,linux/arm64', '-o', `type=local,dest=${out}`]);
+    expect(r.code).toBe(0);
+    expect(filesUnder(out)).toEqual(['linux_amd64/bin/tool', 'linux_amd64/f-amd64', 'linux_arm64/bin/tool', 'linux_arm64/f-arm64']);
+    expect(fs.readFileSync(path.join(out, 'linux_arm64/bin/tool'), 'utf8')).toBe('tool v1\n');
+  });
+
+  onCurrent('docker-image:// named context: the from takes that image', async () => {
+    const out = makeTempDirectory('modus-e2e-out-');
+    const r = await build(context, ['--build-context', `tools=docker-image://${BUSYBOX_IMAGE}`, '-o', `type=local,dest=${out}`]);
+    expect(r.code).toBe(0);
+    expect(fs.existsSync(path.join(out, 'bin/busybox'))).toBe(true);
+  });
+
+  onCurrent('--push: an index with both platforms in the registry', async () => {
+    const tag = `${REGISTRY}/modus-e2e/multi-${process.pid}:1`;
+    const r = await build(context, ['--build-context', `tools=${context}/tools`, '--platform', 'linux/amd64,linux/arm64', '--provenance=false', '-t', tag, '--push']);
+    expect(r.code).toBe(0);
+    const inspect = await docker(['buildx', 'imagetools', 'inspect', '--raw', tag]);
+    expect(inspect.code).toBe(0);
+    const index = JSON.parse(inspect.stdout) as { manifests: { platform: { os: string; architecture: string } }[] };
+    expect(index.manifests.map((m) => `${m.platform.os}/${m.platform.architecture}`).sort()).toEqual(['linux/amd64', 'linux/arm64']);
+  });
+
+  onCurrent('an image context that cannot be resolved and an unknown platform: named errors', async () => {
+    const missing = await build(context, ['--build-context', 'tools=docker-image://modus-test/absent:1', '-o', `type=local,dest=${makeTempDirectory('modus-e2e-out-')}`]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.output).toContain('cannot resolve image `modus-test/absent:1` of the named context `tools`');
+    const platform = await build(context, ['--build-context', `tools=${context}/tools`, '--platform', 'linux/sparc99', '-o', `type=local,dest=${makeTempDirectory('modus-e2e-out-')}`]);
+    expect(platform.code).not.toBe(0);
+    expect(platform.output).toMatch(/sparc99/);
+    expect(platform.output).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  onMain('Docker 20.10: another single platform builds a copy-only image', async () => {
+    const scratchContext = makeContext({ Modusfile: 'app :- build_arg("TARGETARCH", A), from("scratch"), copy("f", f"/f-${A}").\n', f: 'hi\n' });
+    const out = makeTempDirectory('modus-e2e-out-');
+    const r = await build(scratchContext, ['--platform', 'linux/arm64', '-o', `type=local,dest=${out}`]);
+    expect(r.code).toBe(0);
+    expect(filesUnder(out)).toContain('f-arm64');
+  });
+}, { images: [FRONTEND_IMAGE, BUSYBOX_IMAGE] });
