@@ -86,6 +86,7 @@ describeE2e(
       const pid = /SSH_AGENT_PID=(\d+)/.exec(agent)![1]!;
       try {
         execFileSync('ssh-add', [path.join(dir, 'key')], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: 'ignore' });
+        // The key's comment is also in the command, so a step cached from an earlier agent never answers.
         // Asks the agent for its identities (SSH2_AGENTC_REQUEST_IDENTITIES) and keeps the answer.
         const client = [
           "const s = require('net').connect(process.env.SSH_AUTH_SOCK);",
@@ -93,7 +94,7 @@ describeE2e(
           's.write(Buffer.from([0, 0, 0, 1, 11])); setTimeout(() => s.end(), 1000);',
         ].join(' ');
         const context = makeContext({ 'agent.js': client });
-        const modusfile = `app :- from("${NODE_BASE_IMAGE}"), copy("agent.js", "/agent.js"), run("node /agent.js && echo $SSH_AUTH_SOCK > /sock")::mount_ssh.\n`;
+        const modusfile = `app :- from("${NODE_BASE_IMAGE}"), copy("agent.js", "/agent.js"), run("node /agent.js && echo $SSH_AUTH_SOCK > /sock # ${comment}")::mount_ssh.\n`;
         const { imageId } = await buildWithOutput({ context, modusfile, target: 'app', extraArgs: ['--ssh', `default=${socket}`] });
         expect((await cat(imageId, 'sock')).trim()).toBe('/run/buildkit/ssh_agent.0');
         expect(await cat(imageId, 'identities')).toContain(comment);
