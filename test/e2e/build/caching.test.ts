@@ -1,7 +1,7 @@
 // Reference 5.1: a step with random output reached from several images runs once, so every
 // image sees the same bytes — across the separate builds `modus build` runs at once. A nonce per
 // test keeps earlier runs' cache out of it.
-import { BUSYBOX_IMAGE, FRONTEND_IMAGE, describeE2e, dockerRun, makeContext, removeImages } from '../support';
+import { BUSYBOX_IMAGE, FRONTEND_IMAGE, ON_CURRENT_DOCKER, describeE2e, dockerRun, makeContext, removeImages } from '../support';
 import { buildImages, nonce, type BuiltImage } from './cli';
 
 const BB = BUSYBOX_IMAGE;
@@ -76,7 +76,11 @@ describeE2e(
       const [merged, plain] = [images.get('image("merge")')!, images.get('image("no merge")')!];
       const hash = (s: string) => s.split(' ')[0];
       expect(hash(await cat(merged, '/tmp/file2.sha1'))).toBe(hash(await cat(plain, '/tmp/file2.sha1')));
-      expect(hash(await cat(merged, '/tmp/file.sha1'))).not.toBe(hash(await cat(plain, '/tmp/file.sha1')));
+      // 20.10 runs a ::merge as one script step of its own. With MergeOp (current Docker) its runs
+      // are the same vertices as outside the merge, so BuildKit runs them once for both images
+      // (docs/compatibility.md).
+      const sameRandomFile = hash(await cat(merged, '/tmp/file.sha1')) === hash(await cat(plain, '/tmp/file.sha1'));
+      expect(sameRandomFile).toBe(ON_CURRENT_DOCKER);
     });
 
     async function twoBuilds(modusfile: string, extra: string[]): Promise<string[][]> {
