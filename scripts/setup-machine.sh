@@ -14,7 +14,8 @@ DOCKER="${MODUS_DOCKER:-/usr/bin/docker}"
 DOCKERD_LOG="${MODUS_DOCKERD_LOG:-/var/log/modus-dockerd.log}"
 DOCKERD_TIMEOUT="${MODUS_DOCKERD_TIMEOUT:-60}"
 APT_LOG="${TMPDIR:-/tmp}/modus-apt.log"
-PACKAGES=(docker.io busybox-static git docker-registry debootstrap swi-prolog-nox ca-certificates iproute2)
+PACKAGES=(docker.io busybox-static git docker-registry debootstrap swi-prolog-nox ca-certificates iproute2
+  qemu-user-static binfmt-support)
 
 fail() {
   echo "setup-machine: error: $*" >&2
@@ -91,6 +92,17 @@ ensure_daemon() {
   wait_for_daemon "$pid"
 }
 
+# arm64 `run` steps (docs/frontend.md, Platforms) go through qemu, registered with binfmt_misc.
+# The registration is kernel state: after a reboot the package is there but the handler is not.
+# Without it only the emulated-run tests fail, so this warns instead of stopping the set-up.
+ensure_arm64_emulator() {
+  local binfmt=/proc/sys/fs/binfmt_misc
+  [[ -e "$binfmt/register" ]] || mount -t binfmt_misc binfmt_misc "$binfmt" 2>/dev/null || true
+  [[ -e "$binfmt/qemu-aarch64" ]] || update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || true
+  [[ -e "$binfmt/qemu-aarch64" ]] ||
+    echo "setup-machine: warning: no arm64 emulator (binfmt_misc qemu-aarch64); arm64 run steps will fail" >&2
+}
+
 ensure_node_modules() {
   [[ -d node_modules ]] && return 0
   echo "setup-machine: npm ci"
@@ -98,6 +110,7 @@ ensure_node_modules() {
 }
 
 install_missing_packages
+ensure_arm64_emulator
 check_node
 ensure_daemon
 ensure_node_modules

@@ -1,0 +1,63 @@
+// A `run` step on another platform, through qemu registered with binfmt_misc (Debian's
+// qemu-user-static, scripts/setup-machine.sh), FROM a two-platform busybox image in the local
+// registry (scripts/build-multiarch-image.sh). Current Docker builds both platforms in one build;
+// Docker 20.10's daemon takes one platform per build, so there the arm64 image is built alone.
+import * as fs from 'fs';
+import * as path from 'path';
+import { DAEMON, FRONTEND_IMAGE, ON_CURRENT_DOCKER, describeE2e, docker, makeContext, makeTempDirectory } from '../support';
+
+const REGISTRY = process.env.MODUS_TEST_REGISTRY ?? '127.0.0.1:5000';
+const BASE = `${REGISTRY}/modus-test/busybox-multi:1`;
+const EMULATOR = '/proc/sys/fs/binfmt_misc/qemu-aarch64';
+
+const MODUSFILE = [
+  'app :-',
+  `  from("${BASE}"),`,
+  '  build_arg("TARGETARCH", A),',
+  '  run(f"uname -m > /machine && echo ${A} > /targetarch").',
+  '',
+].join('\n');
+
+async function requirePrerequisites(): Promise<void> {
+  if (!fs.existsSync(EMULATOR)) throw new Error(`no arm64 emulator: ${EMULATOR} is missing (run scripts/setup-machine.sh)`);
+  const manifest = await fetch(`http://${REGISTRY}/v2/modus-test/busybox-multi/manifests/1`, {
+    method: 'HEAD',
+    headers: { Accept: 'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json' },
+  });
+  if (!manifest.ok) throw new Error(`${BASE} is not in the registry (run scripts/build-multiarch-image.sh)`);
+}
+
+function build(context: string, platforms: string, out: string) {
+  return docker([
+    ...DAEMON.buildCommand, '--progress=plain', '-f', `${context}/Modusfile`, '--build-arg', `BUILDKIT_SYNTAX=${FRONTEND_IMAGE}`,
+    '--target', 'app', '--platform', platforms, '-o', `type=local,dest=${out}`, context,
+  ]);
+}
+
+function read(out: string, file: string): string {
+  return fs.readFileSync(path.join(out, file), 'utf8').trim();
+}
+
+describeE2e('run steps on an emulated platform', () => {
+  const context = makeContext({ Modusfile: MODUSFILE });
+  beforeAll(requirePrerequisites);
+
+  if (ON_CURRENT_DOCKER) {
+    test('linux/amd64 and linux/arm64 in one build: each run step ran on its own machine type', async () => {
+      const out = makeTempDirectory('modus-e2e-out-');
+      const r = await build(context, 'linux/amd64,linux/arm64', out);
+      expect(r.code).toBe(0);
+      expect(read(out, 'linux_amd64/machine')).toBe('x86_64');
+      expect(read(out, 'linux_arm64/machine')).toBe('aarch64');
+      expect(read(out, 'linux_arm64/targetarch')).toBe('arm64');
+    });
+  } else {
+    test('linux/arm64: the run step ran under the emulator', async () => {
+      const out = makeTempDirectory('modus-e2e-out-');
+      const r = await build(context, 'linux/arm64', out);
+      expect(r.code).toBe(0);
+      expect(read(out, 'machine')).toBe('aarch64');
+      expect(read(out, 'targetarch')).toBe('arm64');
+    });
+  }
+}, { images: [FRONTEND_IMAGE] });
