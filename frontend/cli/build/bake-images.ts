@@ -11,24 +11,17 @@ import * as path from 'node:path';
 import type { CliIO } from '../io';
 import { bakeFile, bakeJson, bakeTargetNames, type BakeRequest } from './bake-file';
 import { bakeArguments, bakeError, bakeFailures, CACHE_ONLY_OUTPUT, imageIdCandidates, type Builder } from './buildx';
-import { dockerEnv, runDocker, type SessionInputs } from './docker';
+import { dockerEnv, runDocker, type BuildInputs } from './docker';
 import { BuildProgress, seconds, progressOptions, type ProgressMode } from './progress';
 import { runBuilds, type JobResult } from './runner';
 import { INTERRUPTED_EXIT_CODE, reportJson, tagImages, withClock, type ImageToBuild } from './build-images';
 
-export interface BakeImagesRequest {
+export interface BakeImagesRequest extends BuildInputs {
   images: ImageToBuild[];
   command: string;
   builder: Builder;
   /** `--builder NAME` as given (the current builder when absent). */
   builderOption?: string;
-  context: string;
-  file: string;
-  frontend: string;
-  buildArgs: Record<string, string>;
-  noCache: boolean;
-  network?: string;
-  session?: SessionInputs;
   platforms: string[];
   load: boolean;
   push: boolean;

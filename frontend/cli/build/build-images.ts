@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CliIO } from '../io';
-import { dockerEnv, runDocker, targetBuildJob, type DockerClient, type SessionInputs } from './docker';
+import { dockerEnv, runDocker, targetBuildJob, type BuildInputs, type DockerClient } from './docker';
 import { BuildProgress, failureLog, seconds, progressOptions, type ProgressMode } from './progress';
 import { runBuilds, type BuildJob, type JobResult } from './runner';
 import { explainCacheReport } from '../explain-cache';
@@ -21,7 +21,7 @@ export interface ImageToBuild {
   tags: string[];
 }
 
-export interface BuildImagesRequest {
+export interface BuildImagesRequest extends BuildInputs {
   images: ImageToBuild[];
   /**
    * The goal as the user wrote it. With several images it is also built whole, in one solve
@@ -30,13 +30,6 @@ export interface BuildImagesRequest {
    */
   goal?: string;
   client: DockerClient;
-  context: string;
-  file: string;
-  frontend: string;
-  buildArgs: Record<string, string>;
-  noCache: boolean;
-  network?: string;
-  session?: SessionInputs;
   concurrency: number;
   progress: ProgressMode;
   json: boolean;
@@ -203,9 +196,7 @@ async function buildAllInOneSolve(
 
 function pushBuiltSubImages(req: BuildImagesRequest, repo: string, results: readonly JobResult[], io: CliIO, signal: AbortSignal): Promise<boolean> {
   const goalImages = new Map(req.images.map((image, i) => [image.literal, results[i]!.imageId!]));
-  const { client, context, file, frontend, buildArgs, network, session, concurrency } = req;
-  const build = { client, context, file, frontend, buildArgs, ...(network === undefined ? {} : { network }), ...(session === undefined ? {} : { session }), concurrency };
-  return pushCache({ ...build, repo, logs: results.map((r) => r.log), goalImages }, io, signal);
+  return pushCache({ ...req, repo, logs: results.map((r) => r.log), goalImages }, io, signal);
 }
 
 /** Tags every image (after all were built); an interrupt now waits for the few `docker tag`s to end. */

@@ -24,17 +24,10 @@ export async function detectClient(command: string, env: Readonly<Record<string,
   return { command, buildx: result.code === 0 };
 }
 
-export interface ImageBuildRequest {
-  context: string;
-  file: string;
+interface ImageBuildRequest extends BuildInputs {
   /** The ground image literal, the frontend's goal. */
   target: string;
-  frontend: string;
   iidFile: string;
-  buildArgs: Readonly<Record<string, string>>;
-  noCache: boolean;
-  network?: string;
-  session?: SessionInputs;
 }
 
 /** `--secret` and `--ssh` values given to `modus build`, passed to every image's build as they are. */
@@ -57,15 +50,22 @@ function buildArguments(client: DockerClient, request: ImageBuildRequest): strin
   return args;
 }
 
-/** What the builds of one `modus build` run share. */
-export interface BuildSetting {
-  client: DockerClient;
+/** What every build of one `modus build` run is given, whether per image or in one bake. */
+export interface BuildInputs {
+  /** The context folder, absolute. */
   context: string;
+  /** The Modusfile, absolute. */
   file: string;
   frontend: string;
-  buildArgs: Readonly<Record<string, string>>;
+  buildArgs: Record<string, string>;
+  noCache: boolean;
   network?: string;
   session?: SessionInputs;
+}
+
+/** The inputs of the per-image builds, with the client that runs them (`--no-cache` is per job). */
+export interface BuildSetting extends Omit<BuildInputs, 'noCache'> {
+  client: DockerClient;
 }
 
 /** One `docker build --target` job writing its image ID to `iidFile`. */
@@ -76,15 +76,11 @@ export function targetBuildJob(
   options: { extraBuildArgs?: Readonly<Record<string, string>>; noCache?: boolean } = {},
 ): BuildJob {
   const args = buildArguments(setting.client, {
-    context: setting.context,
-    file: setting.file,
+    ...setting,
     target,
-    frontend: setting.frontend,
     iidFile,
     buildArgs: { ...setting.buildArgs, ...options.extraBuildArgs },
     noCache: options.noCache ?? false,
-    ...(setting.network === undefined ? {} : { network: setting.network }),
-    ...(setting.session === undefined ? {} : { session: setting.session }),
   });
   return { literal: target, args, iidFile };
 }

@@ -1,25 +1,15 @@
 /**
- * Read the Modusfile, load it and solve a build goal, reporting every problem on stderr the way
- * `modus check`/`proof` do. Shared by build, transpile and llb.
+ * Solve a build goal and plan it, reporting every problem on stderr the way `modus proof` does.
+ * Shared by build, bake, transpile and llb.
  */
-import { decodeSource } from '../../../grammar/index';
 import { hasErrors } from '../../../grammar/source';
-import { loadProgramText, planSolutions, solveGoal, type GoalSolution, type LoadedProgram } from '../../pipeline';
+import { planSolutions, solveGoal, type GoalSolution, type LoadedProgram } from '../../pipeline';
 import type { BuildPlan } from '../../planner/plan';
-import type { CostFunction } from '../../solver/proof';
 import { ImageAvailability, solveWithAvailability } from '../../caching/availability';
 import { localImageResolver } from '../image-resolver';
 import type { CliIO } from '../io';
-import { readModusfile, reportDiagnostics } from '../commands/shared';
-
-export interface GoalRequest {
-  command: string;
-  modusfile: string;
-  goal: string;
-  cost: CostFunction;
-  budget?: number;
-  buildArgs: Record<string, string>;
-}
+import { loadRequestedProgram, type GoalRequest } from '../goal-request';
+import { reportDiagnostics } from '../commands/shared';
 
 export interface SolvedBuild {
   program: LoadedProgram;
@@ -32,19 +22,8 @@ export interface SolvedBuild {
  * the gateway, so that both choose the same proofs.
  */
 export async function solveBuildGoal(req: GoalRequest, io: CliIO, docker?: string): Promise<SolvedBuild | undefined> {
-  const read = readModusfile(req.modusfile, io);
-  if ('error' in read) {
-    io.stderr(`modus ${req.command}: cannot read ${req.modusfile}: ${read.error}\n`);
-    return undefined;
-  }
-  const decoded = decodeSource(read.bytes, req.modusfile);
-  const loaded = decoded.file ? loadProgramText(decoded.file) : { diagnostics: decoded.diagnostics };
-  if (!loaded.program) {
-    reportDiagnostics(io, loaded.diagnostics, decoded.file);
-    return undefined;
-  }
-  const program = loaded.program;
-  reportDiagnostics(io, program.warnings, program.file);
+  const program = loadRequestedProgram(req, io);
+  if (!program) return undefined;
   const solveWith = (isAvailable?: (ref: string) => boolean | undefined) =>
     solveGoal(program, req.goal, {
       cost: req.cost,
@@ -73,9 +52,9 @@ export function planOrReport(build: SolvedBuild, io: CliIO): BuildPlan | undefin
 }
 
 /** Cost and budget also reach the frontend, as the build args it reads them from. */
-export function frontendBuildArgs(req: GoalRequest, costGiven: boolean): Record<string, string> {
+export function frontendBuildArgs(req: GoalRequest): Record<string, string> {
   const args = { ...req.buildArgs };
-  if (costGiven) args.MODUS_COST = req.cost;
+  if (req.costGiven) args.MODUS_COST = req.cost;
   if (req.budget !== undefined) args.MODUS_BUDGET = String(req.budget);
   return args;
 }

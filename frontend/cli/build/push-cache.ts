@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CliIO } from '../io';
-import { dockerEnv, runDocker, targetBuildJob, type DockerClient, type SessionInputs } from './docker';
+import { dockerEnv, runDocker, targetBuildJob, type BuildSetting } from './docker';
 import { runBuilds } from './runner';
 
 export interface CacheBuild {
@@ -56,19 +56,12 @@ export function cacheBuildsInLogs(logs: readonly string[], repo: string): CacheB
   return { builds, conflicting };
 }
 
-export interface PushCacheRequest {
+export interface PushCacheRequest extends BuildSetting {
   repo: string;
   /** The plain progress of each goal's build. */
   logs: readonly string[];
   /** Image ids of the goals just built, by literal: these need no second build. */
   goalImages: ReadonlyMap<string, string>;
-  client: DockerClient;
-  context: string;
-  file: string;
-  frontend: string;
-  buildArgs: Record<string, string>;
-  network?: string;
-  session?: SessionInputs;
   concurrency: number;
 }
 

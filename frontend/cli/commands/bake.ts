@@ -8,15 +8,15 @@ import { formatOptions, optionValue, optionValues, parseArgs, UsageError, type O
 import type { CliIO, Command } from '../io';
 import { bakeFile, bakeJson } from '../build/bake-file';
 import { DEFAULT_FRONTEND } from '../build/docker';
-import { solveBuildGoal, type GoalRequest } from '../build/load';
+import { solveBuildGoal } from '../build/load';
 import { planTags } from '../build/tags';
-import { MODUSFILE_OPTION, modusfilePath, parseBuildArgs } from './shared';
+import { BUILD_ARG_OPTION, MODUSFILE_OPTION, readGoalRequest, type GoalRequest } from '../goal-request';
 
 const OPTIONS: readonly OptionSpec[] = [
   MODUSFILE_OPTION,
   { name: 'frontend', value: true, valueName: 'IMAGE', description: `the Modus frontend image, from a registry for current Docker (default: $MODUS_FRONTEND or ${DEFAULT_FRONTEND})` },
   { name: 'tag', alias: 't', value: true, repeatable: true, valueName: 'TEMPLATE', description: 'tags of every image, e.g. \'app:{0}-{1}\' ({predicate}, {args}, {0}, {1}, ...; repeatable)' },
-  { name: 'build-arg', value: true, repeatable: true, valueName: 'K=V', description: 'a fact build_arg("K", "V"), in every target\'s args (repeatable)' },
+  { ...BUILD_ARG_OPTION, description: 'a fact build_arg("K", "V"), in every target\'s args (repeatable)' },
 ];
 
 const USAGE = `Usage: modus bake [OPTIONS] CONTEXT GOAL
@@ -32,26 +32,16 @@ Options:
 ${formatOptions(OPTIONS)}`;
 
 interface BakeCommandRequest extends GoalRequest {
-  context: string;
   dockerfile: string;
   frontend: string;
   tags: string[];
 }
 
 function request(args: ParsedArgs, io: CliIO): BakeCommandRequest {
-  if (args.positionals.length !== 2) {
-    throw new UsageError(args.positionals.length < 2 ? 'expected CONTEXT and GOAL' : `expected CONTEXT GOAL, got ${args.positionals.length} arguments`);
-  }
-  const [context, goal] = args.positionals as [string, string];
-  const fileOption = optionValue(args, 'modusfile');
+  const goal = readGoalRequest('bake', args, 'context-required');
   return {
-    command: 'bake',
-    context,
-    modusfile: modusfilePath(fileOption, context),
-    dockerfile: dockerfileInContext(fileOption, context, io.cwd),
-    goal,
-    cost: 'layers',
-    buildArgs: parseBuildArgs(optionValues(args, 'build-arg')),
+    ...goal,
+    dockerfile: dockerfileInContext(optionValue(args, 'modusfile'), goal.context, io.cwd),
     frontend: optionValue(args, 'frontend') ?? (io.env.MODUS_FRONTEND || DEFAULT_FRONTEND),
     tags: optionValues(args, 'tag'),
   };

@@ -11,17 +11,17 @@ import { PROGRESS_MODES, type ProgressMode } from '../build/progress';
 import { bakeImages } from '../build/bake-images';
 import { buildImages, type ImageToBuild } from '../build/build-images';
 import { inspectBuilder, type BuilderAnswer } from '../build/buildx';
-import { clientCommand, DEFAULT_FRONTEND, detectClient, type SessionInputs } from '../build/docker';
-import { frontendBuildArgs, solveBuildGoal, type GoalRequest } from '../build/load';
+import { clientCommand, DEFAULT_FRONTEND, detectClient, type BuildInputs, type SessionInputs } from '../build/docker';
+import { frontendBuildArgs, solveBuildGoal } from '../build/load';
 import { planTags } from '../build/tags';
-import { COST_FUNCTIONS, MODUSFILE_OPTION, modusfilePath, parseBudget, parseBuildArgs, parseCost } from './shared';
+import { BUDGET_OPTION, BUILD_ARG_OPTION, COST_OPTION, MODUSFILE_OPTION, readGoalRequest, type GoalRequest } from '../goal-request';
 
 const OPTIONS: readonly OptionSpec[] = [
   MODUSFILE_OPTION,
   { name: 'json', description: 'print [{"literal", "predicate", "args", "image_id", "tags"}] on stdout' },
   { name: 'tag', alias: 't', value: true, repeatable: true, valueName: 'TEMPLATE', description: 'tag every image, e.g. \'app:{0}-{1}\' ({predicate}, {args}, {0}, {1}, ...; repeatable)' },
   { name: 'no-cache', description: 'build every step fresh (docker build --no-cache)' },
-  { name: 'build-arg', value: true, repeatable: true, valueName: 'K=V', description: 'a fact build_arg("K", "V"), passed to every build (repeatable)' },
+  { ...BUILD_ARG_OPTION, description: 'a fact build_arg("K", "V"), passed to every build (repeatable)' },
   { name: 'network', value: true, valueName: 'MODE', description: 'network of the run steps: default, none or host (docker build --network)' },
   { name: 'secret', value: true, repeatable: true, valueName: 'id=ID,src=FILE|env=VAR', description: 'a secret for ::mount_secret, passed to every build (docker build --secret; repeatable)' },
   { name: 'ssh', value: true, repeatable: true, valueName: 'default|ID=SOCKET', description: 'an SSH agent for ::mount_ssh, passed to every build (docker build --ssh; repeatable)' },
@@ -32,8 +32,8 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'push', description: 'push every image under its tags once all are built (needs buildx and --tag)' },
   { name: 'load', description: 'load the images into the docker image store (the default unless --push; needs buildx)' },
   { name: 'platform', value: true, repeatable: true, valueName: 'P1,P2', description: 'target platforms, as docker buildx build --platform (needs buildx)' },
-  { name: 'cost', value: true, valueName: COST_FUNCTIONS.join('|'), description: 'how a proof is chosen per solution (build arg MODUS_COST)' },
-  { name: 'budget', value: true, valueName: 'N', description: 'most resolution steps the solver may take (build arg MODUS_BUDGET)' },
+  { ...COST_OPTION, description: 'how a proof is chosen per solution (build arg MODUS_COST)' },
+  { ...BUDGET_OPTION, description: 'most resolution steps the solver may take (build arg MODUS_BUDGET)' },
   { name: 'progress', value: true, valueName: PROGRESS_MODES.join('|'), description: 'auto: redrawn in place on a terminal; tty: always; plain: plain lines and the full BuildKit progress; quiet: no per-image lines' },
   { name: 'verbose', alias: 'v', description: 'the same as --progress plain' },
   { name: 'no-cache-filter', value: true, valueName: 'P1,P2', description: 'build fresh only the steps that come from these predicates (build arg MODUS_NO_CACHE_FILTER)' },
@@ -55,11 +55,6 @@ Options:
 ${formatOptions(OPTIONS)}`;
 
 /**
- * Each build starts its own frontend container; on a small machine twenty at once starve each
- * other (frontends then miss the gateway's deadlines). Steps shared by queued images still run
- * once: BuildKit's cache serves them, or a running build is joined in flight.
- */
-/**
  * Every image at once, up to 32: with several images the per-image builds mostly wait for the one
  * solve's steps and then export, so more at a time only shortens the export tail
  * (docs/benchmarks.md, Multi-image builds).
@@ -69,8 +64,6 @@ function defaultConcurrency(images: number): number {
 }
 
 interface BuildRequest extends GoalRequest {
-  context: string;
-  costGiven: boolean;
   tags: string[];
   json: boolean;
   noCache: boolean;
@@ -81,6 +74,8 @@ interface BuildRequest extends GoalRequest {
   docker: string;
   progress: ProgressMode;
   explainCache: boolean;
+  /** `--cache-repo` (or the build arg MODUS_CACHE_REPO), trimmed; absent when empty. */
+  cacheRepo?: string;
   pushCache: boolean;
   builder?: string;
   push: boolean;
@@ -89,18 +84,14 @@ interface BuildRequest extends GoalRequest {
 }
 
 function request(args: ParsedArgs, io: CliIO): BuildRequest {
-  if (args.positionals.length !== 2) {
-    throw new UsageError(args.positionals.length < 2 ? 'expected CONTEXT and GOAL' : `expected CONTEXT GOAL, got ${args.positionals.length} arguments`);
-  }
-  const [context, goal] = args.positionals as [string, string];
-  const buildArgs = parseBuildArgs(optionValues(args, 'build-arg'));
+  const goal = readGoalRequest('build', args, 'context-required');
+  const buildArgs = { ...goal.buildArgs };
   const noCacheFilter = optionValue(args, 'no-cache-filter');
   if (noCacheFilter !== undefined) buildArgs.MODUS_NO_CACHE_FILTER = noCacheFilter;
-  const cacheRepo = optionValue(args, 'cache-repo');
-  if (cacheRepo !== undefined) buildArgs.MODUS_CACHE_REPO = cacheRepo;
-  if (args.flags.has('push-cache') && !buildArgs.MODUS_CACHE_REPO?.trim()) throw new UsageError('--push-cache needs --cache-repo REPO');
-  const costOption = optionValue(args, 'cost');
-  const budget = parseBudget(optionValue(args, 'budget') ?? buildArgs.MODUS_BUDGET);
+  const cacheRepoOption = optionValue(args, 'cache-repo');
+  if (cacheRepoOption !== undefined) buildArgs.MODUS_CACHE_REPO = cacheRepoOption;
+  const cacheRepo = buildArgs.MODUS_CACHE_REPO?.trim() || undefined;
+  if (args.flags.has('push-cache') && cacheRepo === undefined) throw new UsageError('--push-cache needs --cache-repo REPO');
   const network = optionValue(args, 'network');
   if (network !== undefined && !['default', 'none', 'host'].includes(network)) {
     throw new UsageError(`--network must be default, none or host, not \`${network}\``);
@@ -114,13 +105,7 @@ function request(args: ParsedArgs, io: CliIO): BuildRequest {
   const bakeOnly = [...(builder === undefined ? [] : ['builder']), ...['push', 'load'].filter((f) => args.flags.has(f)), ...(platforms.length > 0 ? ['platform'] : [])];
   if (perImageOnly.length > 0 && bakeOnly.length > 0) throw new UsageError(`--${perImageOnly[0]} cannot be combined with --${bakeOnly[0]}`);
   return {
-    command: 'build',
-    context,
-    modusfile: modusfilePath(optionValue(args, 'modusfile'), context),
-    goal,
-    cost: parseCost(costOption ?? buildArgs.MODUS_COST),
-    costGiven: costOption !== undefined,
-    ...(budget === undefined ? {} : { budget }),
+    ...goal,
     buildArgs,
     tags: optionValues(args, 'tag'),
     json: args.flags.has('json'),
@@ -132,6 +117,7 @@ function request(args: ParsedArgs, io: CliIO): BuildRequest {
     docker: clientCommand(optionValue(args, 'docker'), io.env),
     progress: parseProgress(optionValue(args, 'progress'), args.flags.has('verbose')),
     explainCache: args.flags.has('explain-cache'),
+    ...(cacheRepo === undefined ? {} : { cacheRepo }),
     pushCache: args.flags.has('push-cache'),
     ...(builder === undefined ? {} : { builder }),
     push: args.flags.has('push'),
@@ -201,30 +187,37 @@ export async function runBuild(argv: readonly string[], io: CliIO, signal: Abort
       images,
       goal: req.goal,
       client,
-      context: path.resolve(io.cwd, req.context),
-      file: path.resolve(io.cwd, req.modusfile),
-      frontend: req.frontend,
-      buildArgs: frontendBuildArgs(req, req.costGiven),
-      noCache: req.noCache,
-      ...(req.network === undefined ? {} : { network: req.network }),
-      session: req.session,
+      ...buildInputs(req, io),
       concurrency: req.concurrency ?? defaultConcurrency(images.length),
       progress: req.progress,
       json: req.json,
       ...(req.explainCache ? { explainCache: path.resolve(io.cwd, req.modusfile) } : {}),
-      ...(req.pushCache ? { pushCache: req.buildArgs.MODUS_CACHE_REPO!.trim() } : {}),
+      ...(req.pushCache ? { pushCache: req.cacheRepo! } : {}),
     },
     io,
     signal,
   );
 }
 
-/** Every image in one `docker buildx bake` on the builder, after checking that the builder answers. */
+/** What every build gets from the request, per-image builds and bake alike. */
+function buildInputs(req: BuildRequest, io: CliIO): BuildInputs {
+  return {
+    context: path.resolve(io.cwd, req.context),
+    file: path.resolve(io.cwd, req.modusfile),
+    frontend: req.frontend,
+    buildArgs: frontendBuildArgs(req),
+    noCache: req.noCache,
+    ...(req.network === undefined ? {} : { network: req.network }),
+    session: req.session,
+  };
+}
+
 /** Bake unless buildx is ruled out ($MODUS_BUILDX=0) or an option needs the per-image builds. */
 function wantsBake(req: BuildRequest, env: CliIO['env']): boolean {
   return env.MODUS_BUILDX !== '0' && !req.explainCache && !req.pushCache;
 }
 
+/** Every image in one `docker buildx bake` on the builder, after checking that the builder answers. */
 async function bake(req: BuildRequest, images: ImageToBuild[], answer: Exclude<BuilderAnswer, { noBuildx: true }>, io: CliIO, signal: AbortSignal): Promise<number> {
   if ('error' in answer) {
     io.stderr(`modus build: ${answer.error}\n`);
@@ -236,13 +229,7 @@ async function bake(req: BuildRequest, images: ImageToBuild[], answer: Exclude<B
       command: req.docker,
       builder: answer.builder,
       ...(req.builder === undefined ? {} : { builderOption: req.builder }),
-      context: path.resolve(io.cwd, req.context),
-      file: path.resolve(io.cwd, req.modusfile),
-      frontend: req.frontend,
-      buildArgs: frontendBuildArgs(req, req.costGiven),
-      noCache: req.noCache,
-      ...(req.network === undefined ? {} : { network: req.network }),
-      session: req.session,
+      ...buildInputs(req, io),
       platforms: req.platforms,
       load: req.load || !req.push,
       push: req.push,

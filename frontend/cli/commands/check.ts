@@ -7,10 +7,11 @@
 import { decodeSource, parseModusfile } from '../../../grammar/index';
 import { hasErrors, type Diagnostic, type SourceFile } from '../../../grammar/source';
 import { analyseProgram } from '../../checks';
-import { formatOptions, optionValue, parseArgs, UsageError, type OptionSpec } from '../args';
+import { formatOptions, parseArgs, UsageError, type OptionSpec } from '../args';
 import { diagnosticsJson, type FallbackCode } from '../../diagnostics/json';
 import type { CliIO, Command } from '../io';
-import { MODUSFILE_OPTION, modusfilePath, readModusfile, reportDiagnostics } from './shared';
+import { MODUSFILE_OPTION, modusfileOf } from '../goal-request';
+import { readModusfile, reportDiagnostics } from './shared';
 
 const OPTIONS: readonly OptionSpec[] = [
   MODUSFILE_OPTION,
@@ -60,7 +61,7 @@ function printJson(io: CliIO, result: CheckResult, name: string): void {
 async function runCheck(argv: readonly string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, OPTIONS);
   if (args.positionals.length > 1) throw new UsageError(`expected at most one CONTEXT, got ${args.positionals.length} arguments`);
-  const name = modusfilePath(optionValue(args, 'modusfile'), args.positionals[0] ?? '.');
+  const name = modusfileOf(args, args.positionals[0] ?? '.');
   const json = args.flags.has('json');
   const read = readModusfile(name, io);
   if ('error' in read) {

@@ -15,20 +15,19 @@ import { parseDockerignore } from '../../imagegen/dockerignore';
 import { generateImages, type BaseImage } from '../../imagegen/generate';
 import { local, marshal, normalizeImageRef, type Platform } from '../../llb';
 import type { BuildPlan } from '../../planner/plan';
-import { formatOptions, optionValue, optionValues, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
+import { formatOptions, optionValue, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
 import type { CliIO, Command } from '../io';
 import { baseRefs, inspectBases, type InspectedBase } from '../build/bases';
 import { clientCommand } from '../build/docker';
 import { llbDump } from '../build/llb-json';
-import { planOrReport, solveBuildGoal, type GoalRequest } from '../build/load';
-import { COST_FUNCTIONS, MODUSFILE_OPTION, modusfilePath, parseBudget, parseBuildArgs, parseCost } from './shared';
-import { contextAndGoal } from './transpile';
+import { planOrReport, solveBuildGoal } from '../build/load';
+import { BUDGET_OPTION, BUILD_ARG_OPTION, COST_OPTION, MODUSFILE_OPTION, readGoalRequest, type GoalRequest } from '../goal-request';
 
 const OPTIONS: readonly OptionSpec[] = [
   MODUSFILE_OPTION,
-  { name: 'build-arg', value: true, repeatable: true, valueName: 'K=V', description: 'a fact build_arg("K", "V") (repeatable)' },
-  { name: 'cost', value: true, valueName: COST_FUNCTIONS.join('|'), description: 'how a proof is chosen per solution (default: layers)' },
-  { name: 'budget', value: true, valueName: 'N', description: 'most resolution steps the solver may take' },
+  BUILD_ARG_OPTION,
+  COST_OPTION,
+  BUDGET_OPTION,
   { name: 'platform', value: true, valueName: 'OS/ARCH', description: 'target platform (default: linux/amd64, or linux/arm64 on arm64)' },
   { name: 'encoding', value: true, valueName: 'gogo|canonical', description: 'op encoding: BuildKit <= 0.16 (gogo, default) or >= 0.17 (canonical)' },
   { name: 'no-cache', description: 'mark every step ignore-cache, as docker build --no-cache does' },
@@ -48,7 +47,6 @@ Options:
 ${formatOptions(OPTIONS)}`;
 
 interface LlbRequest extends GoalRequest {
-  context: string;
   platform: Platform;
   encoding: 'gogo' | 'canonical';
   noCache: boolean;
@@ -58,21 +56,12 @@ interface LlbRequest extends GoalRequest {
 }
 
 function request(args: ParsedArgs, io: CliIO): LlbRequest {
-  const [context, goal] = contextAndGoal(args.positionals);
-  const buildArgs = parseBuildArgs(optionValues(args, 'build-arg'));
-  const budget = parseBudget(optionValue(args, 'budget') ?? buildArgs.MODUS_BUDGET);
   const encoding = optionValue(args, 'encoding') ?? 'gogo';
   if (encoding !== 'gogo' && encoding !== 'canonical') throw new UsageError(`--encoding must be gogo or canonical, not \`${encoding}\``);
   const network = optionValue(args, 'network') ?? 'default';
   if (!['default', 'none', 'host'].includes(network)) throw new UsageError(`--network must be default, none or host, not \`${network}\``);
   return {
-    command: 'llb',
-    context,
-    modusfile: modusfilePath(optionValue(args, 'modusfile'), context),
-    goal,
-    cost: parseCost(optionValue(args, 'cost') ?? buildArgs.MODUS_COST),
-    ...(budget === undefined ? {} : { budget }),
-    buildArgs,
+    ...readGoalRequest('llb', args, 'context-optional'),
     platform: platformOption(optionValue(args, 'platform')),
     encoding,
     noCache: args.flags.has('no-cache'),

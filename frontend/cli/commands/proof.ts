@@ -4,25 +4,16 @@
  * proof the cost function chose (or the search itself, with --explain / --graph).
  * Exit 1 when there is no solution, with the reasons on stderr.
  */
-import { decodeSource } from '../../../grammar/index';
 import { hasErrors } from '../../../grammar/source';
-import { loadProgramText, solveGoal, type GoalSolution, type LoadedProgram, type SolvedGoal } from '../../pipeline';
+import { solveGoal, type GoalSolution, type LoadedProgram, type SolvedGoal } from '../../pipeline';
 import { explainSearch, proofTreeRenderer, searchGraphDot } from '../../solver/explain';
 import { translateGoal } from '../../translate';
 import { availabilityReport, ImageAvailability, solveWithAvailability } from '../../caching/availability';
 import { localImageResolver } from '../image-resolver';
-import { formatOptions, optionValue, optionValues, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
+import { formatOptions, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
+import { BUDGET_OPTION, BUILD_ARG_OPTION, COST_OPTION, loadRequestedProgram, MODUSFILE_OPTION, readGoalRequest, type GoalRequest } from '../goal-request';
 import type { CliIO, Command } from '../io';
-import {
-  COST_FUNCTIONS,
-  MODUSFILE_OPTION,
-  modusfilePath,
-  parseBudget,
-  parseBuildArgs,
-  parseCost,
-  readModusfile,
-  reportDiagnostics,
-} from './shared';
+import { reportDiagnostics } from './shared';
 
 const OPTIONS: readonly OptionSpec[] = [
   MODUSFILE_OPTION,
@@ -30,9 +21,9 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'explain', alias: 'e', description: 'print how the SLD search resolves the goal, as text' },
   { name: 'graph', alias: 'g', description: 'print the SLD search tree as a Graphviz DOT digraph' },
   { name: 'compact', description: 'proof trees without the rule nodes (only builtins and operators)' },
-  { name: 'cost', value: true, valueName: COST_FUNCTIONS.join('|'), description: 'how a proof is chosen per solution (default: layers)' },
-  { name: 'budget', value: true, valueName: 'N', description: 'most resolution steps the solver may take' },
-  { name: 'build-arg', value: true, repeatable: true, valueName: 'K=V', description: 'a fact build_arg("K", "V") (repeatable)' },
+  COST_OPTION,
+  BUDGET_OPTION,
+  BUILD_ARG_OPTION,
 ];
 
 const USAGE = `Usage: modus proof [OPTIONS] [CONTEXT] GOAL
@@ -46,37 +37,19 @@ ${formatOptions(OPTIONS)}`;
 
 type View = 'tree' | 'json' | 'explain' | 'graph';
 
-interface ProofRequest {
-  modusfile: string;
-  goal: string;
+interface ProofRequest extends GoalRequest {
   view: View;
   compact: boolean;
-  cost: ReturnType<typeof parseCost>;
-  budget?: number;
-  buildArgs: Record<string, string>;
 }
 
 function request(args: ParsedArgs): ProofRequest {
-  const [context, goal] = positionalGoal(args.positionals);
   const views = (['json', 'explain', 'graph'] as const).filter((v) => args.flags.has(v));
   if (views.length > 1) throw new UsageError(`--${views.join(' and --')} cannot be combined`);
-  const budget = parseBudget(optionValue(args, 'budget'));
   return {
-    modusfile: modusfilePath(optionValue(args, 'modusfile'), context),
-    goal,
+    ...readGoalRequest('proof', args, 'context-optional'),
     view: views[0] ?? 'tree',
     compact: args.flags.has('compact'),
-    cost: parseCost(optionValue(args, 'cost')),
-    ...(budget === undefined ? {} : { budget }),
-    buildArgs: parseBuildArgs(optionValues(args, 'build-arg')),
   };
-}
-
-/** One positional is the goal; two are CONTEXT and GOAL. */
-function positionalGoal(positionals: readonly string[]): [string, string] {
-  if (positionals.length === 1) return ['.', positionals[0]!];
-  if (positionals.length === 2) return [positionals[0]!, positionals[1]!];
-  throw new UsageError(positionals.length === 0 ? 'missing GOAL' : `expected [CONTEXT] GOAL, got ${positionals.length} arguments`);
 }
 
 async function runProof(argv: readonly string[], io: CliIO): Promise<number> {
@@ -85,19 +58,8 @@ async function runProof(argv: readonly string[], io: CliIO): Promise<number> {
     if (req.view === 'json') io.stdout(`${solutionsJson([])}\n`);
     return 1;
   };
-  const read = readModusfile(req.modusfile, io);
-  if ('error' in read) {
-    io.stderr(`modus proof: cannot read ${req.modusfile}: ${read.error}\n`);
-    return noSolution();
-  }
-  const decoded = decodeSource(read.bytes, req.modusfile);
-  const loaded = decoded.file ? loadProgramText(decoded.file) : { diagnostics: decoded.diagnostics };
-  if (!loaded.program) {
-    reportDiagnostics(io, loaded.diagnostics, decoded.file);
-    return noSolution();
-  }
-  const program = loaded.program;
-  reportDiagnostics(io, program.warnings, program.file);
+  const program = loadRequestedProgram(req, io);
+  if (!program) return noSolution();
   const solveWith = (isAvailable?: (ref: string) => boolean | undefined): SolvedGoal =>
     solveGoal(program, req.goal, {
       cost: req.cost,

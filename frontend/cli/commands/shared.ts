@@ -1,33 +1,13 @@
 /**
- * What the commands that read a Modusfile have in common: where the file is, reading it as bytes,
- * writing diagnostics to stderr, and the options `-f`, `--cost`, `--budget`, `--build-arg`.
+ * What the commands that read a Modusfile have in common: reading it as bytes and writing
+ * diagnostics to stderr. The options that name the file and the goal are read in ../goal-request.ts.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic, SourceFile } from '../../../grammar/source';
 import { renderDiagnostics } from '../../diagnostics/render';
 import { DEFAULT_MAX_FILE_SIZE } from '../../pipeline';
-import { budgetFrom, COST_FUNCTIONS, costFunctionNamed } from '../../solver/options';
-import type { CostFunction } from '../../solver/proof';
-import { UsageError, type OptionSpec } from '../args';
 import type { CliIO } from '../io';
-
-/** `-f/--file` as docker spells it; `--modusfile` is the older name. */
-export const MODUSFILE_OPTION: OptionSpec = {
-  name: 'file',
-  alias: 'f',
-  longAliases: ['modusfile'],
-  value: true,
-  valueName: 'FILE',
-  description: 'the Modusfile (default: CONTEXT/Modusfile)',
-};
-
-export { COST_FUNCTIONS };
-
-/** The Modusfile's path as the user will see it in diagnostics: `-f FILE` as given, else CONTEXT/Modusfile. */
-export function modusfilePath(fileOption: string | undefined, context: string): string {
-  return fileOption ?? path.join(context, 'Modusfile');
-}
 
 export type ReadResult = { bytes: Uint8Array } | { error: string };
 
@@ -103,29 +83,4 @@ function useColor(io: CliIO): boolean {
 export function reportDiagnostics(io: CliIO, diagnostics: readonly Diagnostic[], file: SourceFile | undefined): void {
   if (diagnostics.length === 0) return;
   io.stderr(`${renderDiagnostics(diagnostics, file, { color: useColor(io) })}\n`);
-}
-
-export function parseCost(value: string | undefined): CostFunction {
-  if (value === undefined) return 'layers';
-  const cost = costFunctionNamed(value);
-  if (!cost) throw new UsageError(`--cost must be one of ${COST_FUNCTIONS.join(', ')}, not \`${value}\``);
-  return cost;
-}
-
-export function parseBudget(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const budget = budgetFrom(value);
-  if (budget === undefined) throw new UsageError(`--budget must be a positive whole number, not \`${value}\``);
-  return budget;
-}
-
-/** `--build-arg K=V` values as a record (a later value of the same key wins, as in docker). */
-export function parseBuildArgs(values: readonly string[]): Record<string, string> {
-  const args: Record<string, string> = {};
-  for (const value of values) {
-    const eq = value.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--build-arg needs KEY=VALUE, not \`${value}\``);
-    args[value.slice(0, eq)] = value.slice(eq + 1);
-  }
-  return args;
 }

@@ -5,18 +5,19 @@
  */
 import { hasErrors } from '../../../grammar/source';
 import { transpile } from '../../transpile';
-import { formatOptions, optionValue, optionValues, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
+import { formatOptions, optionValue, parseArgs, type OptionSpec, type ParsedArgs } from '../args';
 import type { CliIO, Command } from '../io';
 import { baseRefs, inspectBases } from '../build/bases';
 import { clientCommand } from '../build/docker';
-import { planOrReport, solveBuildGoal, type GoalRequest } from '../build/load';
-import { COST_FUNCTIONS, MODUSFILE_OPTION, modusfilePath, parseBudget, parseBuildArgs, parseCost, reportDiagnostics } from './shared';
+import { planOrReport, solveBuildGoal } from '../build/load';
+import { BUDGET_OPTION, BUILD_ARG_OPTION, COST_OPTION, MODUSFILE_OPTION, readGoalRequest, type GoalRequest } from '../goal-request';
+import { reportDiagnostics } from './shared';
 
 const OPTIONS: readonly OptionSpec[] = [
   MODUSFILE_OPTION,
-  { name: 'build-arg', value: true, repeatable: true, valueName: 'K=V', description: 'a fact build_arg("K", "V") (repeatable)' },
-  { name: 'cost', value: true, valueName: COST_FUNCTIONS.join('|'), description: 'how a proof is chosen per solution (default: layers)' },
-  { name: 'budget', value: true, valueName: 'N', description: 'most resolution steps the solver may take' },
+  BUILD_ARG_OPTION,
+  COST_OPTION,
+  BUDGET_OPTION,
   { name: 'offline', description: 'do not ask the docker daemon for base image working directories (assume /)' },
   { name: 'docker', value: true, valueName: 'PATH', description: 'the docker client (default: $MODUS_DOCKER or docker)' },
 ];
@@ -36,26 +37,11 @@ interface TranspileRequest extends GoalRequest {
 }
 
 function request(args: ParsedArgs, io: CliIO): TranspileRequest {
-  const [context, goal] = contextAndGoal(args.positionals);
-  const buildArgs = parseBuildArgs(optionValues(args, 'build-arg'));
-  const budget = parseBudget(optionValue(args, 'budget') ?? buildArgs.MODUS_BUDGET);
   return {
-    command: 'transpile',
-    modusfile: modusfilePath(optionValue(args, 'modusfile'), context),
-    goal,
-    cost: parseCost(optionValue(args, 'cost') ?? buildArgs.MODUS_COST),
-    ...(budget === undefined ? {} : { budget }),
-    buildArgs,
+    ...readGoalRequest('transpile', args, 'context-optional'),
     offline: args.flags.has('offline'),
     docker: clientCommand(optionValue(args, 'docker'), io.env),
   };
-}
-
-/** `[CONTEXT] GOAL`, as `modus proof` takes them. */
-export function contextAndGoal(positionals: readonly string[]): [string, string] {
-  if (positionals.length === 1) return ['.', positionals[0]!];
-  if (positionals.length === 2) return [positionals[0]!, positionals[1]!];
-  throw new UsageError(positionals.length === 0 ? 'missing GOAL' : `expected [CONTEXT] GOAL, got ${positionals.length} arguments`);
 }
 
 async function runTranspile(argv: readonly string[], io: CliIO): Promise<number> {
