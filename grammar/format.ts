@@ -4,15 +4,17 @@
  * front of each alternative after the first, a group opens with `(` on its line and closes with
  * `)` under it, and `::` operators that do not fit go on their own lines under the `)`.
  *
- * Comments stay where they are relative to the code: each is written just before the next piece
- * of code that followed it (a comment that shared a line with code stays at the end of a line,
- * one on its own line stays on its own line). A unit (clause, group, literal, list) with a comment
- * between two of its pieces is laid out broken, so the comment keeps its place. Every decision
+ * Comments stay between the same two tokens: each is written just before the token that followed
+ * it in the source, separators (`,` `;` `.` `)` `::` ...) included; a comment that shared a line
+ * with code stays at the end of a line, one on its own line stays on its own line, and code after
+ * a comment starts a new line. A unit (clause, group, literal, list) with a comment between two
+ * of its tokens is laid out broken, so the comment keeps its place. Every decision
  * depends only on the code, the order of code and comments and their kinds: formatting the output
  * again gives the same output. Strings are copied as written.
  */
 import { flattenChain } from './ast-walk';
 import type { Clause, Comment, Expression, Group, Literal, Modusfile, OperatorApplication, Term } from './ast';
+import { tokenize } from './lexer';
 import type { SourceFile } from './source';
 
 const WIDTH = 80;
@@ -20,92 +22,67 @@ const INDENT = 2;
 /** Extra indentation of a line that continues a literal or list broken by a comment. */
 const CONTINUATION = 4;
 
-type Item = Expression;
+/** A token of the source to write, and its offset there (the comments before it go first). */
+interface SourceToken {
+  text: string;
+  offset: number;
+}
 
 /** The output lines; a line ending in a comment is closed: code after it starts a new line. */
 class Lines {
   readonly lines: string[] = [];
-  private closed = false;
+  private closed = true;
 
-  start(text: string): void {
-    this.lines.push(text);
+  private get last(): string {
+    return this.lines[this.lines.length - 1] ?? '';
+  }
+
+  private set last(text: string) {
+    this.lines[this.lines.length - 1] = text;
+  }
+
+  /** Starts a line at `indent`, in place of a started line that has nothing on it yet. */
+  newLine(indent: number): void {
+    if (!this.closed && this.last.trim() === '') this.last = ' '.repeat(indent);
+    else this.lines.push(' '.repeat(indent));
     this.closed = false;
   }
 
-  /** Appends to the current line, or starts a new one at `indent` when that line is closed. */
+  /** Appends to the current line, or to a new one at `indent` when that line is closed. */
   append(text: string, indent: number): void {
-    if (this.closed || this.lines.length === 0) this.start(' '.repeat(indent) + text.trimStart());
-    else this.lines[this.lines.length - 1] += text;
+    if (this.closed) this.newLine(indent);
+    this.last += this.last.trim() === '' ? text.trimStart() : text;
   }
 
   /** At the end of the current line when the comment trailed code and that line has code. */
-  comment(comment: Comment, indent: number, ownLine = comment.ownLine): void {
+  comment(comment: Comment, indent: number): void {
     const text = `#${comment.text.trimEnd()}`;
-    if (!ownLine && !this.closed && this.lines.length > 0 && this.lines[this.lines.length - 1]!.trim() !== '') {
-      this.lines[this.lines.length - 1] = `${this.lines[this.lines.length - 1]!.trimEnd()} ${text}`;
+    if (!comment.ownLine && !this.closed && this.last.trim() !== '') {
+      this.last = `${this.last.trimEnd()} ${text}`;
     } else {
-      this.start(' '.repeat(indent) + text);
+      this.newLine(indent);
+      this.last += text;
     }
     this.closed = true;
   }
 
   blank(): void {
-    this.start('');
+    this.lines.push('');
+    this.closed = true;
   }
 
-  currentLength(): number {
-    return this.closed ? Infinity : (this.lines[this.lines.length - 1]?.length ?? 0);
+  /** Where the next text goes when appended at `indent`. */
+  column(indent: number): number {
+    return this.closed ? indent : Math.max(indent, this.last.length);
+  }
+
+  /** The current line holds only a separator (`,` or `;`) that a comment pushed to its start. */
+  onlySeparator(): boolean {
+    return !this.closed && /^\s*[,;]\s*$/.test(this.last);
   }
 
   text(): string {
     return this.lines.map((l) => l.trimEnd()).join('\n');
-  }
-}
-
-/** Start offset of the last piece of code in a node: comments before it are inside the node. */
-function lastPieceStart(node: Expression | Term | Clause): number {
-  switch (node.kind) {
-    case 'clause':
-      return node.body ? lastPieceStart(node.body) : lastPieceStart(node.head);
-    case 'literal':
-      return node.args.length > 0 ? lastPieceStart(node.args[node.args.length - 1]!) : node.nameSpan.start;
-    case 'op':
-      return node.args.length > 0 ? lastPieceStart(node.args[node.args.length - 1]!) : node.nameSpan.start;
-    case 'and':
-    case 'or':
-      return lastPieceStart(node.right);
-    case 'unify':
-      return lastPieceStart(node.right);
-    case 'group':
-      return lastPieceStart(node.body);
-    case 'list':
-      return node.items.length > 0 ? lastPieceStart(node.items[node.items.length - 1]!) : node.span.start;
-    default:
-      return node.span.start;
-  }
-}
-
-/**
- * Start offset of the first piece of code in a node. A `!` belongs to the piece it negates:
- * comments between them are written before the `!`.
- */
-function firstPieceStart(node: Expression | Term | Clause, text: string): number {
-  switch (node.kind) {
-    case 'clause':
-      return firstPieceStart(node.head, text);
-    case 'literal':
-      return node.nameSpan.start;
-    case 'op':
-      return firstPieceStart(node.operand, text);
-    case 'and':
-    case 'or':
-      return firstPieceStart(node.left, text);
-    case 'unify':
-      return firstPieceStart(node.left, text);
-    case 'group':
-      return openingParenthesis(node, text);
-    default:
-      return node.span.start;
   }
 }
 
@@ -130,14 +107,32 @@ function operatorChain(op: OperatorApplication): { base: Expression; operators: 
   return { base: node, operators };
 }
 
+/** Index of the first number in the sorted `values` that is greater than (or equal to) `bound`. */
+function firstAbove(values: readonly number[], bound: number, orEqual: boolean): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid]! < bound || (!orEqual && values[mid] === bound)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 class Formatter {
   private readonly out = new Lines();
   private nextComment = 0;
+  /** Start offsets of the code tokens (comments aside), to find where a separator stood. */
+  private readonly tokenStarts: number[];
+  private readonly commentStarts: number[];
 
   constructor(
     private readonly file: SourceFile,
     private readonly comments: readonly Comment[],
-  ) {}
+  ) {
+    this.tokenStarts = tokenize(file).tokens.map((t) => t.startOffset);
+    this.commentStarts = comments.map((c) => c.span.start);
+  }
 
   format(ast: Modusfile): string {
     let previousEnd = -1;
@@ -173,166 +168,196 @@ class Formatter {
     return /\n[ \t\r\f\v]*\n/.test(between);
   }
 
-  /** True when a comment lies between two pieces of the node's code. */
+  /** True when a comment lies between two tokens of the node. */
   private hasInnerComment(node: Expression | Term | Clause): boolean {
-    return this.commentBetween(this.firstPiece(node), lastPieceStart(node));
+    return this.commentBetween(node.span.start, node.span.end);
   }
 
-  private firstPiece(node: Expression | Term | Clause): number {
-    return firstPieceStart(node, this.file.text);
-  }
-
-  /** Is there a comment starting strictly between the two offsets? (binary search) */
+  /** Is there a comment starting strictly between the two offsets? */
   private commentBetween(from: number, to: number): boolean {
-    let lo = 0;
-    let hi = this.comments.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.comments[mid]!.span.start <= from) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < this.comments.length && this.comments[lo]!.span.start < to;
+    const next = this.commentStarts[firstAbove(this.commentStarts, from, false)];
+    return next !== undefined && next < to;
   }
 
-  private emitCommentsBefore(offset: number, indent: number, ownLine?: boolean): void {
+  /** Offset of the first code token at or after `offset`: the separator after a node ending there. */
+  private tokenAfter(offset: number): number {
+    return this.tokenStarts[firstAbove(this.tokenStarts, offset, true)] ?? this.file.text.length;
+  }
+
+  private emitCommentsBefore(offset: number, indent: number): void {
     while (this.nextComment < this.comments.length && this.comments[this.nextComment]!.span.start < offset) {
-      this.out.comment(this.comments[this.nextComment]!, indent, ownLine);
+      this.out.comment(this.comments[this.nextComment]!, indent);
       this.nextComment++;
     }
   }
 
+  /** Writes code that stood at `offset`, after the comments that came before it there. */
+  private token(text: string, offset: number, indent: number): void {
+    this.emitCommentsBefore(offset, indent);
+    this.out.append(text, indent);
+  }
+
+  private tokenIf(token: SourceToken | undefined, indent: number): void {
+    if (token) this.token(token.text, token.offset, indent);
+  }
+
   private clause(clause: Clause): void {
-    // Comments between a head's `!` and its name go on lines of their own above the clause.
-    this.emitCommentsBefore(this.firstPiece(clause), 0, true);
+    this.out.newLine(0);
     const oneLine = `${this.inline(clause.head)}${clause.body ? ` :- ${this.inline(clause.body)}` : ''}.`;
     if (!this.hasInnerComment(clause) && oneLine.length <= WIDTH && !oneLine.includes('\n')) {
-      this.out.start(oneLine);
+      this.out.append(oneLine, 0);
       return;
     }
-    this.literal(clause.head, '', 0);
+    this.literal(clause.head, 0);
+    const dot = { text: '.', offset: clause.span.end - 1 };
     if (!clause.body) {
-      this.out.append('.', 0);
+      this.tokenIf(dot, INDENT);
       return;
     }
-    this.out.append(' :-', 0);
-    this.body(clause.body, INDENT, '.');
+    this.token(' :-', this.tokenAfter(clause.head.span.end), INDENT);
+    this.body(clause.body, INDENT, dot);
   }
 
   /** A body in the broken layout: one item per line. */
-  private body(body: Expression, indent: number, suffix: string): void {
+  private body(body: Expression, indent: number, suffix?: SourceToken): void {
     const alternatives = flattenChain(body, 'or');
     const itemIndent = alternatives.length > 1 ? indent + INDENT : indent;
     alternatives.forEach((alternative, a) => {
+      if (a > 0) {
+        this.emitCommentsBefore(this.tokenAfter(alternatives[a - 1]!.span.end), itemIndent);
+        this.out.newLine(indent);
+        this.out.append(';', indent);
+      }
       const items = flattenChain(alternative, 'and');
       items.forEach((item, i) => {
         const last = i === items.length - 1;
-        const separator = last ? (a === alternatives.length - 1 ? suffix : '') : ',';
-        const lead = a > 0 && i === 0 ? `${' '.repeat(indent)}; ` : ' '.repeat(itemIndent);
-        this.item(item, lead, itemIndent, separator);
+        const separator = !last ? { text: ',', offset: this.tokenAfter(item.span.end) } : a === alternatives.length - 1 ? suffix : undefined;
+        this.emitCommentsBefore(item.span.start, itemIndent);
+        if (this.out.onlySeparator()) this.out.append(' ', itemIndent);
+        else this.out.newLine(itemIndent);
+        this.item(item, itemIndent, separator);
       });
     });
   }
 
-  /** One item of a body on lines of its own; the first line begins with `lead`. */
-  private item(item: Item, lead: string, indent: number, suffix: string): void {
-    this.emitCommentsBefore(this.firstPiece(item), indent);
+  /** One item of a body, from the current line on. */
+  private item(negatable: Expression, indent: number, suffix: SourceToken | undefined): void {
+    const item = negatable.kind === 'literal' || negatable.kind === 'group' ? this.negation(negatable, indent) : negatable;
     const text = this.inline(item);
-    if (!this.hasInnerComment(item) && lead.length + text.length + suffix.length <= WIDTH && !text.includes('\n')) {
-      this.out.start(lead + text + suffix);
+    const fits = this.out.column(indent) + text.length + (suffix?.text.length ?? 0) <= WIDTH && !text.includes('\n');
+    if (!this.hasInnerComment(item) && fits) {
+      this.token(text, item.span.start, indent);
+      this.tokenIf(suffix, indent);
       return;
     }
     switch (item.kind) {
       case 'group':
-        this.group(item, lead, indent, suffix);
+        this.group(item, indent, suffix);
         return;
       case 'op':
-        this.operators(item, lead, indent, suffix);
+        this.operators(item, indent, suffix);
         return;
       case 'literal':
-        this.literal(item, lead, indent);
-        this.out.append(suffix, indent);
-        return;
+        this.literal(item, indent);
+        break;
       case 'unify':
-        this.out.start(lead);
         this.term(item.left, indent + CONTINUATION);
-        this.out.append(item.negated ? ' != ' : ' = ', indent + CONTINUATION);
+        this.token(item.negated ? ' != ' : ' = ', this.tokenAfter(item.left.span.end), indent + CONTINUATION);
         this.term(item.right, indent + CONTINUATION);
-        this.out.append(suffix, indent);
-        return;
+        break;
       default:
-        // An `and`/`or` only stands as an item inside a group, which prints its parentheses.
-        this.group({ kind: 'group', negated: false, body: item, span: item.span }, lead, indent, suffix);
+        // An `and`/`or` stands as an item only inside a group, which the parser makes a node.
+        this.token(text, item.span.start, indent);
     }
+    this.tokenIf(suffix, indent);
+  }
+
+  /**
+   * Writes the `!` of a node when comments stand between its `!`s and the rest, and returns the
+   * rest (not negated, spanning from after the comments), so that it can still be one unit.
+   */
+  private negation<T extends Literal | Group>(node: T, indent: number): T {
+    const start = node.kind === 'literal' ? node.nameSpan.start : openingParenthesis(node, this.file.text);
+    if (!this.commentBetween(node.span.start, start)) return node;
+    if (node.negated) this.token('!', node.span.start, indent);
+    return { ...node, negated: false, span: { start, end: node.span.end } };
   }
 
   /** `(` on the first line, the body indented, `)` + `closing` under the `(`. */
-  private group(group: Group, lead: string, indent: number, closing: string): void {
-    this.emitCommentsBefore(this.firstPiece(group), indent);
-    this.out.start(`${lead}${group.negated ? '!' : ''}(`);
-    this.body(group.body, indent + INDENT, '');
-    this.emitCommentsBefore(group.span.end, indent + INDENT);
-    this.out.start(`${' '.repeat(indent)})${closing}`);
+  private group(negatable: Group, indent: number, closing?: SourceToken): void {
+    const group = this.negation(negatable, indent);
+    if (group.negated) this.token('!', group.span.start, indent);
+    this.token('(', openingParenthesis(group, this.file.text), indent);
+    this.body(group.body, indent + INDENT);
+    this.emitCommentsBefore(group.span.end - 1, indent + INDENT);
+    this.out.newLine(indent);
+    this.out.append(')', indent);
+    this.tokenIf(closing, indent);
   }
 
   /** The base, then each `::operator` on the current line when it fits, else on a line of its own. */
-  private operators(op: OperatorApplication, lead: string, indent: number, suffix: string): void {
+  private operators(op: OperatorApplication, indent: number, suffix: SourceToken | undefined): void {
     const { base, operators } = operatorChain(op);
-    if (base.kind === 'group' && (this.hasInnerComment(base) || lead.length + this.inline(base).length > WIDTH)) {
-      this.group(base, lead, indent, '');
+    if (base.kind === 'group' && (this.hasInnerComment(base) || this.out.column(indent) + this.inline(base).length > WIDTH)) {
+      this.group(base, indent);
     } else if (base.kind === 'group') {
-      this.out.start(lead + this.inline(base));
+      this.token(this.inline(base), base.span.start, indent);
     } else {
-      this.literal(base as Literal, lead, indent);
+      this.literal(base as Literal, indent);
     }
     const operatorIndent = indent + 1;
     operators.forEach((operator, k) => {
-      this.emitCommentsBefore(operator.nameSpan.start, operatorIndent);
-      const tail = k === operators.length - 1 ? suffix : '';
+      const colons = this.tokenAfter(operator.operand.span.end);
+      this.emitCommentsBefore(colons, operatorIndent);
+      const tail = k === operators.length - 1 ? suffix : undefined;
       const text = `::${this.call(operator.name, operator.args)}`;
-      const broken = operator.args.length > 0 && this.commentBetween(operator.nameSpan.start, lastPieceStart(operator.args[operator.args.length - 1]!));
-      if (!broken && k === 0 && this.out.currentLength() + text.length + tail.length <= WIDTH) {
+      const broken = this.commentBetween(colons, operator.span.end);
+      if (!broken && k === 0 && this.out.column(operatorIndent) + text.length + (tail?.text.length ?? 0) <= WIDTH) {
         this.out.append(text, operatorIndent);
       } else {
-        this.out.start(' '.repeat(operatorIndent));
-        this.callPieces(`::${operator.name}`, operator.args, operatorIndent);
+        this.out.newLine(operatorIndent);
+        this.out.append('::', operatorIndent);
+        this.callPieces(operator, operatorIndent);
       }
-      this.out.append(tail, operatorIndent);
+      this.tokenIf(tail, operatorIndent);
     });
   }
 
-  /** A literal starting a line with `lead`; broken into pieces only around comments. */
-  private literal(literal: Literal, lead: string, indent: number): void {
-    this.emitCommentsBefore(literal.nameSpan.start, indent);
+  /** A literal from the current line on; broken into pieces only around comments. */
+  private literal(negatable: Literal, indent: number): void {
+    const literal = this.negation(negatable, indent);
     if (!this.hasInnerComment(literal)) {
-      this.out.start(lead + this.inline(literal));
+      this.token(this.inline(literal), literal.span.start, indent);
       return;
     }
-    this.out.start(lead);
-    this.callPieces(`${literal.negated ? '!' : ''}${literal.name}`, literal.args, indent);
+    if (literal.negated) this.token('!', literal.span.start, indent + CONTINUATION);
+    this.callPieces(literal, indent);
   }
 
-  /** `name(arg, ...)` appended piece by piece, with the comments between the pieces. */
-  private callPieces(name: string, args: readonly Term[], indent: number): void {
-    this.out.append(name, indent);
-    if (args.length === 0) return;
-    this.out.append('(', indent);
-    args.forEach((arg, i) => {
-      this.term(arg, indent + CONTINUATION);
-      this.out.append(i === args.length - 1 ? ')' : ', ', indent + CONTINUATION);
+  /** `name(arg, ...)` appended token by token, with the comments between the tokens. */
+  private callPieces(call: Literal | OperatorApplication, indent: number): void {
+    const continuation = indent + CONTINUATION;
+    this.token(call.name, call.nameSpan.start, continuation);
+    if (call.args.length === 0) return;
+    this.token('(', this.tokenAfter(call.nameSpan.end), continuation);
+    call.args.forEach((arg, i) => {
+      this.term(arg, continuation);
+      if (i < call.args.length - 1) this.token(', ', this.tokenAfter(arg.span.end), continuation);
     });
+    this.token(')', call.span.end - 1, continuation);
   }
 
   private term(term: Term, indent: number): void {
-    this.emitCommentsBefore(term.span.start, indent);
     if (term.kind !== 'list' || !this.hasInnerComment(term)) {
-      this.out.append(this.inlineTerm(term), indent);
+      this.token(this.inlineTerm(term), term.span.start, indent);
       return;
     }
-    this.out.append('[', indent);
+    this.token('[', term.span.start, indent);
     term.items.forEach((item, i) => {
       this.term(item, indent);
-      this.out.append(i === term.items.length - 1 ? ']' : ', ', indent);
+      if (i < term.items.length - 1) this.token(', ', this.tokenAfter(item.span.end), indent);
     });
+    this.token(']', term.span.end - 1, indent);
   }
 
   private inline(node: Expression): string {

@@ -15,10 +15,16 @@ function fmt(text: string): string {
   return formatModusfile(file, ast);
 }
 
-/** What formatting must keep: the clauses (positions aside) and the comments, in order. */
+/** The code tokens and comments of a text in source order: every comment between the same tokens. */
+function tokensAndComments(text: string): string[] {
+  const { tokens, comments } = tokenize(new SourceFile('Modusfile', text));
+  return [...tokens, ...comments].sort((a, b) => a.startOffset - b.startOffset).map((t) => t.image.trimEnd());
+}
+
+/** What formatting must keep: the clauses (positions aside), and each comment between the same tokens. */
 function meaning(text: string): unknown {
   const { ast } = parseModusfile(new SourceFile('Modusfile', text));
-  return { clauses: stripSpans(ast.clauses), comments: ast.comments.map((c) => c.text.trimEnd()) };
+  return { clauses: stripSpans(ast.clauses), tokens: tokensAndComments(text) };
 }
 
 function expectCanonical(text: string): string {
@@ -63,9 +69,9 @@ describe('modus fmt layout', () => {
     );
   });
 
-  test('a comment between `!` and what it negates goes before the `!`', () => {
-    expect(expectCanonical('a :- ! # why\n  b, !\n# group\n(c; d).')).toBe('a :- # why\n  !b,\n  # group\n  !(c; d).\n');
-    expect(expectCanonical('a.\n\n! # why\nb.')).toBe('a.\n\n# why\n!b.\n');
+  test('a comment between `!` and what it negates stays there', () => {
+    expect(expectCanonical('a :- ! # why\n  b, !\n# group\n(c; d).')).toBe('a :-\n  ! # why\n  b,\n  !\n  # group\n  (c; d).\n');
+    expect(expectCanonical('a.\n\n! # why\nb.')).toBe('a.\n\n! # why\nb.\n');
   });
 
   test('the example is already canonical', () => {
@@ -101,12 +107,28 @@ describe('modus fmt layout', () => {
         '  d("x", # in args',
         '      Y),',
         '  (e; f, g)::merge.',
-        'e :- (a). # inside',
-        'f :- g. # before the dot',
+        'e :-',
+        '  (',
+        '    a # inside',
+        '  ).',
+        'f :-',
+        '  g # before the dot',
+        '  .',
         '# last',
         '',
       ].join('\n'),
     );
+  });
+
+  test('a comment before a separator stays before it', () => {
+    expect(expectCanonical('a :- b # before the comma\n, c.')).toBe('a :-\n  b # before the comma\n  , c.\n');
+    expect(expectCanonical('a :- b # before the semicolon\n; c.')).toBe('a :-\n    b # before the semicolon\n  ; c.\n');
+    expect(expectCanonical('a :- b(X # before the paren\n).')).toBe('a :-\n  b(X # before the paren\n      ).\n');
+    expect(expectCanonical('a :- b([X # before the bracket\n]).')).toBe('a :-\n  b([X # before the bracket\n      ]).\n');
+    expect(expectCanonical('a :- X # before the equals\n= "x".')).toBe('a :-\n  X # before the equals\n      = "x".\n');
+    expect(expectCanonical('a :- b # before the operator\n::merge.')).toBe('a :-\n  b # before the operator\n   ::merge.\n');
+    expect(expectCanonical('a # before the arrow\n:- b.')).toBe('a # before the arrow\n  :-\n  b.\n');
+    expect(expectCanonical('a("x" # before the paren of a fact\n).')).toBe('a("x" # before the paren of a fact\n    ).\n');
   });
 
   test('strings, f-strings (with comments in interpolations) and line continuations are copied as written', () => {
@@ -144,7 +166,26 @@ const messyModusfile = modusfileArbitrary.chain((ast) => {
     );
 });
 
+const COMMENTS = [' # trails\n', '\n# own line\n', '\t#\n  '];
+
+/** A Modusfile with a comment in every gap between two tokens (and before the first). */
+const commentEverywhere = modusfileArbitrary.chain((ast) => {
+  const images = tokenImages(printModusfile(ast));
+  return fc
+    .array(fc.integer({ min: 0, max: COMMENTS.length - 1 }), { minLength: images.length, maxLength: images.length })
+    .map((choices) => images.map((image, i) => `${COMMENTS[choices[i]!]!}${image}`).join(''));
+});
+
 describe('modus fmt properties', () => {
+  test('a comment in every gap between tokens stays in its gap', () => {
+    fc.assert(
+      fc.property(commentEverywhere, (text) => {
+        expectCanonical(text);
+      }),
+      { numRuns: 200, seed: 7 },
+    );
+  });
+
   test('fmt(fmt(x)) = fmt(x), and the clauses and comments are those of x', () => {
     fc.assert(
       fc.property(messyModusfile, (text) => {
