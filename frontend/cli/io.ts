@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+
 /** What a command may touch: its arguments, output streams, environment and working directory. */
 export interface CliIO {
   stdout: (text: string) => void;
@@ -6,6 +8,8 @@ export interface CliIO {
   cwd: string;
   /** True when stderr is a terminal (colour, live progress). */
   isTTY: boolean;
+  /** Standard input, at most `limit` bytes (`-` as a file name); absent: empty. */
+  readStdin?: (limit: number) => Uint8Array;
 }
 
 export interface Command {
@@ -13,6 +17,32 @@ export interface Command {
   summary: string;
   usage: string;
   run(argv: readonly string[], io: CliIO): Promise<number>;
+}
+
+/** Reads an open file to its end, but at most `limit` bytes: a device or a growing file cannot fill memory. */
+export function readAtMost(fd: number, limit: number): Uint8Array {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  while (total < limit) {
+    const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit - total));
+    const read = readRetrying(fd, chunk);
+    if (read === 0) break;
+    chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
+    total += read;
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** A non-blocking standard input answers EAGAIN while the writer has not written yet: wait and retry. */
+function readRetrying(fd: number, chunk: Buffer): number {
+  for (;;) {
+    try {
+      return fs.readSync(fd, chunk, 0, chunk.length, null);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
 }
 
 /** A reader that stops early (`modus proof ... | head`) is not our failure: the rest of the output is dropped. */
@@ -31,5 +61,6 @@ export function processIO(): CliIO {
     env: process.env,
     cwd: process.cwd(),
     isTTY: !!process.stderr.isTTY,
+    readStdin: (limit) => readAtMost(0, limit),
   };
 }

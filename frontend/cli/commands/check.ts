@@ -7,23 +7,25 @@
 import { decodeSource, parseModusfile } from '../../../grammar/index';
 import { hasErrors, type Diagnostic, type SourceFile } from '../../../grammar/source';
 import { analyseProgram } from '../../checks';
-import { formatOptions, parseArgs, UsageError, type OptionSpec } from '../args';
+import { formatOptions, optionValue, parseArgs, UsageError, type OptionSpec } from '../args';
 import { diagnosticsJson, type FallbackCode } from '../../diagnostics/json';
 import type { CliIO, Command } from '../io';
 import { MODUSFILE_OPTION, modusfileOf } from '../goal-request';
-import { readModusfile, reportDiagnostics } from './shared';
+import { displayName, readModusfile, reportDiagnostics, STDIN_FILENAME_OPTION } from './shared';
 
 const OPTIONS: readonly OptionSpec[] = [
   MODUSFILE_OPTION,
   { name: 'verbose', alias: 'v', description: 'also print the kind found for each predicate' },
   { name: 'json', description: 'print {"diagnostics": [{file, line, column, endLine, endColumn, severity, code, message}]} on stdout instead' },
+  STDIN_FILENAME_OPTION,
 ];
 
 const USAGE = `Usage: modus check [-f FILE] [-v] [--json] [CONTEXT]
 
-Parses the Modusfile (default CONTEXT/Modusfile, CONTEXT defaults to .) and runs the static
-checks: kinds, terms, negation, stratification. Exit 0 when there is no error, 1 otherwise.
-With --json the same findings go to stdout as one JSON object (for editors and CI).
+Parses the Modusfile (default CONTEXT/Modusfile, CONTEXT defaults to .; \`-f -\` reads standard
+input) and runs the static checks: kinds, terms, negation, stratification. Exit 0 when there is
+no error, 1 otherwise. With --json the same findings go to stdout as one JSON object (for editors
+and CI).
 
 Options:
 ${formatOptions(OPTIONS)}`;
@@ -61,9 +63,10 @@ function printJson(io: CliIO, result: CheckResult, name: string): void {
 async function runCheck(argv: readonly string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, OPTIONS);
   if (args.positionals.length > 1) throw new UsageError(`expected at most one CONTEXT, got ${args.positionals.length} arguments`);
-  const name = modusfileOf(args, args.positionals[0] ?? '.');
+  const modusfile = modusfileOf(args, args.positionals[0] ?? '.');
+  const name = displayName(modusfile, optionValue(args, 'stdin-filename'));
   const json = args.flags.has('json');
-  const read = readModusfile(name, io);
+  const read = readModusfile(modusfile, io, true);
   if ('error' in read) {
     const message = `cannot read ${name}: ${read.error}`;
     if (json) printJson(io, { diagnostics: [{ severity: 'error', message }], stages: ['ReadError'] }, name);

@@ -1,7 +1,8 @@
 /**
  * `modus fmt [-w | --check] [FILE...]`: the canonical layout of Modusfiles (grammar/format.ts).
  * Without a flag the result goes to stdout; `-w` rewrites the files that change; `--check` names
- * them and exits 1. A file that does not parse is reported and left alone (exit 1).
+ * them and exits 1. A file that does not parse is reported and left alone (exit 1). `-` is
+ * standard input (its result goes to stdout; it cannot be rewritten).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,29 +10,31 @@ import { decodeSource, parseModusfile } from '../../../grammar/index';
 import { formatModusfile } from '../../../grammar/format';
 import type { Modusfile } from '../../../grammar/ast';
 import { hasErrors, SourceFile } from '../../../grammar/source';
-import { formatOptions, parseArgs, UsageError, type OptionSpec } from '../args';
+import { formatOptions, optionValue, parseArgs, UsageError, type OptionSpec } from '../args';
 import type { CliIO, Command } from '../io';
-import { readModusfile, reportDiagnostics } from './shared';
+import { displayName, readModusfile, reportDiagnostics, STDIN, STDIN_FILENAME_OPTION } from './shared';
 
 const OPTIONS: readonly OptionSpec[] = [
   { name: 'write', alias: 'w', description: 'rewrite each file that is not in the canonical layout' },
   { name: 'check', description: 'print the files that are not in the canonical layout; exit 1 when there is one' },
+  STDIN_FILENAME_OPTION,
 ];
 
-const USAGE = `Usage: modus fmt [-w | --check] [FILE...]
+const USAGE = `Usage: modus fmt [-w | --check] [FILE... | -]
 
-Prints each Modusfile (default ./Modusfile) in the canonical layout: a clause on one line when it
-fits in 80 columns, else one body item per line indented by two spaces; spacing around \`,\` \`;\`
-\`::\` \`:-\`; every comment kept in place. The meaning never changes. Exit 0, or 1 when a file
-cannot be read or parsed (or, with --check, is not in the canonical layout).
+Prints each Modusfile (default ./Modusfile; \`-\` is standard input) in the canonical layout: a
+clause on one line when it fits in 80 columns, else one body item per line indented by two
+spaces; spacing around \`,\` \`;\` \`::\` \`:-\`; every comment kept in place. The meaning never
+changes. Exit 0, or 1 when a file cannot be read or parsed (or, with --check, is not in the
+canonical layout).
 
 Options:
 ${formatOptions(OPTIONS)}`;
 
 type Outcome = { formatted: string; original: string } | { failed: true };
 
-function formatFile(name: string, io: CliIO): Outcome {
-  const read = readModusfile(name, io);
+function formatFile(file: string, name: string, io: CliIO): Outcome {
+  const read = readModusfile(file, io, true);
   if ('error' in read) {
     io.stderr(`modus fmt: cannot read ${name}: ${read.error}\n`);
     return { failed: true };
@@ -66,9 +69,12 @@ async function runFmt(argv: readonly string[], io: CliIO): Promise<number> {
   const check = args.flags.has('check');
   if (write && check) throw new UsageError('give -w or --check, not both');
   const files = args.positionals.length > 0 ? args.positionals : ['Modusfile'];
+  if (write && files.includes(STDIN)) throw new UsageError('-w cannot rewrite standard input (`-`)');
+  if (files.filter((f) => f === STDIN).length > 1) throw new UsageError('standard input (`-`) can be read once');
   let status = 0;
-  for (const name of files) {
-    const outcome = formatFile(name, io);
+  for (const file of files) {
+    const name = displayName(file, optionValue(args, 'stdin-filename'));
+    const outcome = formatFile(file, name, io);
     if ('failed' in outcome) {
       status = 1;
       continue;
@@ -76,11 +82,11 @@ async function runFmt(argv: readonly string[], io: CliIO): Promise<number> {
     const changed = outcome.formatted !== outcome.original;
     if (check) {
       if (changed) {
-        io.stderr(`${name}: not in the canonical layout (modus fmt -w ${name} rewrites it)\n`);
+        io.stderr(`${name}: not in the canonical layout${file === STDIN ? '' : ` (modus fmt -w ${name} rewrites it)`}\n`);
         status = 1;
       }
     } else if (write) {
-      if (changed) fs.writeFileSync(path.resolve(io.cwd, name), outcome.formatted);
+      if (changed) fs.writeFileSync(path.resolve(io.cwd, file), outcome.formatted);
     } else {
       io.stdout(outcome.formatted);
     }

@@ -7,21 +7,40 @@ import * as path from 'node:path';
 import type { Diagnostic, SourceFile } from '../../../grammar/source';
 import { renderDiagnostics } from '../../diagnostics/render';
 import { DEFAULT_MAX_FILE_SIZE } from '../../pipeline';
-import type { CliIO } from '../io';
+import type { OptionSpec } from '../args';
+import { readAtMost, type CliIO } from '../io';
 
 export type ReadResult = { bytes: Uint8Array } | { error: string };
+
+/** The file name that means standard input, for the commands that read it (check, fmt). */
+export const STDIN = '-';
+
+/** `--stdin-filename NAME`: the name diagnostics give a Modusfile read from standard input. */
+export const STDIN_FILENAME_OPTION: OptionSpec = {
+  name: 'stdin-filename',
+  value: true,
+  valueName: 'NAME',
+  description: 'the name of the Modusfile read from standard input (`-`), for diagnostics (default: <stdin>)',
+};
+
+/** The name a file is shown under: standard input gets its --stdin-filename, else `<stdin>`. */
+export function displayName(file: string, stdinFilename: string | undefined): string {
+  return file === STDIN ? (stdinFilename ?? '<stdin>') : file;
+}
 
 const SIZE_VARIABLE = 'MODUS_MAX_FILE_SIZE';
 
 /**
  * Reads a file as bytes (relative paths from the command's working directory), at most the size
  * limit: a device or a growing file (`-f /dev/zero`) ends with an error instead of filling memory.
+ * With `acceptStdin`, the file `-` is standard input.
  */
-export function readModusfile(file: string, io: CliIO): ReadResult {
+export function readModusfile(file: string, io: CliIO, acceptStdin = false): ReadResult {
   const limit = maxFileSize(io.env);
   if ('error' in limit) return limit;
   try {
-    const bytes = readAtMost(path.resolve(io.cwd, file), limit.bytes + 1);
+    const bytes =
+      acceptStdin && file === STDIN ? (io.readStdin?.(limit.bytes + 1) ?? new Uint8Array()) : readFileAtMost(path.resolve(io.cwd, file), limit.bytes + 1);
     if (bytes.length > limit.bytes) {
       return { error: `larger than ${limit.bytes} bytes (the limit; set ${SIZE_VARIABLE} to raise it)` };
     }
@@ -40,19 +59,10 @@ function maxFileSize(env: CliIO['env']): { bytes: number } | { error: string } {
   return { bytes: Number(value) };
 }
 
-function readAtMost(file: string, limit: number): Uint8Array {
+function readFileAtMost(file: string, limit: number): Uint8Array {
   const fd = fs.openSync(file, 'r');
   try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    while (total < limit) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit - total));
-      const read = fs.readSync(fd, chunk, 0, chunk.length, null);
-      if (read === 0) break;
-      chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
-      total += read;
-    }
-    return Buffer.concat(chunks, total);
+    return readAtMost(fd, limit);
   } finally {
     fs.closeSync(fd);
   }

@@ -26,7 +26,12 @@ beforeAll(() => {
 afterAll(() => ws.remove());
 
 function modus(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  return modusWithInput(undefined, ...args);
+}
+
+function modusWithInput(input: string | undefined, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BUNDLE, ...args], {
+    input,
     cwd: ws.dir,
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '' },
@@ -67,6 +72,14 @@ describeBundle('node dist/modus.js', () => {
       expect(lines[i + 1]).toMatch(/^\s+\d+ \| /);
       expect(lines[i + 2]).toMatch(/^\s+\| +\^/);
     }
+  });
+
+  test('`-` reads standard input: fmt and check', () => {
+    expect(modusWithInput('a:-b .\n', 'fmt', '-')).toEqual({ code: 0, stdout: 'a :- b.\n', stderr: '' });
+    expect(modusWithInput('a:-b .\n', 'fmt', '--check', '-').code).toBe(1);
+    const check = modusWithInput('a :- from("x") run("y").\n', 'check', '--json', '-f', '-', '--stdin-filename', 'x/Modusfile');
+    expect(check.code).toBe(1);
+    expect(JSON.parse(check.stdout).diagnostics[0]).toEqual(expect.objectContaining({ file: 'x/Modusfile', line: 1, column: 16 }));
   });
 
   test('binary input and deep nesting: diagnostics and exit 1, no stack trace', () => {

@@ -78,4 +78,19 @@ describe('modus check --json', () => {
     expect(bad.code).toBe(1);
     expect(bad.json).toEqual([expect.objectContaining({ line: 1, column: 3, endColumn: 4, code: 'ReadError' })]);
   });
+
+  test('`-f -` reads standard input; --stdin-filename names it in the findings', async () => {
+    const text = 'a :- b.\nb :- a.\napp :- from("alpine") run("x").\n';
+    const named = await ws.run(['check', '--json', '-f', '-', '--stdin-filename', 'src/Modusfile'], { stdin: text });
+    expect(named.code).toBe(1);
+    const findings = (JSON.parse(named.stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics;
+    expect(findings).toEqual([expect.objectContaining({ file: 'src/Modusfile', line: 3, column: 23, code: 'SyntaxError' })]);
+    ws.write('Modusfile', text);
+    const fromFile = (JSON.parse((await ws.run(['check', '--json'])).stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics;
+    expect(findings).toEqual(fromFile.map((d) => ({ ...d, file: 'src/Modusfile' })));
+    const plain = await ws.run(['check', '-f', '-'], { stdin: 'a :- b.\nb :- a.\n' });
+    expect(plain).toEqual(expect.objectContaining({ code: 0 }));
+    expect(plain.stderr).toMatch(/^<stdin>:1:6: warning: /);
+    expect(plain.stderr).toMatch(/<stdin>: no errors, 2 warnings\n$/);
+  });
 });

@@ -45,6 +45,18 @@ describe('modus fmt', () => {
     expect(read('Modusfile')).toBe(MESSY);
   });
 
+  test('`-` is standard input: the result on stdout, --check exits 1 when it is not canonical', async () => {
+    expect(await ws.run(['fmt', '-'], { stdin: MESSY })).toEqual({ code: 0, stdout: CANONICAL, stderr: '' });
+    expect(await ws.run(['fmt', '--check', '-'], { stdin: CANONICAL })).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await ws.run(['fmt', '--check', '-'], { stdin: MESSY })).toEqual({ code: 1, stdout: '', stderr: '<stdin>: not in the canonical layout\n' });
+    const broken = await ws.run(['fmt', '--stdin-filename', 'app/Modusfile', '-'], { stdin: 'a :- b(.\n' });
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/^app\/Modusfile:1:8: error: /);
+    expect(await ws.run(['fmt', '-'], { stdin: '' })).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect((await ws.run(['fmt', '-w', '-'], { stdin: MESSY })).stderr).toMatch(/^modus fmt: -w cannot rewrite standard input/);
+    expect((await ws.run(['fmt', '-', '-'], { stdin: MESSY })).code).toBe(2);
+  });
+
   test('a file that does not parse is reported and left alone', async () => {
     ws.write('Modusfile', 'a :- b(.\n');
     const r = await ws.run(['fmt', '-w']);

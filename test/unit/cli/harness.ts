@@ -15,7 +15,7 @@ export interface Workspace {
   dir: string;
   /** Writes a file (text or bytes) under the workspace, creating folders. */
   write(name: string, content: string | Uint8Array): void;
-  run(argv: readonly string[], options?: { isTTY?: boolean; env?: Record<string, string> }): Promise<RunResult>;
+  run(argv: readonly string[], options?: { isTTY?: boolean; env?: Record<string, string>; stdin?: string }): Promise<RunResult>;
   remove(): void;
 }
 
@@ -41,6 +41,7 @@ export function workspace(): Workspace {
         env: options.env ?? {},
         cwd: dir,
         isTTY: options.isTTY ?? false,
+        readStdin: (limit) => Buffer.from(options.stdin ?? '').subarray(0, limit),
       };
       const code = await main(argv, io);
       return { code, stdout, stderr };
