@@ -3,6 +3,7 @@
  * LLB, solve it through the gateway and return the image with its configuration. Every user
  * error ends as a FrontendError whose message names the Modusfile position.
  */
+import { randomBytes } from 'node:crypto';
 import type { Diagnostic, SourceFile, Span } from '../../grammar/source';
 import { decodeSource } from '../../grammar/index';
 import { hasErrors } from '../../grammar/source';
@@ -47,12 +48,14 @@ export async function readBuildInput(client: GatewayClient, env: FrontendEnv): P
 export async function buildImage(ctx: FrontendContext, input?: BuildInput, stats?: BuildStats): Promise<ReturnResult> {
   const { options, bytes, dockerignore } = input ?? (await readBuildInput(ctx.client, ctx.env));
   const platforms = buildPlatforms(options.platforms, ctx.workers);
+  // A random nonce unless the build was given one (MODUS_BUILD_NONCE).
+  const buildNonce = options.buildNonce ?? randomBytes(16).toString('hex');
   const program = loadOrFail(bytes, options.filename);
   const warningSource = { filename: options.filename, bytes, file: program.file, loadStep: modusfileSource(ctx.env.sessionId, options) };
   const checkWarnings = program.warnings.filter((d) => d.severity === 'warning').map((d) => ({ message: d.message, ...(d.span ? { span: d.span } : {}), ...(d.code ? { rule: d.code } : {}) }));
   const built = await Promise.all(
     platforms.map(async (platform, index) => {
-      const forPlatform = { ...options, buildArgs: platformBuildArgs(platform, ctx.workers, options.buildArgs) };
+      const forPlatform = { ...options, buildNonce, buildArgs: platformBuildArgs(platform, ctx.workers, options.buildArgs) };
       const available = options.cost === 'available' ? await solveWithImages(ctx, program, platform, forPlatform) : undefined;
       // One platform's warnings stand for all (the others' would repeat them).
       if (index === 0) await reportWarnings(ctx, [...checkWarnings, ...(available?.warnings ?? [])], warningSource);
@@ -90,6 +93,7 @@ async function buildForPlatform(
     file: program.file,
     sourceMap,
     mergeOp: ctx.caps.llb.has('mergeop') && ctx.caps.llb.has('diffop'),
+    ...(options.buildNonce === undefined ? {} : { buildNonce: options.buildNonce }),
   };
   const images = await withCacheControl(ctx, plan, generateOptions, options);
   const output = images[plan.outputs[0]!.node]!;

@@ -41,7 +41,12 @@ export interface BuildOptions {
   /** MODUS_MAX_FILE_SIZE: the largest Modusfile read, in bytes. */
   maxFileSize: number;
   /** MODUS_CLOCK: fixed unix seconds for `::cache_ttl` buckets (tests); the real clock otherwise. */
-  clock?: number;
+  clock?: number;  /**
+   * MODUS_BUILD_NONCE: the value that makes the steps that run again but keep their cache mounts
+   * new to BuildKit (see imagegen's `buildNonce`). `modus build` gives all its builds one; tests
+   * fix it; a random one otherwise.
+   */
+  buildNonce?: string;
 }
 
 /** A bad frontend option: a user error like any other (Returned as its message, no stack logged). */
@@ -83,6 +88,8 @@ export function readBuildOptions(opts: ReadonlyMap<string, string>): BuildOption
   const clock = parseClock(buildArgs.MODUS_CLOCK);
   if (typeof clock === 'object') throw new OptionError(clock.error);
   if (clock !== undefined) options.clock = clock;
+  const nonce = nonEmpty(buildArgs.MODUS_BUILD_NONCE);
+  if (nonce !== undefined) options.buildNonce = nonce;
   return options;
 }
 

@@ -55,6 +55,14 @@ export function stepCacheKey(cache: CacheControl, step: NodeId, inputs: CacheInp
 }
 
 /**
+ * The key of a step that must run again in every build without losing its cache mounts: its salt
+ * together with the build's nonce, so that BuildKit meets the step as new in each build.
+ */
+export function withBuildNonce(key: StepCacheKey, nonce: string): StepCacheKey {
+  return { parts: key.parts, salt: JSON.stringify({ salt: key.salt ?? null, nonce }) };
+}
+
+/**
  * The build arg MODUS_CLOCK (unix seconds; fixes the clock of `::cache_ttl`, for tests):
  * undefined when not given, an error message when it is not a whole number.
  */

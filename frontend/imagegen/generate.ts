@@ -6,7 +6,7 @@
 import type { SourceFile } from '../../grammar/source';
 import { copy as copyAction, diff, FileAction, image, merge, mkfile, scratch, type MountOptions, type NetworkMode, type SourceMapFile, type State } from '../llb';
 import type { MetadataOptions, OpOptions, Platform } from '../llb/types';
-import type { BuildPlan, CacheControl, MergeOperation, NodeId, Origin, PlanNode, RunMount } from '../planner/plan';
+import { mountPlace, type BuildPlan, type CacheControl, type MergeOperation, type NodeId, type Origin, type PlanNode, type RunMount } from '../planner/plan';
 import {
   absoluteWorkdir,
   addHistory,
@@ -23,7 +23,7 @@ import {
   type ImageConfig,
 } from './config';
 import { mergeScript, MERGE_MOUNT_ROOT } from './merge';
-import { describeKey, type StepCacheKey } from '../caching/keys';
+import { describeKey, withBuildNonce, type StepCacheKey } from '../caching/keys';
 
 export interface BaseImage {
   /** The reference to pull, normalised and pinned by digest when one is known. */
@@ -59,6 +59,12 @@ export interface GenerateOptions {
    * with runs is then built from its steps and a diff instead of one shell script.
    */
   mergeOp?: boolean;
+  /**
+   * A value of this build alone (build arg MODUS_BUILD_NONCE, else random). A step that must run
+   * again and has a cache mount gets it in its cache key instead of BuildKit's ignore_cache, which
+   * would give it empty cache mounts. Absent: such steps ignore the cache like the others.
+   */
+  buildNonce?: string;
 }
 
 export interface GeneratedImage {
@@ -136,10 +142,12 @@ export function runState(image: GeneratedImage, cwd: string, env: readonly [stri
 }
 
 function execOutput(state: State, node: Extract<PlanNode, { kind: 'run' }>, id: NodeId, options: GenerateOptions): State {
+  const mounts = node.mounts ?? [];
+  const rerun = rerunOf(node.origin, node.cache, options, mounts);
   return state.run({
     args: ['/bin/sh', '-c', node.command],
-    mounts: [...buildMounts(node.mounts ?? [], state.dir()), ...saltMounts(cacheKey(id, node.cache, options))],
-    ...stepOptions(node.origin, node.cache, id, options),
+    mounts: [...buildMounts(mounts, state.dir()), ...saltMounts(stepKey(id, node.cache, options, rerun))],
+    ...stepOptions(node.origin, node.cache, id, options, rerun),
   });
 }
 
@@ -171,6 +179,23 @@ function cacheKey(id: NodeId, cache: CacheControl, options: GenerateOptions): St
   return options.cacheKeyOf?.(id, cache) ?? { parts: [] };
 }
 
+/** How a step is made to run again: not at all, by BuildKit's ignore_cache, or by the build's nonce in its key. */
+type Rerun = 'no' | 'ignoreCache' | 'nonce';
+
+function rerunOf(origin: Origin, cache: CacheControl, options: GenerateOptions, mounts: readonly RunMount[] = []): Rerun {
+  const ignores = cache.noCache || options.noCache.all || origin.predicates.some((p) => options.noCache.predicates.includes(p));
+  if (!ignores) return 'no';
+  // The nonce stays under MODUS_EXPORT_ONLY: `modus build` gives all its builds the same one.
+  if (options.buildNonce !== undefined && mounts.some((m) => m.kind === 'cache')) return 'nonce';
+  return options.exportOnly ? 'no' : 'ignoreCache';
+}
+
+/** The step's cache key, with the build's nonce when that is how it runs again. */
+function stepKey(id: NodeId, cache: CacheControl, options: GenerateOptions, rerun: Rerun): StepCacheKey {
+  const key = cacheKey(id, cache, options);
+  return rerun === 'nonce' ? withBuildNonce(key, options.buildNonce!) : key;
+}
+
 /** An exec's salt enters its cache key as a read-only mount of a file holding it. */
 function saltMounts(key: StepCacheKey): MountOptions[] {
   if (key.salt === undefined) return [];
@@ -194,34 +219,32 @@ function prefixSalt(action: FileAction, salt: string): FileAction {
 
 function mergeState(node: Extract<PlanNode, { kind: 'merge' }>, id: NodeId, built: readonly GeneratedImage[], options: GenerateOptions): State {
   const parent = built[node.parent]!;
-  const step = stepOptions(node.origin, node.cache, id, options);
-  const key = cacheKey(id, node.cache, options);
   if (node.operations.every((op) => op.kind !== 'run')) {
-    return fileState(parent).file(salted(mergeCopies(node.operations, parent, built, options), key), step);
+    const action = salted(mergeCopies(node.operations, parent, built, options), cacheKey(id, node.cache, options));
+    return fileState(parent).file(action, stepOptions(node.origin, node.cache, id, options));
   }
   if (options.mergeOp) return mergeOfSteps(node, id, built, options);
   const { script, mounts } = mergeScript(node.operations, absoluteWorkdir(parent.config), (op) => copySourceOf(op, built, options));
+  const runMounts = mergeRunMounts(node.operations);
+  const rerun = rerunOf(node.origin, node.cache, options, runMounts);
   const state = runState(parent, '', [], options);
   return state.run({
     args: ['/bin/sh', '-c', script],
     mounts: [
       ...mounts.map((m) => ({ dest: `${MERGE_MOUNT_ROOT}/${m.index}`, from: m.from, readonly: true })),
-      ...buildMounts(mergeRunMounts(node.operations), state.dir()),
-      ...saltMounts(key),
+      ...buildMounts(runMounts, state.dir()),
+      ...saltMounts(stepKey(id, node.cache, options, rerun)),
     ],
-    ...step,
+    ...stepOptions(node.origin, node.cache, id, options, rerun),
   });
 }
 
-/** The mounts of the runs of a merge, once each (the first at a place wins). */
+/** The mounts of the runs of a merge, once each (the planner allows one mount at a place). */
 function mergeRunMounts(operations: readonly MergeOperation[]): RunMount[] {
   const byPlace = new Map<string, RunMount>();
   for (const op of operations) {
     if (op.kind !== 'run') continue;
-    for (const m of op.mounts ?? []) {
-      const place = m.kind === 'ssh' ? `ssh ${m.id}` : m.target;
-      if (!byPlace.has(place)) byPlace.set(place, m);
-    }
+    for (const m of op.mounts ?? []) if (!byPlace.has(mountPlace(m))) byPlace.set(mountPlace(m), m);
   }
   return [...byPlace.values()];
 }
@@ -239,12 +262,14 @@ function mergeOfSteps(node: Extract<PlanNode, { kind: 'merge' }>, id: NodeId, bu
   const workdir = absoluteWorkdir(parent.config);
   let upper = parent;
   for (const op of node.operations) {
-    const step = stepOptions(op.origin, node.cache, id, options);
     if (op.kind === 'run') {
+      const runMounts = op.mounts ?? [];
+      const rerun = rerunOf(op.origin, node.cache, options, runMounts);
       const state = runState(upper, op.cwd, op.env, options);
-      const mounts = [...buildMounts(op.mounts ?? [], state.dir()), ...saltMounts(key)];
-      upper = { fs: state.run({ args: ['/bin/sh', '-c', op.command], mounts, ...step }), config: parent.config };
+      const mounts = [...buildMounts(runMounts, state.dir()), ...saltMounts(stepKey(id, node.cache, options, rerun))];
+      upper = { fs: state.run({ args: ['/bin/sh', '-c', op.command], mounts, ...stepOptions(op.origin, node.cache, id, options, rerun) }), config: parent.config };
     } else {
+      const step = stepOptions(op.origin, node.cache, id, options);
       const { from, src } = copySourceOf(op, built, options);
       const action = salted(copyAction(from, src, resolvePath(workdir, op.dst), COPY_OPTIONS), key);
       upper = { fs: fileState(upper).file(action, step), config: parent.config };
@@ -288,13 +313,11 @@ function configStep(parent: GeneratedImage, change: (c: ImageConfig) => ImageCon
   return { fs: parent.fs, config: history ? addHistory(config, { created_by: origin.text, comment: 'modus', empty_layer: true }) : config };
 }
 
-function stepOptions(origin: Origin, cache: CacheControl, id: NodeId, options: GenerateOptions): OpOptions {
-  const ignoreCache =
-    !options.exportOnly && (cache.noCache || options.noCache.all || origin.predicates.some((p) => options.noCache.predicates.includes(p)));
+function stepOptions(origin: Origin, cache: CacheControl, id: NodeId, options: GenerateOptions, rerun = rerunOf(origin, cache, options)): OpOptions {
   // `[no-cache]` in the name lets `modus build --explain-cache` tell why the step ran.
-  const suffix = [describeKey(cacheKey(id, cache, options)), ignoreCache ? '[no-cache]' : ''].filter((s) => s !== '').join(' ');
+  const suffix = [describeKey(cacheKey(id, cache, options)), rerun !== 'no' ? '[no-cache]' : ''].filter((s) => s !== '').join(' ');
   const meta: MetadataOptions = { customName: stepName(origin, options.file) + (suffix ? ` ${suffix}` : '') };
-  if (ignoreCache) meta.ignoreCache = true;
+  if (rerun === 'ignoreCache') meta.ignoreCache = true;
   return { ...meta, ...locationOptions(origin, options) };
 }
 

@@ -14,7 +14,7 @@ import { bakeArguments, bakeError, bakeFailures, CACHE_ONLY_OUTPUT, imageIdCandi
 import { dockerEnv, runDocker, type BuildInputs } from './docker';
 import { BuildProgress, seconds, progressOptions, type ProgressMode } from './progress';
 import { runBuilds, type JobResult } from './runner';
-import { INTERRUPTED_EXIT_CODE, reportJson, tagImages, withClock, type ImageToBuild } from './build-images';
+import { INTERRUPTED_EXIT_CODE, reportJson, tagImages, withSharedArgs, type ImageToBuild } from './build-images';
 
 export interface BakeImagesRequest extends BuildInputs {
   images: ImageToBuild[];
@@ -41,8 +41,7 @@ export async function bakeImages(req: BakeImagesRequest, io: CliIO, signal: Abor
       context: '.',
       dockerfile: bakeDockerfile(req),
       frontend: req.frontend,
-      // One clock for every target, so that `::cache_ttl` buckets agree.
-      buildArgs: withClock(req.buildArgs),
+      buildArgs: withSharedArgs(req.buildArgs),
       noCache: req.noCache,
       ...(req.network === undefined ? {} : { network: req.network }),
       ...(req.session === undefined ? {} : { secrets: req.session.secrets, ssh: req.session.ssh }),

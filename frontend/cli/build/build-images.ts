@@ -4,6 +4,7 @@
  * runs the steps they share once: their LLB is byte-identical); then the tags, only when every
  * image was built, and the JSON report.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -54,8 +55,7 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
   const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modus-build-'));
   try {
     const oneSolve = usesOneSolve(req);
-    // One clock for every build of the run, so that `::cache_ttl` buckets agree.
-    const buildArgs = oneSolve ? withClock(req.buildArgs) : req.buildArgs;
+    const buildArgs = oneSolve ? withSharedArgs(req.buildArgs) : req.buildArgs;
     const jobs = perImageJobs({ ...req, buildArgs }, scratchDir, oneSolve);
     const concurrency = Math.max(1, Math.min(req.concurrency, jobs.length));
     const via = req.client.buildx ? `${req.client.command} buildx build` : `DOCKER_BUILDKIT=1 ${req.client.command} build`;
@@ -135,8 +135,17 @@ export function oneSolveError(log: string): string | undefined {
   return (desc >= 0 ? line.slice(desc + 'desc = '.length) : line).trim();
 }
 
-export function withClock(buildArgs: Record<string, string>): Record<string, string> {
-  return buildArgs.MODUS_CLOCK !== undefined ? buildArgs : { ...buildArgs, MODUS_CLOCK: String(Math.floor(Date.now() / 1000)) };
+/**
+ * What every build of one run must agree on: the clock (`::cache_ttl` buckets) and the nonce that
+ * makes a step that runs again but keeps its cache mounts new to BuildKit (so that it runs once
+ * per run, its result shared by every image), unless the user fixed them.
+ */
+export function withSharedArgs(buildArgs: Record<string, string>): Record<string, string> {
+  return {
+    ...buildArgs,
+    MODUS_CLOCK: buildArgs.MODUS_CLOCK ?? String(Math.floor(Date.now() / 1000)),
+    MODUS_BUILD_NONCE: buildArgs.MODUS_BUILD_NONCE ?? randomBytes(16).toString('hex'),
+  };
 }
 
 /**

@@ -107,7 +107,11 @@ async function runLlb(argv: readonly string[], io: CliIO): Promise<number> {
     bases,
     file: solved.program.file,
     cacheKeyOf: cacheKeys(plan, req),
+    buildNonce: req.buildArgs.MODUS_BUILD_NONCE || LLB_NONCE,
   });
+  if (!req.buildArgs.MODUS_BUILD_NONCE && keepsCacheMounts(plan, req.noCache)) {
+    notes.push(`steps that run again with a cache mount get a nonce of their build in their key; here the fixed "${LLB_NONCE}" (set one with --build-arg MODUS_BUILD_NONCE=...)`);
+  }
   const dump = llbDump(
     plan.outputs.map((output) => ({
       literal: output.literal,
@@ -126,6 +130,17 @@ async function runLlb(argv: readonly string[], io: CliIO): Promise<number> {
   };
   io.stdout(JSON.stringify(report, null, 2) + '\n');
   return 0;
+}
+
+/** The nonce of `modus llb` (a build makes a random one): fixed, so that the output can be diffed. */
+const LLB_NONCE = 'modus-llb';
+
+/** Whether a step that runs again has a cache mount (and so the nonce in its key). */
+function keepsCacheMounts(plan: BuildPlan, noCache: boolean): boolean {
+  return plan.nodes.some((n) => {
+    const runs = n.kind === 'run' ? [n] : n.kind === 'merge' ? n.operations : [];
+    return 'cache' in n && (noCache || n.cache.noCache) && runs.some((r) => r.kind === 'run' && (r.mounts ?? []).some((m) => m.kind === 'cache'));
+  });
 }
 
 /** The context as the frontend names it, with the .dockerignore excludes, without a session. */

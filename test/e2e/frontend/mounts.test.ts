@@ -1,6 +1,6 @@
 // Build-time mounts through the real daemon: a secret read by a step and found nowhere else, a
 // secret the build was not given, a cache mount that accumulates across builds (also under
-// ::no_cache), a tmpfs, and SSH forwarding from a real ssh-agent.
+// ::no_cache, which runs the step again with the same cache), a tmpfs, and SSH forwarding from a real ssh-agent.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -55,8 +55,6 @@ describeE2e(
       expect(output).toContain(`Modusfile:1:${column}: error: secret \`npmrc\` was not given to the build`);
     });
 
-    // BuildKit (v0.8 and current alike) gives a step that ignores the cache a fresh cache mount, as
-    // `docker build --no-cache` does for `RUN --mount=type=cache`: a changed input keeps it instead.
     test('a cache mount accumulates across builds when the step runs again, and is not in the image', async () => {
       const id = `modus-e2e-${randomBytes(6).toString('hex')}`;
       const context = makeContext();
@@ -66,6 +64,17 @@ describeE2e(
       expect((await listFiles(first.imageId)).filter((f) => f.startsWith('cache/'))).toEqual([]);
       const second = await buildWithOutput({ context, modusfile: `app :- ${FROM_BUSYBOX}, (${step})::cache_key("2").\n`, target: 'app' });
       expect((await cat(second.imageId, 'count')).trim()).toBe('2');
+    });
+
+    test('::no_cache with a cache mount: the step runs in every build and sees what the earlier runs left in the cache', async () => {
+      const id = `modus-e2e-${randomBytes(6).toString('hex')}`;
+      const context = makeContext();
+      const modusfile = `app :- ${FROM_BUSYBOX}, run("echo x >> /cache/log && wc -l < /cache/log > /count")::mount_cache("/cache", "${id}")::no_cache.\n`;
+      const first = await buildWithOutput({ context, modusfile, target: 'app' });
+      expect((await cat(first.imageId, 'count')).trim()).toBe('1');
+      const second = await buildWithOutput({ context, modusfile, target: 'app' });
+      expect((await cat(second.imageId, 'count')).trim()).toBe('2');
+      expect(second.output).toMatch(/app › run\("echo x >> \/cache\/log.*\[no-cache\]/);
     });
 
     test('a tmpfs is there for the step and gone from the layer', async () => {

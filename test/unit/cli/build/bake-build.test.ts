@@ -45,6 +45,8 @@ test('every image in one bake, untagged and loaded; tagged locally once all are 
   expect(bake!.args.some((a) => a.startsWith('--allow'))).toBe(false);
   expect(target.args).toMatchObject({ BUILDKIT_SYNTAX: 'modus-frontend:dev', V: '1' });
   expect((target.args as Record<string, string>).MODUS_CLOCK).toMatch(/^[0-9]+$/);
+  const nonces = new Set(Object.values(bake!.file.target).map((t) => (t.args as Record<string, string>).MODUS_BUILD_NONCE));
+  expect([...nonces]).toEqual([expect.stringMatching(/^[0-9a-f]{32}$/)]);
   expect(tags(s).map((c) => [c.id, c.tag]).sort((x, y) => String(x[1]).localeCompare(String(y[1])))).toEqual([
     [digest('a("1")'), 'app:1'],
     [digest('a("2")'), 'app:2'],

@@ -84,6 +84,10 @@ test('one docker build per solution, with the literal as target and the frontend
   const clockOf = (a: string[]) => a.find((x) => x.startsWith('MODUS_CLOCK='));
   expect(clockOf(oneSolve)).toMatch(/^MODUS_CLOCK=\d+$/);
   for (const call of calls) expect(clockOf(call.args as string[])).toBe(clockOf(oneSolve));
+  // One nonce too: a step with a cache mount that runs again has the same key in every build.
+  const nonceOf = (a: string[]) => a.find((x) => x.startsWith('MODUS_BUILD_NONCE='));
+  expect(nonceOf(oneSolve)).toMatch(/^MODUS_BUILD_NONCE=[0-9a-f]{32}$/);
+  for (const call of calls) expect(nonceOf(call.args as string[])).toBe(nonceOf(oneSolve));
   expect(calls.every((c) => c.buildkit === '1')).toBe(true);
 });
 

@@ -64,6 +64,17 @@ describe('modus llb', () => {
     expect(a.slice(firstDifference).every((d, i) => d !== b[firstDifference + i])).toBe(true);
   });
 
+  test('a step with a cache mount that runs again: the fixed nonce, or the one given, and a note', async () => {
+    const modusfile = 'a :- from("busybox"), run("make")::mount_cache("/c")::no_cache.\n';
+    const salts = (stdout: string) => Object.values((JSON.parse(stdout) as Dump).ops).flatMap((o) => JSON.stringify(o.op).match(/modus-llb|given-nonce/g) ?? []);
+    const fixed = await run(['llb', '--offline', 'ctx', 'a'], modusfile);
+    expect(salts(fixed.stdout)).toEqual(['modus-llb']);
+    expect((JSON.parse(fixed.stdout) as { notes: string[] }).notes.join('\n')).toContain('MODUS_BUILD_NONCE');
+    const given = await run(['llb', '--offline', '--build-arg', 'MODUS_BUILD_NONCE=given-nonce', 'ctx', 'a'], modusfile);
+    expect(salts(given.stdout)).toEqual(['given-nonce']);
+    expect((JSON.parse(given.stdout) as { notes: string[] }).notes.join('\n')).not.toContain('MODUS_BUILD_NONCE');
+  });
+
   test('--encoding and --platform; bad values are usage errors', async () => {
     const canonical = JSON.parse((await run(['llb', '--offline', '--encoding', 'canonical', '--platform', 'linux/arm64', 'ctx', 'a("1")'])).stdout) as Dump & {
       platform: string;
