@@ -46,6 +46,11 @@ export type RunMount =
   | { kind: 'ssh'; id: string; origin: Origin }
   | { kind: 'tmpfs'; target: string; origin: Origin };
 
+/** Where a mount is: its target, or for an SSH agent its id (one mount a place per run). */
+export function mountPlace(mount: RunMount): string {
+  return mount.kind === 'ssh' ? `ssh ${mount.id}` : mount.target;
+}
+
 export type MergeOperation =
   | { kind: 'run'; command: string; cwd: string; env: [string, string][]; mounts?: RunMount[]; origin: Origin }
   | { kind: 'copyLocal'; src: string; dst: string; origin: Origin }

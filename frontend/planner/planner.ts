@@ -20,6 +20,7 @@ import {
 import { joinPath, staysInsideContext } from './paths';
 import {
   LITERAL_LABEL,
+  mountPlace,
   type BuildPlan,
   type CacheControl,
   type MergeOperation,
@@ -394,8 +395,27 @@ class Planner {
 
   private collect(scope: Scope, operation: MergeOperation): void {
     const collector = scope.merge!;
+    if (operation.kind === 'run') this.checkMergeMounts(collector.operations, operation.mounts ?? []);
     collector.operations.push(operation);
     collector.cache = unionCache(collector.cache, scope.cache);
+  }
+
+  /**
+   * Where a merge is one exec (BuildKit v0.8) its runs share their mounts, so two different mounts
+   * at one place cannot both be there: an error at the later one, on every daemon alike.
+   */
+  private checkMergeMounts(earlier: readonly MergeOperation[], mounts: readonly RunMount[]): void {
+    for (const mount of mounts) {
+      const clash = earlier
+        .flatMap((op) => (op.kind === 'run' ? (op.mounts ?? []) : []))
+        .find((other) => mountPlace(other) === mountPlace(mount) && JSON.stringify(other, withoutOrigins) !== JSON.stringify(mount, withoutOrigins));
+      if (!clash) continue;
+      this.error(
+        `\`${mount.origin.text}\` and \`${clash.origin.text}\` of an earlier run in the same ::merge are two mounts at \`${mountPlace(mount)}\`: ` +
+          'the runs of a merge share their mounts; give them the same mount, or another place',
+        mount.origin.span,
+      );
+    }
   }
 
   // ---- nodes ----
@@ -493,8 +513,7 @@ function independentScope(scope: Scope): Scope {
 
 /** A mount replaces an outer one at the same place (the same agent, for SSH). */
 function withMount(mounts: readonly RunMount[], mount: RunMount): RunMount[] {
-  const place = (m: RunMount) => (m.kind === 'ssh' ? `ssh ${m.id}` : m.target);
-  return [...mounts.filter((m) => place(m) !== place(mount)), mount];
+  return [...mounts.filter((m) => mountPlace(m) !== mountPlace(mount)), mount];
 }
 
 function validMountId(id: string): boolean {

@@ -98,6 +98,27 @@ describe('plan', () => {
     expect(runLines(src, 'a')).toEqual(['%1 = merge %0 [run "x" mounting secret "s" at "/run/secrets/s"; run "y"]']);
   });
 
+  test('two runs of one ::merge with different mounts at one place: an error at the later mount', () => {
+    const src = 'a :- from("alpine"), (run("x")::mount_cache("/c", "one"), run("y")::mount_tmpfs("/t"), run("z")::mount_cache("/c", "two"))::merge.\n';
+    const loaded = load(src);
+    const solved = solveGoal(loaded.program!, 'a', { cost: 'layers', forBuild: true });
+    const { diagnostics } = planSolutions(solved.solutions);
+    expect(diagnostics.map((d) => [d.severity, d.message])).toEqual([
+      [
+        'error',
+        '`::mount_cache("/c", "two")` and `::mount_cache("/c", "one")` of an earlier run in the same ::merge are two mounts at `/c`: ' +
+          'the runs of a merge share their mounts; give them the same mount, or another place',
+      ],
+    ]);
+    const span = diagnostics[0]!.span!;
+    expect(src.slice(span.start, span.end)).toBe('run("z")::mount_cache("/c", "two")');
+  });
+
+  test('inside ::merge, the same mount on several runs, or mounts at different places, are fine', () => {
+    const src = 'a :- from("alpine"), (run("x"), run("y"))::mount_cache("/c")::merge, (run("p")::mount_secret("s"), run("q")::mount_secret("s", "/s"))::merge.\n';
+    expect(planOf(src, 'a').messages).toEqual([]);
+  });
+
   test('a bad secret or agent id is a positioned error', () => {
     const { messages } = planOf('a :- from("alpine"), run("x")::mount_secret("../etc/passwd").\n', 'a');
     expect(messages).toEqual(['`::mount_secret`: `../etc/passwd` is not a valid id (letters, digits, `.`, `_`, `-`)']);
