@@ -10,7 +10,7 @@ import { isNegationHelper, literalText, type Kind } from './language';
 import { planBuild, type BuildPlan } from './planner';
 import type { CostFunction, Solution } from './solver/proof';
 import { cheaper, solve } from './solver/solve';
-import { parseLiteralText, SourceText } from './solver/source-text';
+import { SourceText } from './solver/source-text';
 import { translateGoal, translateProgram, type IRLiteral, type IRProgram, type IRTerm } from './translate';
 
 export interface LoadedProgram {
@@ -127,9 +127,9 @@ function resultIndex(goal: readonly IRLiteral[], origins: Parameters<typeof imag
 class LazySourceText {
   private text: SourceText | undefined;
   constructor(private readonly program: IRProgram) {}
-  literal(literal: IRLiteral): string {
+  get(): SourceText {
     this.text ??= new SourceText(this.program);
-    return this.text.literal(literal);
+    return this.text;
   }
 }
 
@@ -137,8 +137,8 @@ function goalSolution(solution: Solution, index: number, sourceText: LazySourceT
   const literal = solution.goal[index]!;
   if (!literal.positive && isNegationHelper(literal.predicate)) {
     // A goal of negations only: its result reads as the user wrote it (`!mode("x")`).
-    const text = sourceText.literal(literal);
-    const negated = text.startsWith('!') ? parseLiteralText(text.slice(1)) : undefined;
+    const text = sourceText.get().literal(literal);
+    const negated = sourceText.get().negatedCall(literal);
     return { literal, text, predicate: negated?.predicate ?? '', args: negated?.args.map(argValue) ?? [], solution, index };
   }
   return {

@@ -59,6 +59,20 @@ export class SourceText {
     return this.conjunction([literal]);
   }
 
+  /**
+   * The call a negated helper literal stands for, when the negation was of one call
+   * (`!mode("x")` → `mode("x")`, with the literal's arguments put in); undefined otherwise.
+   */
+  negatedCall(literal: IRLiteral): IRLiteral | undefined {
+    const clauses = literal.positive ? undefined : this.helpers.get(`${literal.predicate}/${literal.args.length}`);
+    if (clauses?.length !== 1 || clauses[0]!.body.length !== 1) return undefined;
+    const call = clauses[0]!.body[0]!;
+    const plainCall = call.positive && call.predicate !== 'string_eq' && !isNegationHelper(call.predicate) && !parseOperatorMarker(call.predicate) && !isFormatChainStep(call);
+    if (!plainCall) return undefined;
+    const parameters = helperParameters(clauses[0]!, literal);
+    return { positive: true, predicate: call.predicate, args: call.args.map((a) => substitute(a, parameters)) };
+  }
+
   /** A term on its own (no f-string chain to fold). */
   term(term: IRTerm): string {
     return new FormatChains([]).termText(term);
@@ -99,10 +113,7 @@ export class SourceText {
   /** The expression a negation helper was made from, its parameters replaced by the call's arguments. */
   private helperExpression(clauses: readonly IRClause[], call: IRLiteral, depth: number): Piece {
     const alternatives = clauses.map((clause) => {
-      const parameters = new Map<string, IRTerm>();
-      clause.head.args.forEach((parameter, i) => {
-        if (parameter.kind === 'var') parameters.set(parameter.name, call.args[i]!);
-      });
+      const parameters = helperParameters(clause, call);
       const body = clause.body.map((l) => ({ ...l, args: l.args.map((a) => substitute(a, parameters)) }));
       return this.pieces(body, depth);
     });
@@ -262,6 +273,15 @@ function substitute(term: IRTerm, parameters: ReadonlyMap<string, IRTerm>): IRTe
   return term;
 }
 
+/** A helper clause's parameters, each bound to the call's argument in its place. */
+function helperParameters(clause: IRClause, call: IRLiteral): Map<string, IRTerm> {
+  const parameters = new Map<string, IRTerm>();
+  clause.head.args.forEach((parameter, i) => {
+    if (parameter.kind === 'var') parameters.set(parameter.name, call.args[i]!);
+  });
+  return parameters;
+}
+
 function callText(name: string, args: readonly string[]): string {
   return args.length === 0 ? name : `${name}(${args.join(', ')})`;
 }
@@ -274,89 +294,4 @@ function negate(piece: Piece): Piece {
   if (piece.shape === 'unification' && piece.negated !== undefined) return { text: piece.negated, shape: 'other' };
   const text = piece.shape === 'call' || piece.shape === 'group' ? `!${piece.text}` : `!(${piece.text})`;
   return { text, shape: 'other' };
-}
-
-// ---- reading literal text back -----------------------------------------------------------------
-
-/** Reads back what `literalText` wrote: `!p("a\n", X, ["b"])`; undefined if it does not read. */
-export function parseLiteralText(source: string): IRLiteral | undefined {
-  const reader = new LiteralReader(source);
-  const literal = reader.literal();
-  return literal && reader.atEnd() ? literal : undefined;
-}
-
-/** A predicate or variable name as `literalText` writes it (variables may carry `$`, `#`). */
-const NAME = /[^\s(),[\]"!]+/y;
-const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', r: '\r', t: '\t', '0': '\0' };
-
-class LiteralReader {
-  private at = 0;
-
-  constructor(private readonly source: string) {}
-
-  atEnd(): boolean {
-    return this.at === this.source.length;
-  }
-
-  literal(): IRLiteral | undefined {
-    const positive = !this.skip('!');
-    const predicate = this.name();
-    if (predicate === undefined) return undefined;
-    if (!this.skip('(')) return { positive, predicate, args: [] };
-    const args = this.terms(')');
-    return args && { positive, predicate, args };
-  }
-
-  /** Terms separated by `, ` up to `close` (consumed). */
-  private terms(close: string): IRTerm[] | undefined {
-    const terms: IRTerm[] = [];
-    if (this.skip(close)) return terms;
-    for (;;) {
-      const term = this.term();
-      if (term === undefined) return undefined;
-      terms.push(term);
-      if (this.skip(close)) return terms;
-      if (!this.skip(', ')) return undefined;
-    }
-  }
-
-  private term(): IRTerm | undefined {
-    if (this.skip('"')) return this.string();
-    if (this.skip('[')) {
-      const items = this.terms(']');
-      return items && { kind: 'list', items };
-    }
-    const name = this.name();
-    return name === undefined ? undefined : { kind: 'var', name };
-  }
-
-  private string(): IRTerm | undefined {
-    let value = '';
-    while (this.at < this.source.length) {
-      const ch = this.source[this.at++]!;
-      if (ch === '"') return { kind: 'const', value };
-      if (ch !== '\\') {
-        value += ch;
-        continue;
-      }
-      const escaped = ESCAPES[this.source[this.at++] ?? ''];
-      if (escaped === undefined) return undefined;
-      value += escaped;
-    }
-    return undefined;
-  }
-
-  private name(): string | undefined {
-    NAME.lastIndex = this.at;
-    const m = NAME.exec(this.source);
-    if (!m) return undefined;
-    this.at += m[0].length;
-    return m[0];
-  }
-
-  private skip(text: string): boolean {
-    if (!this.source.startsWith(text, this.at)) return false;
-    this.at += text.length;
-    return true;
-  }
 }

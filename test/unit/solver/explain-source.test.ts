@@ -4,8 +4,8 @@ import { parseGoal, parseModusfile } from '../../../grammar/index';
 import { translateGoal, translateProgram, type TranslatedGoal } from '../../../frontend/translate/translate';
 import { solve } from '../../../frontend/solver/solve';
 import { explainSearch, renderProofTree, searchGraphDot } from '../../../frontend/solver/explain';
-import { parseLiteralText, SourceText } from '../../../frontend/solver/source-text';
-import { isFormatChainStep, literalText } from '../../../frontend/language';
+import { SourceText } from '../../../frontend/solver/source-text';
+import { isFormatChainStep } from '../../../frontend/language';
 import { toDiagnostic, type SolverDiagnostic } from '../../../frontend/solver/diagnostics';
 import { begin, c, end, lit, list, neg, program, v } from './ir-helpers';
 
@@ -265,13 +265,21 @@ describe('SourceText', () => {
     expect(text.conjunction([begin('merge', '0'), lit('run', 'a')])).toBe('run("a")::merge');
   });
 
-  test('parseLiteralText reads back literalText', () => {
-    for (const literal of [lit('a'), neg('p', c('x\n"\\\t\0'), v('$f1#2')), lit('q', list(c('a'), list()), c('')), lit('_negate_3', c('a, b)'))]) {
-      expect(parseLiteralText(literalText(literal))).toEqual(literal);
-    }
-    expect(parseLiteralText('p("a"')).toBeUndefined();
-    expect(parseLiteralText('p("a") x')).toBeUndefined();
-    expect(parseLiteralText('p("\\q")')).toBeUndefined();
+  test('negatedCall: the call a negation of one call stands for, its parameters put in; nothing for other negations', () => {
+    const p = program(
+      [lit('_negate_0', 'X'), lit('b', v('X'), c('k'))],
+      [lit('_negate_1', 'X'), lit('b', 'X')],
+      [lit('_negate_1', 'X'), lit('c', 'X')],
+      [lit('_negate_2', 'X'), lit('string_eq', v('X'), c('a'))],
+      [lit('_negate_3', 'X'), neg('_negate_0', 'X')],
+      [lit('_negate_4', 'X'), lit('b', 'X'), lit('c', 'X')],
+    );
+    const source = new SourceText(p);
+    expect(source.negatedCall(neg('_negate_0', c('1')))).toEqual(lit('b', c('1'), c('k')));
+    expect(source.negatedCall(neg('_negate_0', v('Y')))).toEqual(lit('b', v('Y'), c('k')));
+    for (const other of ['_negate_1', '_negate_2', '_negate_3', '_negate_4']) expect(source.negatedCall(neg(other, c('1')))).toBeUndefined();
+    expect(source.negatedCall(lit('_negate_0', c('1')))).toBeUndefined();
+    expect(text.negatedCall(neg('_negate_0', c('1')))).toBeUndefined();
   });
 
   test('negation helpers read back from their clauses, nested and disjunctive; without the program, as they are', () => {
