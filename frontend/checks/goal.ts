@@ -1,6 +1,6 @@
 /**
  * Goal validation. Every goal, whatever the command: lists only where allowed (the term rules of
- * a clause body). Builds also (reference 2.1): no operators, no negated image/layer predicates,
+ * a clause body). Builds also, since each image is the goal's one Image literal: no operators, no negated image/layer predicates,
  * exactly one Image literal in every alternative of the goal (a disjunctive goal is solved in
  * full, so each disjunct must name one image), no Layer literal.
  */

@@ -1,6 +1,6 @@
 /**
- * Predicate kinds (Image / Layer / Logic), reference 1.5. The kind of a predicate is keyed on its
- * NAME (like the original: `foo` and `foo(X)` must agree). Builtins have fixed kinds, fact-only
+ * Predicate kinds (Image / Layer / Logic). The kind of a predicate is keyed on its NAME, not its
+ * arity (`foo` and `foo(X)` must agree, so a name means one kind of thing wherever it is read). Builtins have fixed kinds, fact-only
  * predicates are Logic, and rules get the kind of their bodies, found by a fixpoint:
  *
  *  1. Plain passes: evaluate every rule with the kinds known so far until nothing new is learnt.

@@ -1,7 +1,8 @@
 /**
  * Stratification: the predicate dependency graph (head name → names used in its body) must have
  * no cycle through a negative edge. An edge is negative when the body literal is negated or sits
- * inside a negated group at any depth (the original only counted directly negated literals);
+ * inside a negated group at any depth (counting only directly negated literals would miss
+ * recursion through `!(a, b)`);
  * `X != Y` is a negative edge to `string_eq`.
  */
 import type { Clause } from '../../grammar/ast';

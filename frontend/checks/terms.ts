@@ -1,5 +1,5 @@
 /**
- * Term checks (reference 1.8 item 2): no format strings in clause heads, and lists only as the
+ * Term checks: no format strings in clause heads, and lists only as the
  * argument of `::set_entrypoint` / `::set_cmd` (whose list items must not be lists themselves).
  */
 import type { Clause, Expression, Term } from '../../grammar/ast';

@@ -1,5 +1,5 @@
 /**
- * Build plan → LLB states and image configurations (reference 2.3): one State (the filesystem)
+ * Build plan → LLB states and image configurations: one State (the filesystem)
  * and one ImageConfig per plan node. Pure: base image configurations and the context source are
  * given; nothing here talks to the daemon.
  */

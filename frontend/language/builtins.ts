@@ -1,5 +1,5 @@
 /**
- * The builtin predicates (reference 1.7): name, arity, kind, modes and the layers a proof gets
+ * The builtin predicates: name, arity, kind, modes and the layers a proof gets
  * from each. Their evaluation lives in the solver (`solver/builtins.ts`); everything else any
  * stage needs to know about a builtin is here.
  */

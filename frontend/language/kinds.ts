@@ -1,4 +1,4 @@
-/** The three kinds of expression (reference 1.5): what an expression builds, if anything. */
+/** The three kinds of expression: what an expression builds, if anything. */
 export type Kind = 'Image' | 'Layer' | 'Logic';
 
 export const ALL_KINDS: readonly Kind[] = ['Image', 'Layer', 'Logic'];

@@ -1,6 +1,6 @@
 /**
  * Path arithmetic the planner does itself. Relative results stay relative: the LLB stage
- * resolves them against the working directory stored in the image config (reference 2.3).
+ * resolves them against the working directory stored in the image config, which only it knows once the base image is resolved.
  */
 
 /**

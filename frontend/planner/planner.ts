@@ -1,7 +1,7 @@
 /**
- * Proofs → build plan (reference 2.2 with our fixes). Walks each chosen proof in depth-first
- * body order, keeping a build state (current image, in_workdir path, in_env variables, the
- * enclosing ::merge, cache control), and emits a hash-consed DAG of plan nodes.
+ * Proofs → build plan. Walks each chosen proof in depth-first body order, keeping a build state
+ * (current image, in_workdir path, in_env variables, the enclosing ::merge, cache control), and
+ * emits a hash-consed DAG of plan nodes.
  */
 import type { Diagnostic, Span } from '../../grammar/source';
 import { isUserPredicate, literalText, operatorSignature, operatorText, parseOperatorMarker, termText } from '../language';

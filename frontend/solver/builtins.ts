@@ -1,5 +1,5 @@
 /**
- * How the builtin predicates (reference 1.7) evaluate; their signatures (arity, kind, modes,
+ * How the builtin predicates evaluate; their signatures (arity, kind, modes,
  * layers) are the language's (`language/builtins.ts`). Evaluation sees string values
  * (undefined = unbound) and returns the ground argument tuples that make the literal true.
  */

@@ -51,7 +51,7 @@ export interface Predicate {
   arity: number;
   key: string;
   clauses: CClause[];
-  /** Per position: true when it may be called unbound (reference 1.8). */
+  /** Per position: true when it may be called unbound (its groundness signature). */
   signature: boolean[];
   /** Every clause is a fact: resolved by direct lookup instead of a table. */
   factsOnly: boolean;

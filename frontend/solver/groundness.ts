@@ -1,5 +1,5 @@
 /**
- * Groundness signatures (reference 1.8): for each predicate name/arity, which argument positions
+ * Groundness signatures: for each predicate name/arity, which argument positions
  * may be unbound when the predicate is called. A position may be unbound in a clause iff its head
  * argument is a constant, a variable that occurs in the clause body, or a list of such; across
  * the clauses of a predicate the answers are AND-ed.

@@ -1,5 +1,5 @@
 /**
- * Translation of the AST to the flat IR (reference 1.9, with our fixes):
+ * Translation of the AST to the flat IR:
  *
  *  - Negation elimination: every `!E` (negated literal, negated group, `X != Y`) becomes
  *    `!_negate_N(V1, ..., Vk)` plus helper clause(s) `_negate_N(V1, ..., Vk) :- E`, where the Vi are

@@ -1,8 +1,8 @@
 /**
  * The working directory of every plan node, worked out statically. A Dockerfile resolves a
  * relative `COPY --from` source against `/` of the source stage, while Modus resolves it against
- * the source image's working directory (issue #98 of the original), so the transpiler must know
- * that directory. It is known unless it comes from a base image whose configuration was not given.
+ * the source image's working directory, so the transpiler must know that directory. It is known
+ * unless it comes from a base image whose configuration was not given.
  */
 import { posix } from 'node:path';
 import type { BuildPlan } from '../planner/plan';

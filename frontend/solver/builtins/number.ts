@@ -1,6 +1,6 @@
 /**
  * The number_* builtins: strings compared as 64-bit floats, read with exactly the grammar of
- * Rust's `f64::from_str` (what the original Modus used), not JavaScript's `Number()`, which also
+ * Rust's `f64::from_str` (one documented grammar, the same on every platform), not JavaScript's `Number()`, which also
  * accepts "", " 1", "0x10", "1_0"-like oddities and "Infinity" spellings Rust rejects.
  *
  *   float    ::= sign? ( "inf" | "infinity" | "nan" | decimal )     (words case-insensitive)

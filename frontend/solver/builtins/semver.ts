@@ -1,7 +1,8 @@
 /**
  * The semver_* builtins: a version (SemVer 2.0, with "1" and "1.2" padded to "1.0.0"/"1.2.0")
  * checked against one Cargo comparator made by prefixing `=`, `>`, `<`, `>=` or `<=` to the
- * requirement, with the Rust `semver` crate 1.x semantics the original Modus used:
+ * requirement, with the semantics of the Rust `semver` crate 1.x (so that Modusfiles written against
+ * Cargo's version rules keep their meaning):
  *
  * * A partial comparator only constrains the components it names: `=1.2` is `>=1.2.0, <1.3.0`;
  *   `>1.1` is `>=1.2.0`; `<=1` is `<2.0.0`; `<1.1` is `<1.1.0`.

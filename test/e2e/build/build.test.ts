@@ -12,7 +12,7 @@ describeE2e(
     const created: string[] = [];
     afterAll(() => removeImages(...created));
 
-    test('20 images from one goal (test_many_outputs), tagged, with the JSON report', async () => {
+    test('20 images from one goal, tagged, with the JSON report', async () => {
       const run = nonce();
       const facts = Array.from({ length: 20 }, (_, i) => `aa("${i + 1}").`).join('\n');
       const context = makeContext({

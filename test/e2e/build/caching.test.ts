@@ -1,4 +1,4 @@
-// Reference 5.1: a step with random output reached from several images runs once, so every
+// A step with random output reached from several images runs once, so every
 // image sees the same bytes — across the separate builds `modus build` runs at once. A nonce per
 // test keeps earlier runs' cache out of it.
 import { BUSYBOX_IMAGE, FRONTEND_IMAGE, ON_CURRENT_DOCKER, describeE2e, dockerRun, makeContext, removeImages } from '../support';
@@ -8,7 +8,7 @@ const BB = BUSYBOX_IMAGE;
 const RANDOM = 'head -c 32 /dev/urandom | od -x';
 
 describeE2e(
-  'modus build: shared steps run once (reference 5.1)',
+  'modus build: shared steps run once',
   () => {
     const created: string[] = [];
     afterAll(() => removeImages(...created));
@@ -21,7 +21,7 @@ describeE2e(
 
     const cat = (image: BuiltImage, file: string) => dockerRun(image.image_id!, ['cat', file]);
 
-    test('test_noredo', async () => {
+    test('a shared run step: the same random bytes in both images', async () => {
       const images = await build(`a :- from("${BB}"), run("echo ${nonce()}; ${RANDOM} > /tmp/file").\nb("0") :- a.\nb("1") :- a.\n`, 'b(X)');
       expect(images.size).toBe(2);
       const [zero, one] = [await cat(images.get('b("0")')!, '/tmp/file'), await cat(images.get('b("1")')!, '/tmp/file')];
@@ -29,7 +29,7 @@ describeE2e(
       expect(one).toBe(zero);
     });
 
-    test('test_subimage_noredo', async () => {
+    test('a sub-image ::copy-ed into four images is built once', async () => {
       const src = [
         `other_image :- from("${BB}"), run("echo ${nonce()}; head -c 100 /dev/urandom > /tmp/rand").`,
         `final(X, Y) :- x(X), y(Y), from("${BB}"), run(f"echo \${X}\${Y} > /id"), other_image::copy("/tmp/rand", "/tmp/rand").`,
@@ -41,13 +41,13 @@ describeE2e(
       expect(new Set(sums).size).toBe(1);
     });
 
-    test('test_merge_noredo', async () => {
+    test('a shared ::merge: the same random bytes in both images', async () => {
       const src = `a :- from("${BB}"), (run("echo ${nonce()}"), run("${RANDOM} > /tmp/file"))::merge.\nb("0") :- a.\nb("1") :- a.\n`;
       const images = await build(src, 'b(X)');
       expect(await cat(images.get('b("1")')!, '/tmp/file')).toBe(await cat(images.get('b("0")')!, '/tmp/file'));
     });
 
-    test('test_merge_noredo_with_copy', async () => {
+    test('a shared ::merge with a ::copy inside: the same bytes, and the copied file', async () => {
       const src = [
         `a :- from("${BB}"), (`,
         `  run("echo ${nonce()}; ${RANDOM} > /tmp/file"),`,
@@ -63,7 +63,7 @@ describeE2e(
       expect(await cat(one, '/tmp/aaa')).toBe('aaaa\n');
     });
 
-    test('test_merge_example: the shared image is built once, each image its own random file', async () => {
+    test('the same steps with and without ::merge: the shared image is built once, each image its own random file', async () => {
       const src = [
         `image("merge") :- from("${BB}")::set_workdir("/tmp"), inner::merge.`,
         `image("no merge") :- from("${BB}")::set_workdir("/tmp"), inner.`,

@@ -1,5 +1,5 @@
 // copy(...) from the build context and ::copy(...) out of other images, with Docker COPY
-// semantics (reference 6.1, test_copy.py), in our own words on the busybox base image.
+// semantics, on the busybox base image.
 import { describeE2e, makeContext } from '../support';
 import { FROM_BUSYBOX, FRONTEND_SUITE, buildFails, buildTargets, cat, catAll, exists, removeBuiltImages, sh } from './support';
 

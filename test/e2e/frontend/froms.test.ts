@@ -1,5 +1,4 @@
-// Different base images, the base configuration carried through, and scratch images (reference
-// 6.1, test_different_froms.py and test_from_scratch.py), in our own words on busybox.
+// Different base images, the base configuration carried through, and scratch images, on busybox.
 import { describeE2e, dockerBuild, makeContext, removeImages, testImageName } from '../support';
 import { FROM_BUSYBOX, FRONTEND_SUITE, buildTargets, cat, catAll, inspect, removeBuiltImages, sh } from './support';
 

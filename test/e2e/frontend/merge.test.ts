@@ -1,5 +1,4 @@
-// ::merge — everything inside becomes one layer (reference 6.1, test_merge.py), in our own words
-// on the busybox base image.
+// ::merge — everything inside becomes one layer, on the busybox base image.
 import { describeE2e, makeContext } from '../support';
 import { FROM_BUSYBOX, FRONTEND_SUITE, buildFails, buildTargets, cat, catAll, inspect, listFiles, removeBuiltImages, sh } from './support';
 

@@ -1,5 +1,5 @@
 // The image operators ::set_env, ::in_env, ::append_path, ::set_label, ::set_entrypoint,
-// ::set_cmd, ::set_user (reference 6.1, test_setxx.py), in our own words on busybox.
+// ::set_cmd, ::set_user, on busybox.
 import { ON_CURRENT_DOCKER, describeE2e, makeContext } from '../support';
 import { FROM_BUSYBOX, FRONTEND_SUITE, buildFails, buildTargets, cat, inspect, removeBuiltImages } from './support';
 

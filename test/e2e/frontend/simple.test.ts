@@ -1,5 +1,4 @@
-// Simple images and working directories through docker build (reference 6.1, test_simple.py),
-// in our own words on the busybox base image.
+// Simple images and working directories through docker build, on the busybox base image.
 import { describeE2e, makeContext } from '../support';
 import { FROM_BUSYBOX, FRONTEND_SUITE, buildFails, buildOk, buildTargets, cat, catAll, exists, inspect, removeBuiltImages } from './support';
 

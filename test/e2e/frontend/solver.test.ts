@@ -1,6 +1,6 @@
 // Solver features through docker build: facts and rules choosing images, f-strings in goals,
-// unification, negation, anonymous variables, lists (reference 6.1, test_solver.py), in our
-// own words on busybox. The frontend builds exactly one image per docker build.
+// unification, negation, anonymous variables, lists, on busybox. The frontend builds exactly one
+// image per docker build.
 import { describeE2e, docker, makeContext } from '../support';
 import { FROM_BUSYBOX, FRONTEND_SUITE, buildFails, buildTargets, cat, inspect, removeBuiltImages } from './support';
 

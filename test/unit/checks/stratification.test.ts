@@ -50,7 +50,7 @@ describe('stratification', () => {
     expect(spanText(src, diagnostics[0]!.span)).toBe('!foo(X)');
   });
 
-  test('recursion through a negated group is not stratifiable either (the original missed this)', () => {
+  test('recursion through a negated group is not stratifiable either (not only through a negated literal)', () => {
     const src = 'p :- !(q, r).\nq :- p.';
     const diagnostics = checkStratification(program(src).clauses);
     expect(diagnostics).toHaveLength(1);

@@ -1,4 +1,4 @@
-/** The planner behind the real parser, checks, translation and solver (reference 6.1 Modusfiles). */
+/** The planner behind the real parser, checks, translation and solver on a small Modusfile per feature. */
 import { SourceFile } from '../../../grammar/source';
 import { loadProgramText, planSolutions, solveGoal } from '../../../frontend/pipeline';
 import { printPlan, LITERAL_LABEL, type BuildPlan, type PlanNode } from '../../../frontend/planner';
@@ -29,7 +29,7 @@ function nodesOfKind<K extends PlanNode['kind']>(p: BuildPlan, kind: K): Extract
   return p.nodes.filter((n): n is Extract<PlanNode, { kind: K }> => n.kind === kind);
 }
 
-test('test_simple test_1', () => {
+test('a rule on a base image: one run, each image labelled with its literal', () => {
   const src = 'a :- from("alpine").\nb :- a, run("echo aaa > /tmp/a").\n';
   expect(listing(src, 'b')).toBe(
     lines(
@@ -43,7 +43,7 @@ test('test_simple test_1', () => {
   );
 });
 
-test('test_simple test_workdir_interaction', () => {
+test('nested ::in_workdir paths join, an absolute one replaces, relative ones stay relative', () => {
   const src = `a :- from("alpine")::set_workdir("/tmp"),
   run("pwd >> /log"),
   run("pwd >> /log")::in_workdir("a"),
@@ -59,7 +59,7 @@ test('test_simple test_workdir_interaction', () => {
   expect(nodesOfKind(plan, 'run').map((n) => n.cwd)).toEqual(['', 'a', 'b', 'b/c', '/']);
 });
 
-test('test_many_outputs: one from, shared first run, twenty outputs', () => {
+test('many outputs: one from, shared first run, twenty outputs', () => {
   const facts = Array.from({ length: 20 }, (_, i) => `aa("${i + 1}").`).join('\n');
   const src = `a(X) :- aa(X), from("alpine"), run("sleep 1"), run(f"echo \${X}").\n${facts}\n`;
   const { plan, messages } = planOf(src, 'a(X)');
@@ -70,7 +70,7 @@ test('test_many_outputs: one from, shared first run, twenty outputs', () => {
   expect(plan.outputs[0]).toMatchObject({ literal: 'a("1")', predicate: 'a', args: ['1'] });
 });
 
-test('test_caching test_subimage_noredo and test_merge_noredo_with_copy', () => {
+test('a sub-image copied from, and one inside ::merge, is planned once for every image that uses it', () => {
   const src = `other_image :- from("alpine"), run("head -c 100 /dev/urandom > /tmp/rand").
 final(x, y) :- from("alpine"), run(f"echo \${x}\${y}"), other_image::copy("/tmp/rand", "/tmp/rand").
 v("a"). v("b"). w("1"). w("2").
@@ -94,7 +94,7 @@ m(x) :- v(x), from("alpine"), (a::copy("/tmp/file", "/tmp/file"), (from("alpine"
   expect(merges[0]!.origin.predicates).toEqual(['m']);
 });
 
-test('test_copy test_copy_chain: inline image operand, comment inside', () => {
+test('::copy chains: an inline image operand, a comment inside', () => {
   const src = `a :- from("alpine"), run("echo content > /tmp/aaa").
 b :- from("alpine"), a::copy("/tmp/aaa", "/tmp/bbb").
 c :- from("alpine"), b::copy("/tmp/bbb", "/tmp/ccc").
@@ -122,7 +122,7 @@ f :- from("alpine"), ( # comment
   );
 });
 
-test('test_from_scratch test_run: scratch, in_workdir copies, append_path', () => {
+test('scratch, in_workdir copies, append_path', () => {
   const src = `bbox :- from("busybox")::set_workdir("/bin").
 scratch_with_shell :- ( from("scratch"), ( bbox::copy("sh", "sh"), bbox::copy("cat", "cat") )::in_workdir("/bin") )::append_path("/bin").
 a :- scratch_with_shell, run("echo hello > /aa").
@@ -145,7 +145,7 @@ a :- scratch_with_shell, run("echo hello > /aa").
   );
 });
 
-test('test_merge test_nested_merge and test_logic_preds_inside_merge', () => {
+test('a nested ::merge flattens into one; logic literals inside a ::merge add nothing', () => {
   const src = `a :- from("alpine")::set_workdir("/tmp"),
   (run("echo aaa > file"), (run("echo bbb > file"), run("echo ccc > file2"))::merge, run("echo ddd > file"))::merge.
 b :- from("alpine"), (run("true"), "a" = "a", string_concat("a", "b", "ab"))::merge.
@@ -156,14 +156,14 @@ b :- from("alpine"), (run("true"), "a" = "a", string_concat("a", "b", "ab"))::me
   expect(listing(src, 'b')).toContain('%1 = merge %0 [run "true"]');
 });
 
-test('test_merge test_merge_single_copy_inworkdir', () => {
+test('::merge of a ::copy and a run under ::in_workdir', () => {
   const src = `a :- from("alpine")::set_workdir("/tmp/aaa"), run("echo aaaaa > /tmp/aaa/file").
 b :- from("alpine"), ( a::copy("file", "aaa"), run("echo bbbbb >> aaa") )::in_workdir("/tmp")::merge.
 `;
   expect(listing(src, 'b')).toContain('merge %0 [copy %3:"file" -> "/tmp/aaa"; run "echo bbbbb >> aaa" in "/tmp"]');
 });
 
-test('test_setxx: env, entrypoint and cmd as string or list', () => {
+test('image settings: env, entrypoint and cmd as string or list', () => {
   const src = `base :- from("alpine")::set_entrypoint("/bin/echo").
 c(X) :- base::set_cmd([X]).
 d(X) :- from("alpine")::set_entrypoint(X).
@@ -177,7 +177,7 @@ app(param) :- from("alpine")::set_entrypoint(["sh", "-c", param]).
   expect(e).toContain('%2 = set_user %1 "dev"\n%3 = set_env %2 "A" = "1"\n%4 = append_path %3 "/x"\n%5 = run %4 "id > ~/out" with B="2"');
 });
 
-test('test_solver test_supports_negation: only the chosen branch is planned', () => {
+test('negation: only the chosen branch is planned', () => {
   const src = `is_windows(variant) :- variant = f"windows/\${suffix}".
 app(X) :- ( is_windows(X), from("jturolla/failing-container") ; !is_windows(X), from(X), run("echo hello-world") ).
 `;

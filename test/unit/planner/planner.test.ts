@@ -26,7 +26,7 @@ function nodesOfKind<K extends PlanNode['kind']>(p: BuildPlan, kind: K): Extract
 }
 
 describe('simple images', () => {
-  test('from + run through a sub-image literal (test_simple test_1)', () => {
+  test('from + run through a sub-image literal', () => {
     const a = () => rule('a', [], [from('alpine')]);
     expect(listing(solution(rule('b', [], [a(), run('echo aaa > /tmp/a')])))).toBe(
       lines(
@@ -46,7 +46,7 @@ describe('simple images', () => {
     expect(p.outputs).toEqual([{ node: 1, literal: 'app("x", ["sh", "-c"])', predicate: 'app', args: ['x', ['sh', '-c']] }]);
   });
 
-  test('logic literals and facts before the base produce nothing (test_many_outputs)', () => {
+  test('logic literals and facts before the base produce nothing', () => {
     const a = (x: string) => rule('a', [x], [fact('aa', x), from('alpine'), run('sleep 1'), run(`echo ${x}`)]);
     const p = plan(solution(a('1')), solution(a('2')));
     expect(printPlan(p)).toBe(
@@ -93,7 +93,7 @@ describe('simple images', () => {
 });
 
 describe('working directories and environment', () => {
-  test('test_workdir_interaction: in_workdir paths accumulate, absolute resets', () => {
+  test('in_workdir paths accumulate, absolute resets', () => {
     const log = 'pwd >> /log';
     const a = rule('a', [], [
       ...op('set_workdir', ['/tmp'], [from('alpine')]),
@@ -148,7 +148,7 @@ describe('copies', () => {
     ]);
   });
 
-  test('::copy: operand is its own image; src left relative; dst joined (test_inworkdir)', () => {
+  test('::copy: operand is its own image; src left relative; dst joined', () => {
     const a = () => rule('a', [], [...op('set_workdir', ['/tmp/'], [from('alpine')]), run('echo content > file')]);
     const b = rule('b', [], [
       ...op('set_workdir', ['/'], [from('alpine')]),
@@ -316,7 +316,7 @@ describe('merge', () => {
     expect(merges[0]!.operations[2]!.origin.predicates).toEqual(['a', 'layer']);
   });
 
-  test('local copies and ::copy inside a merge (test_copy_should_mkdir)', () => {
+  test('local copies and ::copy inside a merge', () => {
     const a = () => rule('a', [], [from('alpine'), run('echo aaa > /tmp/aaa')]);
     const b = rule('b', [], [
       from('alpine'),
@@ -358,7 +358,7 @@ describe('merge', () => {
 });
 
 describe('sharing', () => {
-  test('a sub-image literal is built once for two outputs (test_noredo)', () => {
+  test('a sub-image literal is built once for two outputs', () => {
     const a = () => rule('a', [], [from('alpine'), run('echo $RANDOM > /tmp/file')]);
     const p = plan(solution(rule('b', ['0'], [a()])), solution(rule('b', ['1'], [a()])));
     expect(printPlan(p)).toBe(
@@ -375,7 +375,7 @@ describe('sharing', () => {
     );
   });
 
-  test('a sub-image used by two ::copy in two outputs is one node (test_subimage_noredo)', () => {
+  test('a sub-image used by two ::copy in two outputs is one node', () => {
     const other = () => rule('other_image', [], [from('alpine'), run('head -c 100 /dev/urandom > /tmp/rand')]);
     const final = (x: string, y: string) =>
       rule('final', [x, y], [from('alpine'), run(`echo ${x}`), ...op('copy', ['/tmp/rand', '/tmp/rand'], [other()]), run(`echo ${y}`)]);
@@ -387,7 +387,7 @@ describe('sharing', () => {
     expect(p.outputs.map((o) => o.literal)).toEqual(['final("a", "1")', 'final("a", "2")', 'final("b", "1")']);
   });
 
-  test('two ::copy of the same literal in one image (test_multiple_copies)', () => {
+  test('two ::copy of the same literal in one image', () => {
     const a = () => rule('a', [], [from('alpine'), run('make files')]);
     const c = rule('c', [], [from('alpine'), ...op('copy', ['/tmp/file', '/tmp/file'], [a()]), ...op('copy', ['/tmp/file2', '/tmp/file2'], [a()])]);
     const p = plan(solution(c));

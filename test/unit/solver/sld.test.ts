@@ -6,7 +6,7 @@ import { at, c, fact, lit, list, neg, program, rule, texts } from './ir-helpers'
 
 const layers: SolveOptions = { cost: 'layers' };
 
-describe('SLD resolution (sld.rs rows)', () => {
+describe('SLD resolution', () => {
   test('simple solving: two facts give two solutions, in clause order', () => {
     const p = program(fact('a', 'x'), fact('a', 'y'));
     const r = solve(p, [lit('a', 'X')], layers);

@@ -48,7 +48,7 @@ describe('recursion and tabling', () => {
     ]);
   });
 
-  test('the original simple_recursion: 4 answers of a left-recursive relation', () => {
+  test('simple recursion: 4 answers of a left-recursive relation', () => {
     const p = program(
       rule(lit('r', 'X', 'Y'), lit('r', 'X', 'Z'), lit('r', 'Z', 'Y')),
       fact('r', 'a', 'b'),

@@ -4,7 +4,7 @@ import { builtinSignature } from '../../../frontend/language';
 import { builtinNamed, fittingMode, lookupBuiltin } from '../../../frontend/solver/builtins';
 import { c, lit, list, program, rule, v } from './ir-helpers';
 
-describe('unification (unification.rs rows)', () => {
+describe('unification', () => {
   test('simple unifier', () => {
     expect(unifyLiterals(lit('a', 'X'), lit('a', 'c'))).toEqual(new Map([['X', c('c')]]));
   });
@@ -38,7 +38,7 @@ describe('unification (unification.rs rows)', () => {
   });
 });
 
-describe('groundness signatures (wellformed.rs rows)', () => {
+describe('groundness signatures', () => {
   test('per position: constant or body variable may be unbound; head-only variable may not', () => {
     const clause = { id: 0, head: lit('f', 'c', 'X', 'Y', list(v('X'))), body: [lit('g', 'X')] };
     expect(clausePositions(clause)).toEqual([true, true, false, true]);
@@ -52,7 +52,7 @@ describe('groundness signatures (wellformed.rs rows)', () => {
   });
 });
 
-describe('builtin table (builtin.rs test_select)', () => {
+describe('builtin table', () => {
   test('kinds and lookups', () => {
     expect(builtinSignature('run')!.kind).toBe('Layer');
     expect(builtinSignature('from')!.kind).toBe('Image');

@@ -156,7 +156,7 @@ describe('compareNumbers truth table', () => {
     });
   }
 
-  it('the reference query example: number_gt(version, "3.14") picks 3.15 over 3.14', () => {
+  it('number_gt(version, "3.14") picks 3.15 over 3.14', () => {
     expect(compareNumbers('gt', '3.15', '3.14')).toBe(true);
     expect(compareNumbers('gt', '3.14', '3.14')).toBe(false);
     expect(compareNumbers('gt', '3', '3.15')).toBe(false);

@@ -8,7 +8,7 @@ import {
   SemverComparison,
 } from '../../../../frontend/solver/builtins/semver';
 
-describe('the reference examples (original builtin.rs unit tests)', () => {
+describe('partial versions, wildcards and operator prefixes', () => {
   it.each<[SemverComparison, string, string, boolean]>([
     ['exact', '1.0.1', '1.0', true],
     ['gt', '1.1', '1', false],
@@ -111,7 +111,7 @@ describe('compareSemver truth table', () => {
     ['exact', '2.0.0', '1.*', false],
     ['exact', '1.5.0', '1.*.*', true],
     ['geq', '1.5.0', '1.*', true],
-    // The builtin concatenates operator and requirement, as the original did: `>` + `=1` is `>=1`.
+    // The builtin concatenates operator and requirement, so `>` + `=1` is `>=1`.
     ['gt', '1.0.0', '=1', true],
     ['lt', '1.0.0', '=1', true],
     // numbers up to u64::MAX
@@ -211,7 +211,7 @@ describe('parsing details', () => {
     expect(parseComparator('=1.2.3-beta.2')).toEqual({ op: '=', major: 1n, minor: 2n, patch: 3n, pre: ['beta', '2'] });
     expect(parseComparator('1.2.3')).toBeUndefined(); // the builtin always supplies an operator
   });
-  it('orders pre-releases as SemVer 2.0 §11 lists them', () => {
+  it('orders pre-releases as SemVer 2.0 precedence does', () => {
     const ordered = ['alpha', 'alpha.1', 'alpha.beta', 'beta', 'beta.2', 'beta.11', 'rc.1', ''];
     const ids = ordered.map((p) => (p === '' ? [] : p.split('.')));
     for (let i = 0; i < ids.length; i++) {
