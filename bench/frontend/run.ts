@@ -6,22 +6,32 @@
  *  2. a fully cached rebuild through the real daemon: a Modusfile versus the equivalent
  *     Dockerfile through Docker's built-in frontend, 10 and 100 steps, side by side, as a ratio,
  *     with the frontend's own split of its time (its line in the daemon's log);
- *  3. the floor: a build whose frontend image does nothing at all (busybox `true`, `node -e ''`).
+ *  3. the floor: a build whose frontend image does nothing at all (busybox `true`, `node -e ''`),
+ *     and the frontend's own cost beyond it, (M − F0) / D: M the 100-step Modusfile rebuild, F0
+ *     the busybox no-op, D the 100-step Dockerfile rebuild.
  *
  *   npm run image && npx esbuild bench/frontend/run.ts --bundle --platform=node \
  *     --outfile=dist/bench-frontend.js && node dist/bench-frontend.js [repetitions]
- * (from the repository root; MODUS_DOCKERD_LOG names the daemon's log if not the default)
+ * (from the repository root; MODUS_DOCKERD_LOG names the daemon's log if not the default).
+ * Current Docker: MODUS_DOCKER=/var/lib/modus-current/bin/docker (builds go through
+ * `buildx build`, frontend images through the local registry, BENCH_FRONTEND defaults to
+ * localhost:5000/modus-frontend:dev; `bash scripts/push-frontend-image.sh` first).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runWithFakeGateway } from '../../test/support/fake-gateway';
 
 const DOCKER = process.env.MODUS_DOCKER ?? '/usr/bin/docker';
+const CURRENT = DOCKER.startsWith('/var/lib/modus-current/');
+const REGISTRY = process.env.MODUS_REGISTRY_ADDR ?? 'localhost:5000';
+const FRONTEND = process.env.BENCH_FRONTEND ?? (CURRENT ? `${REGISTRY}/modus-frontend:dev` : 'modus-frontend:dev');
 const BASE = 'modus-test/busybox:1';
 const reps = Number(process.argv[2] ?? 5);
-const DOCKERD_LOG = process.env.MODUS_DOCKERD_LOG ?? '/var/log/modus-dockerd.log';
+const DOCKERD_LOG = process.env.MODUS_DOCKERD_LOG ?? (CURRENT ? '/var/lib/modus-current/dockerd.log' : '/var/log/modus-dockerd.log');
+/** `docker build` on 20.10; `buildx build` without the provenance attestation (as modus build) on current Docker. */
+const BUILD = CURRENT ? ['buildx', 'build', '--provenance=false'] : ['build'];
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -30,7 +40,7 @@ function median(xs: number[]): number {
 
 /** A Modusfile of `rules` rules: a chain of layer predicates, each one run step. */
 function modusfile(rules: number): string {
-  const lines = ['# syntax=modus-frontend:dev'];
+  const lines = [`# syntax=${FRONTEND}`];
   for (let i = 0; i < rules - 1; i++) lines.push(`step${i} :- run("echo ${i} > /f${i}").`);
   lines.push(`app :- from("${BASE}"), ${Array.from({ length: rules - 1 }, (_, i) => `step${i}`).join(', ')}.`);
   return lines.join('\n') + '\n';
@@ -69,8 +79,9 @@ function buildSnapshot(): string {
 function noopFrontend(name: string, base: string, entrypoint: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'modus-bench-noop-'));
   writeFileSync(join(dir, 'Dockerfile'), `FROM ${base}\nENTRYPOINT ${JSON.stringify(entrypoint)}\n`);
-  execFileSync(DOCKER, ['build', '-q', '-t', name, dir], { env: { ...process.env, DOCKER_BUILDKIT: '1' }, stdio: 'pipe' });
-  return name;
+  const tag = CURRENT ? `${REGISTRY}/${name}` : name;
+  execFileSync(DOCKER, [...BUILD, '-q', '-t', tag, ...(CURRENT ? ['--push'] : []), dir], { env: { ...process.env, DOCKER_BUILDKIT: '1' }, stdio: 'pipe' });
+  return tag;
 }
 
 interface Timed {
@@ -83,7 +94,7 @@ function timeBuild(dir: string, file: string, args: string[], mayFail = false): 
   const logSize = existsSync(DOCKERD_LOG) ? statSync(DOCKERD_LOG).size : 0;
   const start = performance.now();
   try {
-    execFileSync(DOCKER, ['build', '--network=none', '-q', '-f', file, ...args, dir], { env: { ...process.env, DOCKER_BUILDKIT: '1' }, stdio: 'pipe' });
+    execFileSync(DOCKER, [...BUILD, '--network=none', '-q', '-f', file, ...args, dir], { env: { ...process.env, DOCKER_BUILDKIT: '1' }, stdio: 'pipe' });
   } catch (err) {
     if (!mayFail) throw err;
   }
@@ -122,7 +133,10 @@ function prepareRebuild(steps: number): () => Rebuilds {
 
 const ms = (t: Timed[]) => median(t.map((x) => x.ms));
 
+const loadAverage = () => loadavg().map((x) => x.toFixed(1)).join(', ');
+
 async function main(): Promise<void> {
+  console.log(`${CURRENT ? 'current Docker' : 'Docker 20.10'} (${DOCKER}), frontend ${FRONTEND}, ${reps} runs each; load average ${loadAverage()}`);
   execFileSync(process.execPath, ['scripts/bundle.mjs']); // dist/frontend.js, as the image has it
   const plain = await frontendWork({ script: join(__dirname, 'frontend.js') });
   console.log(`frontend start → Return, 100 rules (fake gateway), bundle: median ${median(plain)} ms (runs: ${plain.join(', ')})`);
@@ -159,7 +173,11 @@ async function main(): Promise<void> {
   const d100 = ms(r100!.dockerfile);
   console.log(`a frontend that does nothing (busybox \`true\`): ${ms(nb).toFixed(0)} ms = ${(ms(nb) / d100).toFixed(2)} × the 100-step Dockerfile rebuild`);
   console.log(`a frontend that does nothing (node -e ''): ${ms(nn).toFixed(0)} ms = ${(ms(nn) / d100).toFixed(2)} × the 100-step Dockerfile rebuild`);
-  const size = execFileSync(DOCKER, ['image', 'inspect', '-f', '{{.Size}}', 'modus-frontend:dev']).toString().trim();
+  const m100 = ms(r100!.modus);
+  console.log(`load average at the end: ${loadAverage()}`);
+  console.log(`the frontend's own cost beyond its container, (M − F0) / D = (${m100.toFixed(0)} − ${ms(nb).toFixed(0)}) / ${d100.toFixed(0)} = ${((m100 - ms(nb)) / d100).toFixed(2)}`);
+  if (CURRENT) return;
+  const size = execFileSync(DOCKER, ['image', 'inspect', '-f', '{{.Size}}', FRONTEND]).toString().trim();
   console.log(`frontend image size: ${(Number(size) / 1e6).toFixed(1)} MB`);
 }
 
