@@ -55,7 +55,7 @@ export async function buildImage(ctx: FrontendContext, input?: BuildInput, stats
   const checkWarnings = program.warnings.filter((d) => d.severity === 'warning').map((d) => ({ message: d.message, ...(d.span ? { span: d.span } : {}), ...(d.code ? { rule: d.code } : {}) }));
   const built = await Promise.all(
     platforms.map(async (platform, index) => {
-      const forPlatform = { ...options, buildNonce, buildArgs: platformBuildArgs(platform, ctx.workers, options.buildArgs) };
+      const forPlatform = { ...options, buildNonce, buildArgs: platformBuildArgs(platform, ctx.workers[0]?.platforms[0], options.buildArgs) };
       const available = options.cost === 'available' ? await solveWithImages(ctx, program, platform, forPlatform) : undefined;
       // One platform's warnings stand for all (the others' would repeat them).
       if (index === 0) await reportWarnings(ctx, [...checkWarnings, ...(available?.warnings ?? [])], warningSource);

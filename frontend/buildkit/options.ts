@@ -151,7 +151,7 @@ function readNetwork(value: string | undefined): NetworkMode {
 }
 
 /** `os/arch[/variant]`, several separated by commas (as `--platform` takes them). */
-function readPlatforms(value: string | undefined): Platform[] {
+export function readPlatforms(value: string | undefined): Platform[] {
   if (value === undefined || value.trim() === '') return [];
   const list = value.split(',').map((p) => p.trim()).filter((p) => p !== '');
   const platforms = list.map(parsePlatform);

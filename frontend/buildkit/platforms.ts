@@ -29,9 +29,12 @@ export function cannotRunError(platform: Platform, workers: readonly WorkerInfo[
   );
 }
 
-/** TARGETPLATFORM, TARGETOS, TARGETARCH, TARGETVARIANT, BUILDPLATFORM, BUILDOS, BUILDARCH; given build args win. */
-export function platformBuildArgs(target: Platform, workers: readonly WorkerInfo[], given: Readonly<Record<string, string>>): Record<string, string> {
-  const build = workers[0]?.platforms[0] ?? target;
+/**
+ * TARGETPLATFORM, TARGETOS, TARGETARCH, TARGETVARIANT, BUILDPLATFORM, BUILDOS, BUILDARCH; given
+ * build args win. `builder` is the platform the steps run on (the target's when unknown).
+ */
+export function platformBuildArgs(target: Platform, builder: Platform | undefined, given: Readonly<Record<string, string>>): Record<string, string> {
+  const build = builder ?? target;
   const automatic: Record<string, string> = {
     TARGETPLATFORM: formatPlatform(target),
     TARGETOS: target.os,

@@ -7,6 +7,8 @@
  */
 import * as path from 'node:path';
 import { decodeSource } from '../../grammar/index';
+import { platformBuildArgs } from '../buildkit/platforms';
+import type { Platform } from '../llb/types';
 import { loadProgramText, type LoadedProgram } from '../pipeline';
 import { budgetFrom, COST_FUNCTIONS, costFunctionNamed } from '../solver/options';
 import type { CostFunction } from '../solver/proof';
@@ -26,6 +28,22 @@ export interface GoalRequest {
   costGiven: boolean;
   budget?: number;
   buildArgs: Record<string, string>;
+}
+
+/** The platform images are built for when none is asked: this machine's, as docker names it. */
+export function hostPlatform(): Platform {
+  const names: Record<string, string> = { x64: 'amd64', ia32: '386', ppc64: 'ppc64le' };
+  const architecture = names[process.arch] ?? process.arch;
+  return architecture === 'arm' ? { os: 'linux', architecture, variant: 'v7' } : { os: 'linux', architecture };
+}
+
+/**
+ * The build args a goal is solved with for `platform`: the automatic platform args as the
+ * frontend sets them (`TARGETARCH`, `BUILDPLATFORM`, …), then the user's, which win; so
+ * `build_arg("TARGETARCH", A)` solves here as it does in a build.
+ */
+export function solveArgs(req: Pick<GoalRequest, 'buildArgs'>, platform: Platform = hostPlatform()): Record<string, string> {
+  return platformBuildArgs(platform, hostPlatform(), req.buildArgs);
 }
 
 /** `-f/--file` as docker spells it; `--modusfile` is the older name. */

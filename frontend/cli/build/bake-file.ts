@@ -11,6 +11,8 @@ export interface BakeImage {
   predicate: string;
   args: (string | string[])[];
   tags: readonly string[];
+  /** Overrides the request's platforms for this target. */
+  platforms?: readonly string[];
 }
 
 export interface BakeRequest {
@@ -91,11 +93,15 @@ export function bakeFile(req: BakeRequest): BakeFile {
       ...(req.network === undefined ? {} : { network: req.network }),
       ...(req.secrets === undefined || req.secrets.length === 0 ? {} : { secret: [...req.secrets] }),
       ...(req.ssh === undefined || req.ssh.length === 0 ? {} : { ssh: [...req.ssh] }),
-      ...(req.platforms === undefined || req.platforms.length === 0 ? {} : { platforms: [...req.platforms] }),
+      ...platformsOf(image.platforms ?? req.platforms),
       ...(req.outputs === undefined ? {} : { output: [...req.outputs] }),
     };
   });
   return { group: { default: { targets: names } }, target };
+}
+
+function platformsOf(platforms: readonly string[] | undefined): { platforms?: string[] } {
+  return platforms === undefined || platforms.length === 0 ? {} : { platforms: [...platforms] };
 }
 
 /** The bake file as written: two-space JSON and a final newline. */

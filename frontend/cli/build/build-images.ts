@@ -20,6 +20,8 @@ export interface ImageToBuild {
   predicate: string;
   args: (string | string[])[];
   tags: string[];
+  /** The platforms this image is built for, when not every requested one (bake only). */
+  platforms?: string[];
 }
 
 export interface BuildImagesRequest extends BuildInputs {

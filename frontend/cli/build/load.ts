@@ -8,7 +8,8 @@ import type { BuildPlan } from '../../planner/plan';
 import { ImageAvailability, solveWithAvailability } from '../../caching/availability';
 import { localImageResolver } from '../image-resolver';
 import type { CliIO } from '../io';
-import { loadRequestedProgram, type GoalRequest } from '../goal-request';
+import { loadRequestedProgram, solveArgs, type GoalRequest } from '../goal-request';
+import type { Platform } from '../../llb/types';
 import { reportDiagnostics } from '../commands/shared';
 
 export interface SolvedBuild {
@@ -19,16 +20,21 @@ export interface SolvedBuild {
 /**
  * The goal's distinct image solutions, or undefined after reporting why there are none. With
  * cost `available`, `docker` (when given) is asked which base images exist, as the frontend asks
- * the gateway, so that both choose the same proofs.
+ * the gateway, so that both choose the same proofs. The goal is solved for `platform` (default:
+ * this machine's), with the automatic platform build args a build for it has.
  */
-export async function solveBuildGoal(req: GoalRequest, io: CliIO, docker?: string): Promise<SolvedBuild | undefined> {
+export async function solveBuildGoal(req: GoalRequest, io: CliIO, docker?: string, platform?: Platform): Promise<SolvedBuild | undefined> {
   const program = loadRequestedProgram(req, io);
-  if (!program) return undefined;
+  return program && solveLoadedGoal(program, req, io, docker, platform);
+}
+
+/** solveBuildGoal on a program already loaded (one load for several platforms). */
+export async function solveLoadedGoal(program: LoadedProgram, req: GoalRequest, io: CliIO, docker?: string, platform?: Platform): Promise<SolvedBuild | undefined> {
   const solveWith = (isAvailable?: (ref: string) => boolean | undefined) =>
     solveGoal(program, req.goal, {
       cost: req.cost,
       ...(isAvailable ? { isAvailable } : {}),
-      buildArgs: req.buildArgs,
+      buildArgs: solveArgs(req, platform),
       forBuild: true,
       ...(req.budget === undefined ? {} : { budget: req.budget }),
     });

@@ -13,6 +13,11 @@ export interface TaggedImage {
 
 export type TagPlan = { tags: string[][] } | { error: string };
 
+function knownPlaceholders(arity: number): string {
+  if (arity === 0) return '{predicate} or {args}';
+  return `{predicate}, {args}, or ${arity === 1 ? '{0}' : `{0} to {${arity - 1}}`}`;
+}
+
 /** Every image's tags, or the first problem: an unknown placeholder, an invalid reference, a tag two images would share. */
 export function planTags(templates: readonly string[], images: readonly TaggedImage[]): TagPlan {
   const tags: string[][] = [];
@@ -43,7 +48,7 @@ export function expandTag(template: string, image: TaggedImage): { ref: string }
   const ref = template.replace(/\{([^{}]*)\}/g, (whole, name: string, offset: number) => {
     const value = placeholderValue(name, image);
     if (value === undefined) {
-      error ??= `--tag ${template}: unknown placeholder ${whole} for ${image.literal} (use {predicate}, {args}, or {0} to {${Math.max(0, image.args.length - 1)}})`;
+      error ??= `--tag ${template}: unknown placeholder ${whole} for ${image.literal} (use ${knownPlaceholders(image.args.length)})`;
       return whole;
     }
     return offset >= tagStart ? tagSafe(value) : nameSafe(value);

@@ -12,9 +12,11 @@ import { bakeImages } from '../build/bake-images';
 import { buildImages, type ImageToBuild } from '../build/build-images';
 import { inspectBuilder, type BuilderAnswer } from '../build/buildx';
 import { clientCommand, DEFAULT_FRONTEND, detectClient, type BuildInputs, type SessionInputs } from '../build/docker';
-import { frontendBuildArgs, solveBuildGoal } from '../build/load';
+import { frontendBuildArgs, solveLoadedGoal } from '../build/load';
+import { formatPlatform, OptionError, readPlatforms } from '../../buildkit/options';
+import type { Platform } from '../../llb/types';
 import { planTags } from '../build/tags';
-import { BUDGET_OPTION, BUILD_ARG_OPTION, COST_OPTION, MODUSFILE_OPTION, readGoalRequest, type GoalRequest } from '../goal-request';
+import { BUDGET_OPTION, BUILD_ARG_OPTION, COST_OPTION, loadRequestedProgram, MODUSFILE_OPTION, readGoalRequest, type GoalRequest } from '../goal-request';
 
 const OPTIONS: readonly OptionSpec[] = [
   MODUSFILE_OPTION,
@@ -80,7 +82,8 @@ interface BuildRequest extends GoalRequest {
   builder?: string;
   push: boolean;
   load: boolean;
-  platforms: string[];
+  /** `--platform`, each once, as BuildKit names them; empty: the builder's own. */
+  platforms: Platform[];
 }
 
 function request(args: ParsedArgs, io: CliIO): BuildRequest {
@@ -98,8 +101,7 @@ function request(args: ParsedArgs, io: CliIO): BuildRequest {
   }
   const concurrency = parseConcurrency(optionValue(args, 'concurrency'));
   const builder = optionValue(args, 'builder');
-  const platforms = optionValues(args, 'platform').flatMap((p) => p.split(',')).map((p) => p.trim());
-  if (platforms.some((p) => p === '')) throw new UsageError('--platform needs platforms like linux/amd64,linux/arm64');
+  const platforms = platformOption(optionValues(args, 'platform'));
   if (args.flags.has('push') && optionValues(args, 'tag').length === 0) throw new UsageError('--push needs --tag TEMPLATE: the names to push the images under');
   const perImageOnly = ['explain-cache', 'push-cache'].filter((f) => args.flags.has(f));
   const bakeOnly = [...(builder === undefined ? [] : ['builder']), ...['push', 'load'].filter((f) => args.flags.has(f)), ...(platforms.length > 0 ? ['platform'] : [])];
@@ -136,6 +138,16 @@ function buildxOptions(req: BuildRequest): string[] {
   ];
 }
 
+function platformOption(values: readonly string[]): Platform[] {
+  if (values.some((v) => v.split(',').some((p) => p.trim() === ''))) throw new UsageError('--platform needs platforms like linux/amd64,linux/arm64');
+  try {
+    return readPlatforms(values.join(','));
+  } catch (err) {
+    if (err instanceof OptionError) throw new UsageError(`--platform: ${err.message}`);
+    throw err;
+  }
+}
+
 function parseProgress(value: string | undefined, verbose: boolean): ProgressMode {
   if (value === undefined) return verbose ? 'plain' : 'auto';
   const mode = PROGRESS_MODES.find((m) => m === value);
@@ -168,9 +180,8 @@ function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
 /** The build with an interrupt source of the caller's choosing (tests abort it themselves). */
 export async function runBuild(argv: readonly string[], io: CliIO, signal: AbortSignal): Promise<number> {
   const req = request(parseArgs(argv, OPTIONS), io);
-  const solved = await solveBuildGoal(req, io, req.docker);
-  if (!solved) return 1;
-  const found = solved.solutions.map((s) => ({ literal: s.text, predicate: s.predicate, args: s.args }));
+  const found = await solveImages(req, io);
+  if (!found) return 1;
   const tagPlan = planTags(req.tags, found);
   if ('error' in tagPlan) throw new UsageError(tagPlan.error);
   const builder = wantsBake(req, io.env) ? await inspectBuilder(req.docker, req.builder, io.env) : undefined;
@@ -197,6 +208,34 @@ export async function runBuild(argv: readonly string[], io: CliIO, signal: Abort
     io,
     signal,
   );
+}
+
+type FoundImage = Omit<ImageToBuild, 'tags'>;
+
+/**
+ * The goal's images, each solution once in the order found. With `--platform`, the goal is solved
+ * once per platform (with that platform's automatic build args, as the frontend will) and an image
+ * that solves on only some of them is built for those only.
+ */
+async function solveImages(req: BuildRequest, io: CliIO): Promise<FoundImage[] | undefined> {
+  const program = loadRequestedProgram(req, io);
+  if (!program) return undefined;
+  if (req.platforms.length === 0) {
+    const solved = await solveLoadedGoal(program, req, io, req.docker);
+    return solved?.solutions.map((s) => ({ literal: s.text, predicate: s.predicate, args: s.args }));
+  }
+  const images = new Map<string, FoundImage & { platforms: string[] }>();
+  for (const platform of req.platforms) {
+    const name = formatPlatform(platform);
+    const solved = await solveLoadedGoal(program, { ...req, command: `build --platform ${name}` }, io, req.docker, platform);
+    if (!solved) return undefined;
+    for (const s of solved.solutions) {
+      const image = images.get(s.text) ?? { literal: s.text, predicate: s.predicate, args: s.args, platforms: [] };
+      image.platforms.push(name);
+      images.set(s.text, image);
+    }
+  }
+  return [...images.values()].map(({ platforms, ...image }) => (platforms.length === req.platforms.length ? image : { ...image, platforms }));
 }
 
 /** What every build gets from the request, per-image builds and bake alike. */
@@ -230,7 +269,7 @@ async function bake(req: BuildRequest, images: ImageToBuild[], answer: Exclude<B
       builder: answer.builder,
       ...(req.builder === undefined ? {} : { builderOption: req.builder }),
       ...buildInputs(req, io),
-      platforms: req.platforms,
+      platforms: req.platforms.map(formatPlatform),
       load: req.load || !req.push,
       push: req.push,
       progress: req.progress,

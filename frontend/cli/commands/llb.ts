@@ -21,7 +21,7 @@ import { baseRefs, inspectBases, type InspectedBase } from '../build/bases';
 import { clientCommand } from '../build/docker';
 import { llbDump } from '../build/llb-json';
 import { planOrReport, solveBuildGoal } from '../build/load';
-import { BUDGET_OPTION, BUILD_ARG_OPTION, COST_OPTION, MODUSFILE_OPTION, readGoalRequest, type GoalRequest } from '../goal-request';
+import { BUDGET_OPTION, BUILD_ARG_OPTION, COST_OPTION, MODUSFILE_OPTION, hostPlatform, readGoalRequest, type GoalRequest } from '../goal-request';
 
 const OPTIONS: readonly OptionSpec[] = [
   MODUSFILE_OPTION,
@@ -73,7 +73,7 @@ function request(args: ParsedArgs, io: CliIO): LlbRequest {
 
 function platformOption(value: string | undefined): Platform {
   try {
-    return readPlatform(value) ?? { os: 'linux', architecture: process.arch === 'arm64' ? 'arm64' : 'amd64' };
+    return readPlatform(value) ?? hostPlatform();
   } catch (err) {
     if (err instanceof OptionError) throw new UsageError(err.message);
     throw err;
@@ -82,7 +82,7 @@ function platformOption(value: string | undefined): Platform {
 
 async function runLlb(argv: readonly string[], io: CliIO): Promise<number> {
   const req = request(parseArgs(argv, OPTIONS), io);
-  const solved = await solveBuildGoal(req, io, req.offline ? undefined : req.docker);
+  const solved = await solveBuildGoal(req, io, req.offline ? undefined : req.docker, req.platform);
   if (!solved) return 1;
   const plan = planOrReport(solved, io);
   if (!plan) return 1;

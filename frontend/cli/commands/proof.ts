@@ -11,7 +11,7 @@ import { translateGoal } from '../../translate';
 import { availabilityReport, ImageAvailability, solveWithAvailability } from '../../caching/availability';
 import { localImageResolver } from '../image-resolver';
 import { formatOptions, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
-import { BUDGET_OPTION, BUILD_ARG_OPTION, COST_OPTION, loadRequestedProgram, MODUSFILE_OPTION, readGoalRequest, type GoalRequest } from '../goal-request';
+import { BUDGET_OPTION, BUILD_ARG_OPTION, COST_OPTION, loadRequestedProgram, MODUSFILE_OPTION, readGoalRequest, solveArgs, type GoalRequest } from '../goal-request';
 import type { CliIO, Command } from '../io';
 import { reportDiagnostics } from './shared';
 
@@ -64,7 +64,7 @@ async function runProof(argv: readonly string[], io: CliIO): Promise<number> {
     solveGoal(program, req.goal, {
       cost: req.cost,
       budget: req.budget,
-      buildArgs: req.buildArgs,
+      buildArgs: solveArgs(req),
       forBuild: false,
       ...(isAvailable ? { isAvailable } : {}),
     });
@@ -96,7 +96,7 @@ function searchView(req: ProofRequest, program: LoadedProgram, solved: SolvedGoa
   if (!solved.goal) return req.view === 'graph' ? 'digraph SLD_Tree {\n}' : '';
   const translated = translateGoal(solved.goal, program.ir);
   const render = req.view === 'graph' ? searchGraphDot : explainSearch;
-  return translated.goals.map((goal) => render(translated.program, goal, { buildArgs: req.buildArgs })).join('\n\n');
+  return translated.goals.map((goal) => render(translated.program, goal, { buildArgs: solveArgs(req) })).join('\n\n');
 }
 
 function proofTrees(req: ProofRequest, program: LoadedProgram, solved: SolvedGoal): string {

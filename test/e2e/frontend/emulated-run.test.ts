@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DAEMON, FRONTEND_IMAGE, ON_CURRENT_DOCKER, describeE2e, docker, makeContext, makeTempDirectory } from '../support';
+import { modus } from '../build/cli';
 
 const REGISTRY = process.env.MODUS_TEST_REGISTRY ?? '127.0.0.1:5000';
 const BASE = `${REGISTRY}/modus-test/busybox-multi:1`;
@@ -50,6 +51,26 @@ describeE2e('run steps on an emulated platform', () => {
       expect(read(out, 'linux_amd64/machine')).toBe('x86_64');
       expect(read(out, 'linux_arm64/machine')).toBe('aarch64');
       expect(read(out, 'linux_arm64/targetarch')).toBe('arm64');
+    });
+
+    test('modus build --platform a,b --push: each image for the platforms it solves on, as an index', async () => {
+      const ctx = makeContext({ Modusfile: `img(A) :- from("${BASE}"), build_arg("TARGETARCH", A), run(f"uname -m > /machine-\${A}").\nall :- from("${BASE}"), run("uname -m > /machine").\n` });
+      const repo = `${REGISTRY}/modus-e2e/emulated-${process.pid}`;
+      const pushed = async (goal: string) => modus(['build', '--platform', 'linux/amd64,linux/arm64', '--push', '-t', `${repo}:{predicate}{args}`, ctx, goal], ctx);
+      const architectures = async (tag: string) => {
+        // One platform: a manifest and its configuration; several: an index, a configuration per platform.
+        const inspect = await docker(['buildx', 'imagetools', 'inspect', '--format', '{{json .Image}}', `${repo}:${tag}`]);
+        expect(inspect.code).toBe(0);
+        const image = JSON.parse(inspect.stdout) as { architecture?: string } & Record<string, { architecture: string }>;
+        return image.architecture !== undefined ? [image.architecture] : Object.values(image).map((i) => i.architecture).sort();
+      };
+      const perArch = await pushed('img(A)');
+      expect(perArch.stderr).toContain('2 images built and pushed');
+      expect(await architectures('imgamd64')).toEqual(['amd64']);
+      expect(await architectures('imgarm64')).toEqual(['arm64']);
+      const both = await pushed('all');
+      expect(both.code).toBe(0);
+      expect(await architectures('all')).toEqual(['amd64', 'arm64']);
     });
   } else {
     test('linux/arm64: the run step ran under the emulator', async () => {
