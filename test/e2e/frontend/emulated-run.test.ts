@@ -61,8 +61,9 @@ describeE2e('run steps on an emulated platform', () => {
         // One platform: a manifest and its configuration; several: an index, a configuration per platform.
         const inspect = await docker(['buildx', 'imagetools', 'inspect', '--format', '{{json .Image}}', `${repo}:${tag}`]);
         expect(inspect.code).toBe(0);
-        const image = JSON.parse(inspect.stdout) as { architecture?: string } & Record<string, { architecture: string }>;
-        return image.architecture !== undefined ? [image.architecture] : Object.values(image).map((i) => i.architecture).sort();
+        const image = JSON.parse(inspect.stdout) as Record<string, unknown>;
+        if (typeof image.architecture === 'string') return [image.architecture];
+        return Object.values(image as Record<string, { architecture: string }>).map((i) => i.architecture).sort();
       };
       const perArch = await pushed('img(A)');
       expect(perArch.stderr).toContain('2 images built and pushed');
