@@ -1,38 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { parseModusfile, printModusfile } from '../../../grammar';
-import { formatModusfile } from '../../../grammar/format';
+import { printModusfile } from '../../../grammar';
 import { tokenize } from '../../../grammar/lexer';
 import { SourceFile } from '../../../grammar/source';
 import { modusfileArbitrary } from './arbitraries';
-import { stripSpans } from './helpers';
-
-function fmt(text: string): string {
-  const file = new SourceFile('Modusfile', text);
-  const { ast, diagnostics } = parseModusfile(file);
-  if (diagnostics.length > 0) throw new Error(`does not parse: ${diagnostics.map((d) => d.message).join('; ')}\n${text}`);
-  return formatModusfile(file, ast);
-}
-
-/** The code tokens and comments of a text in source order: every comment between the same tokens. */
-function tokensAndComments(text: string): string[] {
-  const { tokens, comments } = tokenize(new SourceFile('Modusfile', text));
-  return [...tokens, ...comments].sort((a, b) => a.startOffset - b.startOffset).map((t) => t.image.trimEnd());
-}
-
-/** What formatting must keep: the clauses (positions aside), and each comment between the same tokens. */
-function meaning(text: string): unknown {
-  const { ast } = parseModusfile(new SourceFile('Modusfile', text));
-  return { clauses: stripSpans(ast.clauses), tokens: tokensAndComments(text) };
-}
-
-function expectCanonical(text: string): string {
-  const once = fmt(text);
-  expect(meaning(once)).toEqual(meaning(text));
-  expect(fmt(once)).toBe(once);
-  return once;
-}
+import { expectCanonical, fmt } from './helpers';
 
 describe('modus fmt layout', () => {
   test('a clause that fits is one line, with canonical spacing', () => {
