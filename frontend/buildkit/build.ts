@@ -225,7 +225,8 @@ function planGoal(program: LoadedProgram, options: BuildOptions, bytes: Uint8Arr
  * Cost `available`: every `from(...)` image the search meets, constant or computed, is resolved
  * through the gateway (Docker's default resolve mode looks in its local image store first, then
  * the registry). An image that cannot be resolved makes the proofs using it unavailable; the user
- * sees why in a warning (warnings.ts).
+ * sees why in a warning (warnings.ts). A named context stands for the image it names: a directory
+ * is there (the client sends it), a `docker-image://` context is as available as its image.
  */
 async function solveWithImages(
   ctx: FrontendContext,
@@ -233,15 +234,17 @@ async function solveWithImages(
   platform: Platform,
   options: BuildOptions,
 ): Promise<{ solved: SolvedGoal; warnings: BuildWarning[] }> {
-  const availability = new ImageAvailability(
-    (ref) =>
-      ctx.client.resolveImageConfig(normalizeImageRef(ref), {
-        platform,
-        resolveMode: options.imageResolveMode,
-        logName: `[modus] cost available: is ${ref} there?`,
-      }),
-    options.resolveTimeoutMs === undefined ? {} : { timeoutMs: options.resolveTimeoutMs },
-  );
+  const resolve = async (ref: string): Promise<{ digest?: string }> => {
+    const named = namedContextFor(ref, options.namedContexts, platform, ctx.env.opts);
+    if (named?.kind === 'local') return {};
+    const image = named?.kind === 'image' ? named.ref : ref;
+    return ctx.client.resolveImageConfig(normalizeImageRef(image), {
+      platform,
+      resolveMode: options.imageResolveMode,
+      logName: named ? `[context ${named.name}] cost available: is ${image} there?` : `[modus] cost available: is ${ref} there?`,
+    });
+  };
+  const availability = new ImageAvailability(resolve, options.resolveTimeoutMs === undefined ? {} : { timeoutMs: options.resolveTimeoutMs });
   const { result, resolutions } = await solveWithAvailability(availability, program.ir, (isAvailable) => solveBuildGoal(program, options, isAvailable));
   const warnings = resolutions.filter((r) => !r.available).map((missing) => unavailableWarning(missing, program));
   return { solved: result, warnings };

@@ -92,6 +92,22 @@ describe('named contexts', () => {
     expect(b.returned.error?.message).toMatch(/^Modusfile:1:8: error:/);
   }, 30_000);
 
+  test('cost available: a from given by a named context is available (a directory, or an image that resolves)', async () => {
+    const modusfile = 'app :- from("tools"), run("short").\napp :- from("busybox"), run("long1"), run("long2").\n';
+    const commands = (b: Awaited<ReturnType<typeof build>>) =>
+      b.definitions.flatMap((d) => ops(d)).map((o) => o.op.exec?.meta?.args?.[2]).filter(Boolean);
+    const cost = { target: 'app', 'build-arg:MODUS_COST': 'available' };
+    const without = await build(modusfile, cost);
+    expect(commands(without)).toEqual(['long1', 'long2']);
+    const local = await build(modusfile, { ...cost, 'context:tools': 'local:tools' });
+    expect(local.returned.error).toBeUndefined();
+    expect(commands(local)).toEqual(['short']);
+    const image = await build(modusfile, { ...cost, 'context:tools': 'docker-image://alpine:3' });
+    expect(commands(image)).toEqual(['short']);
+    const missing = await build(modusfile, { ...cost, 'context:tools': 'docker-image://nothere:1' });
+    expect(commands(missing)).toEqual(['long1', 'long2']);
+  }, 60_000);
+
   test('a context kind the frontend does not take is an error naming it', async () => {
     const b = await build('app :- from("tools").\n', { target: 'app', 'context:tools': 'oci-layout://x@sha256:00' });
     expect(b.returned.error?.message).toContain('named context `tools` is `oci-layout://x@sha256:00`');
