@@ -9,6 +9,7 @@ import {
   cacheImageRef,
   contentKey,
   copiedContextPaths,
+  fromRefs,
   literalNodes,
   sha256Text,
   type ContextFileDigest,
@@ -17,7 +18,7 @@ import { cacheable, neededNodes, portableBases, type KeyedLiteral } from '../cac
 import type { FrontendContext } from '../gateway';
 import type { ImageConfig } from '../imagegen/config';
 import { generateImages, type GeneratedImage, type GenerateOptions } from '../imagegen/generate';
-import { FileAction, image, local, marshal, scratch } from '../llb';
+import { FileAction, image, local, marshal, scratch, type State } from '../llb';
 import type { Platform } from '../llb/types';
 import { LITERAL_LABEL, type BuildPlan, type NodeId } from '../planner/plan';
 
@@ -34,14 +35,22 @@ const READ_CHUNK = 1 << 20;
 export async function keyLiterals(ctx: FrontendContext, plan: BuildPlan, generate: GenerateOptions, platform: Platform): Promise<KeyedLiteral[]> {
   // The same keys on every daemon: the exec form of a merge, whatever form this daemon gets.
   const keyed = generateImages(plan, { ...generate, mergeOp: false, bases: portableBases(generate.bases), context: local('context'), sourceMap: undefined });
-  const files = new ContextFiles(ctx, generate);
+  const files = new ContextFiles(ctx, generate.context);
+  const namedFiles = new Map<string, ContextFiles>();
   const out: KeyedLiteral[] = [];
   for (const literal of literalNodes(plan)) {
     if (!cacheable(plan, literal.node, generate)) continue;
     const contextFiles: ContextFileDigest[] = [];
     for (const path of copiedContextPaths(plan, literal.node)) contextFiles.push(...(await files.digests(path)));
+    const namedContexts = [];
+    for (const ref of fromRefs(plan, literal.node)) {
+      const base = generate.bases.get(ref);
+      if (!base?.fs) continue;
+      if (!namedFiles.has(base.ref)) namedFiles.set(base.ref, new ContextFiles(ctx, base.fs));
+      namedContexts.push({ name: base.ref, files: await namedFiles.get(base.ref)!.digests('') });
+    }
     const ops = marshal(keyed[literal.node]!.fs, { platform, encoding: 'gogo' }).def;
-    out.push({ ...literal, key: contentKey({ ops, config: JSON.stringify(keyed[literal.node]!.config), contextFiles }) });
+    out.push({ ...literal, key: contentKey({ ops, config: JSON.stringify(keyed[literal.node]!.config), contextFiles, namedContexts }) });
   }
   return out;
 }
@@ -93,14 +102,14 @@ async function announce(ctx: FrontendContext, customName: string): Promise<void>
   await ctx.client.statFile(ref, '/').catch(() => undefined);
 }
 
-/** Content digests of build-context paths, read through the gateway (each path once). */
+/** Content digests of paths of a client directory (the build context, a named context), read through the gateway (each path once). */
 class ContextFiles {
   private ref: Promise<string> | undefined;
   private readonly memo = new Map<string, Promise<ContextFileDigest[]>>();
 
   constructor(
     private readonly ctx: FrontendContext,
-    private readonly generate: GenerateOptions,
+    private readonly source: State,
   ) {}
 
   digests(path: string): Promise<ContextFileDigest[]> {
@@ -113,7 +122,7 @@ class ContextFiles {
   }
 
   private contextRef(): Promise<string> {
-    this.ref ??= this.ctx.client.solve({ definition: marshal(this.generate.context) }).then((r) => r.ref);
+    this.ref ??= this.ctx.client.solve({ definition: marshal(this.source) }).then((r) => r.ref);
     return this.ref;
   }
 

@@ -11,7 +11,9 @@
  *      source (no session id): its content is item 4;
  *   3. the image configuration the literal produces (env, workdir, entrypoint, labels, ...);
  *   4. the content of every build-context path the literal's steps copy: for each file under
- *      those paths, its path, mode and the SHA-256 of its bytes, sorted by path.
+ *      those paths, its path, mode and the SHA-256 of its bytes, sorted by path;
+ *   5. when the literal starts from a directory named context (`--build-context NAME=DIR`), which
+ *      the ops show only as a placeholder source: its name and every file of it, as in item 4.
  * Nothing else: build args, secrets and the rest of the context are not inputs, so they cannot
  * leak into keys (a build arg enters only through the LLB text it produced).
  */
@@ -42,6 +44,8 @@ export interface ContentKeyInput {
   /** The image configuration as JSON (any deterministic text). */
   config: string;
   contextFiles: readonly ContextFileDigest[];
+  /** The directory named contexts the literal starts from, each with all its files. */
+  namedContexts?: readonly { name: string; files: readonly ContextFileDigest[] }[];
 }
 
 /** Every node that labels an image with its literal (the images built for ground literals). */
@@ -86,6 +90,16 @@ export function copiedContextPaths(plan: BuildPlan, root: NodeId): string[] {
   return [...paths].sort(compareText);
 }
 
+/** The references of the `from`s the subgraph of `root` starts from, distinct and sorted. */
+export function fromRefs(plan: BuildPlan, root: NodeId): string[] {
+  const refs = new Set<string>();
+  for (const id of subgraph(plan, root)) {
+    const node = plan.nodes[id]!;
+    if (node.kind === 'from') refs.add(node.ref);
+  }
+  return [...refs].sort(compareText);
+}
+
 /** `./a//b/` → `a/b`; the context root is ``. */
 export function contextPath(src: string): string {
   return src
@@ -105,9 +119,19 @@ export function contentKey(input: ContentKeyInput): string {
   field(String(input.ops.length));
   for (const op of input.ops) field(op);
   field(input.config);
-  const files = [...input.contextFiles].sort((a, b) => compareText(a.path, b.path));
-  field(String(files.length));
-  for (const file of files) field(`${file.path}\0${file.mode.toString(8)}\0${file.digest}`);
+  const fileFields = (list: readonly ContextFileDigest[]) => {
+    const files = [...list].sort((a, b) => compareText(a.path, b.path));
+    field(String(files.length));
+    for (const file of files) field(`${file.path}\0${file.mode.toString(8)}\0${file.digest}`);
+  };
+  fileFields(input.contextFiles);
+  // Absent when there are none, so that the keys of every other literal stay what they were.
+  const named = [...(input.namedContexts ?? [])].sort((a, b) => compareText(a.name, b.name));
+  if (named.length > 0) field(`named contexts ${named.length}`);
+  for (const context of named) {
+    field(context.name);
+    fileFields(context.files);
+  }
   return CONTENT_TAG_PREFIX + hash.digest('hex');
 }
 

@@ -5,6 +5,7 @@
  * and looks the images up through the gateway (buildkit/find-substitutes.ts).
  */
 import type { BaseImage, GenerateOptions } from '../imagegen/generate';
+import { local } from '../llb';
 import type { BuildPlan, NodeId } from '../planner/plan';
 import { sha256Text, subgraph, type LiteralNode } from './content-keys';
 
@@ -16,13 +17,15 @@ export interface KeyedLiteral extends LiteralNode {
  * Bases as content keys see them: pinned by the digest of their configuration instead of the
  * digest the daemon resolved. Docker 20.10 reports a local image's id, the containerd image store
  * (current Docker) its manifest digest; the configuration, with its layers' diff ids, is the same
- * on both, so machines with different image stores share one cache repository.
+ * on both, so machines with different image stores share one cache repository. A directory named
+ * context becomes a placeholder source without the build's session (its files enter the key apart).
  */
 export function portableBases(bases: ReadonlyMap<string, BaseImage>): Map<string, BaseImage> {
   const out = new Map<string, BaseImage>();
   for (const [written, base] of bases) {
     const name = base.ref.split('@')[0]!;
-    out.set(written, { ...base, ref: `${name}@${sha256Text(Buffer.from(JSON.stringify(base.config), 'utf8'))}` });
+    const portable = { ...base, ref: `${name}@${sha256Text(Buffer.from(JSON.stringify(base.config), 'utf8'))}` };
+    out.set(written, base.fs ? { ...portable, fs: local(base.ref) } : portable);
   }
   return out;
 }

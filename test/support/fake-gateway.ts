@@ -112,6 +112,8 @@ function grpcError(status: FakeStatus): grpc.ServiceError {
 const notFound = (path: string): FakeStatus => ({ code: 2, message: `open ${path}: no such file or directory` });
 const bytesOf = (v: string | Uint8Array) => (typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v));
 const normalize = (p: string) => p.replace(/^\/+/, '');
+/** os.ModeDir | 0755, as BuildKit's Stat reports a directory. */
+const DIR_MODE = 0x80000000 + 0o755;
 
 /** Spawns `options.script` against the fake gateway and resolves once it has exited. */
 export function runWithFakeGateway(options: FakeGatewayOptions): Promise<FakeGatewayResult> {
@@ -154,18 +156,23 @@ export function runWithFakeGateway(options: FakeGatewayOptions): Promise<FakeGat
       return { Data: r ? all.subarray(r.Offset ?? 0, (r.Offset ?? 0) + (r.Length ?? 0)) : all };
     },
     ReadDir: (req) => {
-      const dir = normalize(req.DirPath ?? '');
+      const dir = normalize(req.DirPath ?? '') === '.' ? '' : normalize(req.DirPath ?? '');
       const prefix = dir === '' ? '' : dir.replace(/\/?$/, '/');
-      const names = new Set<string>();
+      const names = new Map<string, number>();
       for (const path of Object.keys(files[req.Ref] ?? {})) {
-        if (path.startsWith(prefix)) names.add(path.slice(prefix.length).split('/')[0]);
+        if (!path.startsWith(prefix)) continue;
+        const [name, ...below] = path.slice(prefix.length).split('/');
+        names.set(name!, below.length > 0 ? DIR_MODE : 0o644);
       }
-      return { entries: [...names].sort().map((path) => ({ path, mode: 0o644 })) };
+      return { entries: [...names.keys()].sort().map((path) => ({ path, mode: names.get(path) })) };
     },
     StatFile: (req) => {
-      const data = fileOf(req.Ref, req.Path);
-      if (data === undefined) return notFound(req.Path);
-      return { stat: { path: normalize(req.Path), mode: 0o644, size: bytesOf(data).length } };
+      const path = normalize(req.Path) === '.' ? '' : normalize(req.Path);
+      const data = fileOf(req.Ref, path);
+      if (data !== undefined) return { stat: { path, mode: 0o644, size: bytesOf(data).length } };
+      // A directory: a prefix of some file's path (the root of any ref with files).
+      const isDir = Object.keys(files[req.Ref] ?? {}).some((p) => path === '' || p.startsWith(`${path}/`));
+      return isDir ? { stat: { path, mode: DIR_MODE, size: 0 } } : notFound(req.Path);
     },
     ResolveImageConfig: (req) => {
       const answer = options.images?.[req.Ref];

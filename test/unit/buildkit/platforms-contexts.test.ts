@@ -113,3 +113,37 @@ describe('named contexts', () => {
     expect(b.returned.error?.message).toContain('named context `tools` is `oci-layout://x@sha256:00`');
   }, 30_000);
 });
+
+describe('named contexts and the cache repository (MODUS_CACHE_REPO)', () => {
+  /** The content key the frontend announces for `app`, with the directory context `tools` holding `files`. */
+  async function appKey(files: Record<string, string>, sessionId = 'session-1'): Promise<string> {
+    const names: string[] = [];
+    const result = await runWithFakeGateway({
+      script,
+      sessionId,
+      opts: { filename: 'Modusfile', target: 'app', 'build-arg:MODUS_CACHE_REPO': 'reg.example/cache', 'context:tools': 'local:tools' },
+      images: { 'docker.io/library/busybox:latest': { config: BASE } },
+      onSolve: (request, index) => {
+        if (index === 0) return { files: { Modusfile: 'app :- from("busybox"), from("tools")::copy("/bin/tool", "/tool").\n' } };
+        const sources = ops(request.Definition).map((o) => o.op.source?.identifier);
+        for (const meta of Object.values<any>(request.Definition?.metadata ?? {})) {
+          const name = meta.description?.['llb.customname'];
+          if (name) names.push(name);
+        }
+        return sources.includes('local://tools') ? { files } : {};
+      },
+    });
+    expect(result.returned?.error).toBeUndefined();
+    const announced = names.map((n) => /cache repo: building app \(reg\.example\/cache:(mk1-[0-9a-f]{64}) not found\)/.exec(n)?.[1]).filter(Boolean);
+    expect(announced).toHaveLength(1);
+    return announced[0]!;
+  }
+
+  test('the content key of a literal from a directory context changes with the directory\'s files, and only with them', async () => {
+    const one = await appKey({ 'bin/tool': 'v1' });
+    // Not the session: every build has another.
+    expect(await appKey({ 'bin/tool': 'v1' }, 'session-2')).toBe(one);
+    expect(await appKey({ 'bin/tool': 'v2' })).not.toBe(one);
+    expect(await appKey({ 'bin/tool': 'v1', 'share/doc': 'more' })).not.toBe(one);
+  }, 60_000);
+});

@@ -39,6 +39,18 @@ test('the key changes with the ops, the config and any context file, and only wi
   expect(contentKey({ ...input, contextFiles: [{ path: 'a', mode: 0o755, digest: 'sha256:1' }] })).not.toBe(key);
 });
 
+test('directory named contexts: their name and files enter the key; none leaves the key as it was', () => {
+  const key = contentKey(input);
+  expect(contentKey({ ...input, namedContexts: [] })).toBe(key);
+  const tools = (digest: string) => ({ name: 'context:tools', files: [{ path: 'bin/tool', mode: 0o755, digest }] });
+  const withTools = contentKey({ ...input, namedContexts: [tools('sha256:1')] });
+  expect(withTools).not.toBe(key);
+  expect(contentKey({ ...input, namedContexts: [tools('sha256:2')] })).not.toBe(withTools);
+  expect(contentKey({ ...input, namedContexts: [{ ...tools('sha256:1'), name: 'context:other' }] })).not.toBe(withTools);
+  // A named context's files are not the build context's files.
+  expect(contentKey({ ...input, contextFiles: [...input.contextFiles, ...tools('sha256:1').files] })).not.toBe(withTools);
+});
+
 test('field boundaries matter: moving bytes between ops changes the key', () => {
   const a = contentKey({ ...input, ops: [Uint8Array.from([1, 2]), Uint8Array.from([3])] });
   const b = contentKey({ ...input, ops: [Uint8Array.from([1]), Uint8Array.from([2, 3])] });
