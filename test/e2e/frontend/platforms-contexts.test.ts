@@ -57,6 +57,28 @@ describeE2e('named contexts and platforms', () => {
     expect(index.manifests.map((m) => `${m.platform.os}/${m.platform.architecture}`).sort()).toEqual(['linux/amd64', 'linux/arm64']);
   });
 
+  onCurrent('MODUS_CACHE_REPO: the content key of a literal from a directory context follows its files', async () => {
+    const dir = makeContext({ Modusfile: 'app :- from("tools"), copy("f", "/f").\n', f: 'hi\n', 'tools/bin/tool': 'tool v1\n' });
+    const keyOf = async () => {
+      const r = await build(dir, ['--build-context', `tools=${dir}/tools`, '--build-arg', `MODUS_CACHE_REPO=${REGISTRY}/modus-e2e/cache-${process.pid}`, '-o', `type=local,dest=${makeTempDirectory('modus-e2e-out-')}`]);
+      expect(r.code).toBe(0);
+      return /cache repo: building app \(\S+:(mk1-[0-9a-f]{64}) not found\)/.exec(r.output)?.[1];
+    };
+    const first = await keyOf();
+    expect(first).toBeDefined();
+    expect(await keyOf()).toBe(first);
+    fs.writeFileSync(path.join(dir, 'tools/bin/tool'), 'tool v2\n');
+    expect(await keyOf()).not.toBe(first);
+  });
+
+  onCurrent('MODUS_COST=available: a from that only a named context provides is available', async () => {
+    const dir = makeContext({ Modusfile: 'app :- from("tools"), copy("f", "/short").\napp :- from("scratch"), copy("f", "/long1"), copy("f", "/long2").\n', f: 'hi\n', 'tools/bin/tool': 'tool\n' });
+    const out = makeTempDirectory('modus-e2e-out-');
+    const r = await build(dir, ['--build-context', `tools=${dir}/tools`, '--build-arg', 'MODUS_COST=available', '-o', `type=local,dest=${out}`]);
+    expect(r.code).toBe(0);
+    expect(filesUnder(out)).toEqual(['bin/tool', 'short']);
+  });
+
   onCurrent('an image context that cannot be resolved and an unknown platform: named errors', async () => {
     const missing = await build(context, ['--build-context', 'tools=docker-image://modus-test/absent:1', '-o', `type=local,dest=${makeTempDirectory('modus-e2e-out-')}`]);
     expect(missing.code).not.toBe(0);
