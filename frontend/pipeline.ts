@@ -22,7 +22,7 @@ export interface LoadedProgram {
   warnings: Diagnostic[];
 }
 
-export interface Loaded {
+interface Loaded {
   program?: LoadedProgram;
   diagnostics: Diagnostic[];
 }
@@ -50,7 +50,7 @@ export function loadProgramText(file: SourceFile): Loaded {
   return { program: { file, ast: parsed.ast, kinds: analysis.kinds, ir, warnings: diagnostics }, diagnostics };
 }
 
-export interface SolveGoalOptions {
+interface SolveGoalOptions {
   cost: CostFunction;
   budget?: number;
   buildArgs?: Record<string, string>;

@@ -25,7 +25,7 @@ export interface FStringTerm {
   span: Span;
 }
 
-export interface ListTerm {
+interface ListTerm {
   kind: 'list';
   items: Term[];
   span: Span;
@@ -65,14 +65,14 @@ export interface Unification {
   span: Span;
 }
 
-export interface Conjunction {
+interface Conjunction {
   kind: 'and';
   left: Expression;
   right: Expression;
   span: Span;
 }
 
-export interface Disjunction {
+interface Disjunction {
   kind: 'or';
   left: Expression;
   right: Expression;

@@ -163,7 +163,7 @@ const modusLexer = new Lexer(allTokens, {
   skipValidations: true,
 });
 
-export interface LexResult {
+interface LexResult {
   tokens: IToken[];
   /** `#` comments in source order (outside the token stream the parser sees). */
   comments: IToken[];

@@ -142,12 +142,12 @@ export class ModusParser extends CstParser {
 /** One parser for the process: Chevrotain's self-analysis is the expensive part. */
 export const modusParser = new ModusParser({ validate: false });
 
-export type StartRule = 'clause' | 'goal';
+type StartRule = 'clause' | 'goal';
 
 /** Deepest `(`/`[` nesting accepted: deeper input is rejected before it reaches the parser. */
 export const MAX_NESTING = 256;
 
-export interface ParseOutcome {
+interface ParseOutcome {
   cst?: CstNode;
   diagnostics: Diagnostic[];
 }

@@ -1,6 +1,7 @@
 // Keeps dead code and import cycles out of the code base (run by `npm test`). Reports:
-//  * an export of grammar/, frontend/ or proto/ that no other file imports (drop it, or drop
-//    `export` when only its own file uses it);
+//  * an export of grammar/, frontend/ or proto/ that no other file imports, a type as much as a
+//    value (drop it, or drop `export` when only its own file uses it: a type named in an exported
+//    signature needs no `export` of its own until another file spells its name);
 //  * a source file that nothing imports and that is not an entry point;
 //  * a cycle of imports between files (type-only imports count: a cycle means two files that
 //    cannot be read, or changed, one without the other).
@@ -11,7 +12,8 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const ts = require('typescript');
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+/** The project checked: this repository, or the folder given as the one argument (its tests use a small one). */
+const root = path.resolve(process.argv[2] ?? path.join(path.dirname(new URL(import.meta.url).pathname), '..'));
 const CHECKED = ['grammar/', 'frontend/', 'proto/'];
 /** Files something outside the TypeScript program starts from (the bundles, the frontend image). */
 const ENTRY_POINTS = new Set(['frontend/main.ts', 'frontend/cli/main.ts', 'frontend/buildkit/warm-up.ts']);
@@ -89,15 +91,6 @@ function noteUses(node, target) {
   }
 }
 
-/**
- * Types are left out: an interface named in an exported function's signature documents it, and
- * costs nothing at run time, even when no caller spells its name.
- */
-function isTypeOnly(symbol) {
-  const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-  return !(target.flags & ts.SymbolFlags.Value);
-}
-
 const problems = [];
 
 for (const file of sourceFiles.filter(isChecked)) {
@@ -107,7 +100,6 @@ for (const file of sourceFiles.filter(isChecked)) {
   if (!moduleSymbol) continue;
   for (const exported of checker.getExportsOfModule(moduleSymbol)) {
     if (usedSymbols.has(exported) || EXTERNAL_USES.has(`${name}:${exported.name}`)) continue;
-    if (isTypeOnly(exported)) continue;
     // A symbol `export *`-ed here from another module is reported there.
     const declaration = exported.declarations?.[0];
     if (declaration && declaration.getSourceFile() !== file && !(exported.flags & ts.SymbolFlags.Alias)) continue;

@@ -22,7 +22,7 @@ import { FileAction, image, local, marshal, scratch, type State } from '../llb';
 import type { Platform } from '../llb/types';
 import { LITERAL_LABEL, type BuildPlan, type NodeId } from '../planner/plan';
 
-export interface SubstitutionOptions {
+interface SubstitutionOptions {
   repo: string;
   platform: Platform;
 }

@@ -47,7 +47,7 @@ export function platformBuildArgs(target: Platform, builder: Platform | undefine
   return { ...automatic, ...given };
 }
 
-export interface PlatformImage {
+interface PlatformImage {
   platform: Platform;
   ref: string;
   config: string;

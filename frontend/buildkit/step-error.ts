@@ -12,7 +12,7 @@ import type { BuildPlan, RunMount } from '../planner/plan';
 const VERTEX_DETAIL = /errdefs\.Vertex\+json$/;
 
 /** A `::mount_secret` or `::mount_ssh` of the plan: where the operator and its run are written. */
-export interface SessionMount {
+interface SessionMount {
   kind: 'secret' | 'ssh';
   id: string;
   /** `Modusfile:LINE:COL` of the operator's name. */

@@ -19,7 +19,7 @@ export interface BuildWarning {
 }
 
 /** The Modusfile the warnings point into, and the step that loaded it (the vertex they belong to). */
-export interface WarningSource {
+interface WarningSource {
   filename: string;
   bytes: Uint8Array;
   file: SourceFile;

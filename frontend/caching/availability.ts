@@ -19,7 +19,7 @@ export interface ImageResolution {
 /** Resolves one image reference; rejects (any error) when the image cannot be found. */
 export type ImageResolver = (ref: string) => Promise<{ digest?: string }>;
 
-export interface AvailabilityOptions {
+interface AvailabilityOptions {
   /** Most resolutions in flight at once (default 4). */
   concurrency?: number;
   /** Milliseconds before one resolution counts as failed (default 20 000). */

@@ -38,7 +38,7 @@ export interface ContextFileDigest {
   digest: string;
 }
 
-export interface ContentKeyInput {
+interface ContentKeyInput {
   /** The ops of the marshaled Definition (`def`), in their order. */
   ops: readonly Uint8Array[];
   /** The image configuration as JSON (any deterministic text). */

@@ -6,13 +6,13 @@
  * input changed. Pure: the caller reads the progress and keeps the previous records.
  */
 
-export type KeyPart =
+type KeyPart =
   | { kind: 'key'; value: string }
   | { kind: 'probe'; short: string; digest: string }
   | { kind: 'ttl'; duration: string; bucket: number }
   | { kind: 'no-cache' };
 
-export type StepStatus = 'cached' | 'run' | 'failed';
+type StepStatus = 'cached' | 'run' | 'failed';
 
 export interface StepRecord {
   /** The step name without its key suffix: `app › run("make") Modusfile:3:4`. */
@@ -26,7 +26,7 @@ export interface StepRecord {
   base: boolean;
 }
 
-export type Reason =
+type Reason =
   | { kind: 'reused' }
   | { kind: 'probe-run' }
   | { kind: 'base-image' }

@@ -14,7 +14,7 @@ export interface ProbeAnswer {
   short: string;
 }
 
-export type CacheKeyPart =
+type CacheKeyPart =
   | { kind: 'key'; value: string }
   | { kind: 'probe'; command: string; digest: string; short: string }
   | { kind: 'ttl'; seconds: number; bucket: number };
@@ -31,7 +31,7 @@ export function probeId(command: string, base: NodeId, cwd = '', env: readonly (
   return JSON.stringify([base, command, cwd, env]);
 }
 
-export interface CacheInputs {
+interface CacheInputs {
   /** Answers by probeId. */
   probeAnswers: ReadonlyMap<string, ProbeAnswer>;
   /** The probeId of a probe of a step (see caching/probes.ts, probeIdentity). */

@@ -5,7 +5,7 @@
 import type { Clause, Expression, Literal, Term } from '../../grammar/ast';
 
 /** A literal of an expression together with whether it sits under a negation (`!lit`, `!( ... )`). */
-export interface LiteralOccurrence {
+interface LiteralOccurrence {
   literal: Literal;
   /** True when the literal itself is negated or it is inside a negated group (any depth). */
   underNegation: boolean;

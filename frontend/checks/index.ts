@@ -14,7 +14,7 @@ import { checkSingletons } from './singletons';
 import { checkStratification } from './stratification';
 import { checkTerms } from './terms';
 
-export interface ProgramAnalysis {
+interface ProgramAnalysis {
   kinds: Map<string, Kind>;
   /** At most MAX_REPORTED_ERRORS errors and as many warnings, then a note of how many more. */
   diagnostics: Diagnostic[];
@@ -77,7 +77,5 @@ function sortByPosition(diagnostics: readonly Diagnostic[]): Diagnostic[] {
     .map(({ d }) => d);
 }
 
-export type { KindAnalysis, KindOptions } from './kinds';
-export type { DependencyGraph, DependencyEdge } from './stratification';
 export { validateGoal, validateBuildGoal, imageLiteralIndexes } from './goal';
-export { LINT_RULES, lintRule, lintRuleUrl, parseCheckValue, type LintRule, type CheckDirective } from './rules';
+export { LINT_RULES, lintRule, lintRuleUrl, parseCheckValue } from './rules';

@@ -21,7 +21,7 @@ import type { Diagnostic, Label, Span } from '../../grammar/source';
 import { ALL_KINDS, BUILTIN_KINDS, OPERATORS, acceptsArgumentCount, conjunctionKind, type Kind, type OperatorSignature } from '../language';
 import { forEachNode, literalSource, rulesOf } from './ast-util';
 
-export interface KindAnalysis {
+interface KindAnalysis {
   /** Kind per predicate name: builtins and every user predicate whose kind was determined. */
   kinds: Map<string, Kind>;
   diagnostics: Diagnostic[];

@@ -6,7 +6,7 @@
  */
 import type { Diagnostic, Span } from '../../grammar/source';
 
-export interface LintRule {
+interface LintRule {
   name: string;
   /** One sentence: what the rule finds. */
   description: string;
@@ -52,7 +52,7 @@ export interface CheckDirective {
 const DEFAULT_CHECK: CheckDirective = { skip: new Set(), error: false };
 
 /** A comment as the parser keeps it: the text after `#` and where it is. */
-export interface CommentText {
+interface CommentText {
   text: string;
   span: Span;
 }

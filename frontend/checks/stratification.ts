@@ -9,7 +9,7 @@ import type { Clause } from '../../grammar/ast';
 import type { Diagnostic, Span } from '../../grammar/source';
 import { forEachNode } from './ast-util';
 
-export interface DependencyEdge {
+interface DependencyEdge {
   from: string;
   to: string;
   negative: boolean;
@@ -17,7 +17,7 @@ export interface DependencyEdge {
   span: Span;
 }
 
-export interface DependencyGraph {
+interface DependencyGraph {
   /** Predicate names in order of first appearance. */
   nodes: string[];
   /** Edges in source order. */

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { explainBuild, renderExplanations, type ExplainState } from '../caching/explain';
 
-export interface BuiltImageLog {
+interface BuiltImageLog {
   literal: string;
   /** The build's plain progress output. */
   log: string;

@@ -79,7 +79,7 @@ export const BUDGET_OPTION: OptionSpec = {
 };
 
 /** `[CONTEXT] GOAL` (the context defaults to `.`), or `CONTEXT GOAL` for the commands that build. */
-export type GoalPositionals = 'context-optional' | 'context-required';
+type GoalPositionals = 'context-optional' | 'context-required';
 
 export function readGoalRequest(command: string, args: ParsedArgs, positionals: GoalPositionals): GoalRequest {
   const [context, goal] = positionals === 'context-optional' ? optionalContextAndGoal(args.positionals) : contextAndGoal(args.positionals);

@@ -16,7 +16,7 @@ const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
 ].join(', ');
 
-export interface LocalResolverOptions {
+interface LocalResolverOptions {
   /** The docker client program. */
   docker: string;
   timeoutMs?: number;

@@ -5,7 +5,7 @@
  */
 import type { Diagnostic, SourceFile } from '../../grammar/source';
 
-export interface JsonDiagnostic {
+interface JsonDiagnostic {
   file: string;
   line: number;
   column: number;

@@ -11,7 +11,7 @@
  */
 import type { Diagnostic, Severity, SourceFile, Span } from '../../grammar/source';
 
-export interface RenderOptions {
+interface RenderOptions {
   color?: boolean;
 }
 

@@ -19,12 +19,12 @@ export interface WorkerInfo {
   platforms: Platform[];
 }
 
-export interface PingResult {
+interface PingResult {
   caps: Caps;
   workers: WorkerInfo[];
 }
 
-export interface SolveRequest {
+interface SolveRequest {
   definition?: Definition;
   /** Delegate to another frontend (`dockerfile.v0`, `gateway.v0`) instead of a definition. */
   frontend?: string;
@@ -35,14 +35,14 @@ export interface SolveRequest {
   evaluate?: boolean;
 }
 
-export interface SolveResult {
+interface SolveResult {
   /** The result ref id; "" for an empty (scratch) result. */
   ref: string;
   /** Result metadata, e.g. `containerimage.config` of a delegated frontend. */
   metadata: Record<string, Uint8Array>;
 }
 
-export interface FileStat {
+interface FileStat {
   path: string;
   mode: number;
   uid: number;
@@ -52,7 +52,7 @@ export interface FileStat {
   linkname: string;
 }
 
-export interface ImageConfigResult {
+interface ImageConfigResult {
   /** Digest of what the tag resolved to; undefined when Docker used its local image store. */
   digest?: string;
   /** The image config JSON. */
@@ -77,7 +77,7 @@ export interface SourceRange {
 }
 
 /** A warning shown by the client beside the build (cap gateway.warnings, BuildKit >= 0.10). */
-export interface Warning {
+interface Warning {
   /** The vertex the warning belongs to: the digest of the step that loaded the build file. */
   digest: string;
   /** One line: what is wrong. */

@@ -23,7 +23,7 @@ export interface FrontendContext {
   env: FrontendEnv;
 }
 
-export interface RunFrontendOptions {
+interface RunFrontendOptions {
   stdin?: Readable;
   stdout?: Writable;
   env?: Readonly<Record<string, string | undefined>>;
@@ -38,7 +38,7 @@ export interface RunFrontendOptions {
  * Work that needs only the connection and the frontend's options, started at once so that its
  * round trips overlap the Ping. Its failure is the build's failure (Returned as an error).
  */
-export type AlongsidePing<Early> = (client: GatewayClient, env: FrontendEnv) => Promise<Early>;
+type AlongsidePing<Early> = (client: GatewayClient, env: FrontendEnv) => Promise<Early>;
 
 /** Sends console output to stderr so that no byte of it can reach the gRPC stream. */
 function keepStdoutForGrpc(): void {

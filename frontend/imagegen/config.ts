@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 
-export interface ContainerConfig {
+interface ContainerConfig {
   User?: string;
   Env?: string[];
   Entrypoint?: string[] | null;
@@ -25,14 +25,14 @@ export interface ImageConfig {
   [other: string]: unknown;
 }
 
-export interface HistoryEntry {
+interface HistoryEntry {
   created_by?: string;
   comment?: string;
   empty_layer?: boolean;
   [other: string]: unknown;
 }
 
-export interface Platform {
+interface Platform {
   os: string;
   architecture: string;
   variant?: string;

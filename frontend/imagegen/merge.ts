@@ -11,7 +11,7 @@ import { resolvePath } from './config';
 
 export const MERGE_MOUNT_ROOT = '/dev/.modus-merge';
 
-export interface MergeMount {
+interface MergeMount {
   index: number;
   from: State;
 }

@@ -10,7 +10,6 @@ export {
   acceptsArgumentCount,
   operatorSignature,
   takesListArgument,
-  type OperatorFamily,
   type OperatorSignature,
 } from './operators';
 export {

@@ -12,7 +12,7 @@ import type { Kind } from './kinds';
  *  - `mount`: gives every `run` of its operand a build-time mount (never part of a layer);
  *  - `copy`, `merge`: their own steps.
  */
-export type OperatorFamily = 'image' | 'layer' | 'cache' | 'mount' | 'copy' | 'merge';
+type OperatorFamily = 'image' | 'layer' | 'cache' | 'mount' | 'copy' | 'merge';
 
 export interface OperatorSignature {
   name: string;

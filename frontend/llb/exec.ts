@@ -17,7 +17,7 @@ export interface ExecContext {
   readonly platform: Platform | undefined;
 }
 
-export interface ProxyEnv {
+interface ProxyEnv {
   httpProxy?: string;
   httpsProxy?: string;
   ftpProxy?: string;
@@ -26,7 +26,7 @@ export interface ProxyEnv {
 }
 
 /** A bind mount of another state (scratch gives an empty directory). Writable ones become outputs. */
-export interface BindMount {
+interface BindMount {
   type?: 'bind';
   dest: string;
   from: StateRef;
@@ -38,7 +38,7 @@ export interface BindMount {
 }
 
 /** A persistent cache directory (not part of the cache key; never an output). */
-export interface CacheMount {
+interface CacheMount {
   type: 'cache';
   dest: string;
   id: string;
@@ -47,13 +47,13 @@ export interface CacheMount {
   from?: StateRef;
 }
 
-export interface TmpfsMount {
+interface TmpfsMount {
   type: 'tmpfs';
   dest: string;
 }
 
 /** A secret of the build's session as a read-only file (mode 0400 unless said). */
-export interface SecretMount {
+interface SecretMount {
   type: 'secret';
   dest: string;
   id: string;
@@ -65,7 +65,7 @@ export interface SecretMount {
  * An SSH agent of the build's session as a socket (mode 0600 unless said). The first SSH mount
  * of a run is named by `SSH_AUTH_SOCK` unless the environment names one already (as Go does).
  */
-export interface SshMount {
+interface SshMount {
   type: 'ssh';
   dest: string;
   id: string;

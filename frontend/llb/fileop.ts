@@ -8,31 +8,31 @@ import type { OpOptions } from './types';
 import { addInput, type MarshalContext, type OpParts, type Output, type PbInput, type StateRef, type Vertex } from './vertex';
 
 /** Owner of created files: a numeric id or a name looked up in the target's /etc/passwd. */
-export interface Owner {
+interface Owner {
   user?: number | string;
   group?: number | string;
 }
 
 /** Creation time: a Date, or nanoseconds since the epoch. Unset means "now" (copy: keep). */
-export type Timestamp = Date | bigint;
+type Timestamp = Date | bigint;
 
-export interface MkdirOptions {
+interface MkdirOptions {
   makeParents?: boolean;
   owner?: Owner | string;
   createdTime?: Timestamp;
 }
 
-export interface MkfileOptions {
+interface MkfileOptions {
   owner?: Owner | string;
   createdTime?: Timestamp;
 }
 
-export interface RmOptions {
+interface RmOptions {
   allowNotFound?: boolean;
   allowWildcard?: boolean;
 }
 
-export interface CopyOptions {
+interface CopyOptions {
   /** File mode for the copied files; unset keeps the source's mode. */
   mode?: number;
   followSymlinks?: boolean;

@@ -7,15 +7,11 @@
  *   const def = marshal(withFile, { platform });
  */
 export { State, scratch } from './state';
-export type { ImageConfigLike } from './state';
 export { image, local, source, goJson } from './source';
-export type { ImageOptions, LocalOptions } from './source';
-export type { RunOptions, MountOptions, BindMount, CacheMount, TmpfsMount, ProxyEnv } from './exec';
+export type { MountOptions } from './exec';
 export { FileAction, mkfile, copy, parseOwner } from './fileop';
 export { merge } from './merge';
 export { diff } from './diff';
-export type { CopyOptions, MkdirOptions, MkfileOptions, RmOptions, Owner, Timestamp } from './fileop';
 export { marshal, terminalInput, requiredCaps, sha256Digest } from './marshal';
-export type { MarshalOptions } from './marshal';
 export { normalizeImageRef, parseImageRef } from './reference';
 export * from './types';

@@ -17,7 +17,7 @@ import {
 } from './types';
 import { toPbPlatform, type MarshalContext, type Output, type PbInput, type Vertex } from './vertex';
 
-export interface MarshalOptions {
+interface MarshalOptions {
   /** Platform of the ops that need one and have none of their own (Go: the client's platform). */
   platform?: Platform;
   /**

@@ -4,7 +4,7 @@ import { State } from './state';
 import type { ImageResolveMode, OpOptions } from './types';
 import type { MarshalContext, OpParts, Output, Vertex } from './vertex';
 
-export interface ImageOptions extends OpOptions {
+interface ImageOptions extends OpOptions {
   /** `image.resolvemode`; `default` is not written (as in Go). */
   resolveMode?: ImageResolveMode;
   /** `image.recordtype` (`internal`, `frontend`). */
@@ -25,7 +25,7 @@ export function image(ref: string, options: ImageOptions = {}): State {
   return options.platform ? state.withPlatform(options.platform) : state;
 }
 
-export interface LocalOptions extends OpOptions {
+interface LocalOptions extends OpOptions {
   /** `local.session`: the client session (BUILDKIT_SESSION_ID). */
   sessionId?: string;
   /** `local.includepattern`: only these paths are transferred. */

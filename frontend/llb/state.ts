@@ -22,7 +22,7 @@ const INITIAL_CONTEXT: ExecContext = Object.freeze({
 });
 
 /** The part of an OCI image config that `withImageConfig` applies. */
-export interface ImageConfigLike {
+interface ImageConfigLike {
   config?: { Env?: string[] | null; WorkingDir?: string; User?: string } | null;
 }
 

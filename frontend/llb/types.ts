@@ -20,12 +20,12 @@ export type CacheSharing = 'shared' | 'private' | 'locked';
 export type ImageResolveMode = 'default' | 'pull' | 'local';
 
 /** A position in a source file: 1-based line, 0-based character (BuildKit's convention). */
-export interface LlbPosition {
+interface LlbPosition {
   line: number;
   character: number;
 }
 
-export interface LlbRange {
+interface LlbRange {
   start: LlbPosition;
   end: LlbPosition;
 }

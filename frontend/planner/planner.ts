@@ -38,7 +38,7 @@ export interface PlannedSolution {
   imageIndex: number;
 }
 
-export interface PlanResult {
+interface PlanResult {
   plan: BuildPlan;
   /** Positioned errors; when any is present the plan is incomplete and must not be built. */
   diagnostics: Diagnostic[];

@@ -2,7 +2,7 @@
 import { quoteModusString } from '../../grammar/quote';
 import type { BuildPlan, CacheControl, MergeOperation, PlanNode, RunMount } from './plan';
 
-export interface PrintOptions {
+interface PrintOptions {
   /** Append each node's origin (`# text in image [predicates]`). */
   origins?: boolean;
 }

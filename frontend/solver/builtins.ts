@@ -10,7 +10,7 @@ import { compareSemver, type SemverComparison } from './builtins/semver';
 export type BuiltinValue = string | undefined;
 
 /** What a builtin gives back: false (fails), true (holds as called, all ground), or tuples. */
-export type BuiltinOutcome = boolean | string[][];
+type BuiltinOutcome = boolean | string[][];
 
 export interface BuiltinContext {
   /** `build_arg` facts, sorted by key. */

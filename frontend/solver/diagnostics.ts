@@ -26,7 +26,7 @@ export type SolverDiagnostic =
   | { code: 'too-deep' }
   | { code: 'no-proof'; goal: IRLiteral[] };
 
-export type SolverCode = SolverDiagnostic['code'];
+type SolverCode = SolverDiagnostic['code'];
 
 const WARNINGS: ReadonlySet<SolverCode> = new Set(['negation-proved', 'builtin-failed', 'no-rule', 'image-unavailable', 'no-proof']);
 

@@ -39,7 +39,7 @@ export interface Derivation {
   bind: Bindings;
 }
 
-export type Child = Answer | CClause | Builtin | null;
+type Child = Answer | CClause | Builtin | null;
 
 export class Answer {
   /** Figures of the best derivations: L = layers, M = layers when inside a merge, H = height. */
@@ -58,7 +58,7 @@ export class Answer {
   ) {}
 }
 
-export interface Table {
+interface Table {
   pred: Predicate;
   /** Call pattern: ground ids, or pattern variables -1-k numbered by first occurrence. */
   pattern: Term[];
@@ -107,7 +107,7 @@ interface Run {
   owner: Table | undefined;
 }
 
-export interface EngineOptions {
+interface EngineOptions {
   cost: CostFunction;
   budget: number;
   buildArgs: ReadonlyArray<readonly [string, string]>;

@@ -17,7 +17,7 @@ import { applyLiteral, isGround, renameApart, unifyLiterals, type Substitution }
 
 // ---- proof tree -------------------------------------------------------------------------------
 
-export interface ProofTreeOptions {
+interface ProofTreeOptions {
   /**
    * The goal's IR alternatives (`translateGoal(...).goals`): the one a solution came from tells
    * which of the goal's own literals are f-string steps.
@@ -134,7 +134,7 @@ function drawTree(item: TreeItem, lines: string[], prefix = '', childPrefix = ''
 
 // ---- traced SLD search --------------------------------------------------------------------------
 
-export interface ExplainOptions {
+interface ExplainOptions {
   buildArgs?: Record<string, string>;
   /** Most search nodes shown (default 500). */
   maxNodes?: number;

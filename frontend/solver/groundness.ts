@@ -13,7 +13,7 @@ export function signatureKey(predicate: string, arity: number): string {
 }
 
 /** For each defined `name/arity`: one flag per position, true when it may be called unbound. */
-export type GroundnessSignatures = Map<string, boolean[]>;
+type GroundnessSignatures = Map<string, boolean[]>;
 
 export function groundnessSignatures(program: IRProgram): GroundnessSignatures {
   const signatures: GroundnessSignatures = new Map();

@@ -6,7 +6,7 @@
  */
 import type { IRTerm } from '../translate/ir';
 
-export interface ListTerm {
+interface ListTerm {
   items: Term[];
 }
 export type Term = number | ListTerm;

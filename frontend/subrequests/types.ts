@@ -6,12 +6,12 @@
  */
 
 /** pb.Position: 1-based line, 0-based character (zero values are omitted, as Go does). */
-export interface Position {
+interface Position {
   line?: number;
   character?: number;
 }
 
-export interface Range {
+interface Range {
   start: Position;
   end: Position;
 }
@@ -22,7 +22,7 @@ export interface Location {
   ranges: Range[];
 }
 
-export interface Named {
+interface Named {
   name: string;
   description: string;
 }
@@ -38,7 +38,7 @@ export interface RequestDefinition {
   refs: Named[] | null;
 }
 
-export interface Target {
+interface Target {
   name?: string;
   default?: boolean;
   description?: string;
@@ -75,7 +75,7 @@ export interface LintWarning {
   location: Location;
 }
 
-export interface SourceInfo {
+interface SourceInfo {
   filename: string;
   data: string;
   language?: string;

@@ -1,7 +1,5 @@
 export {
   translateProgram,
   translateGoal,
-  type GoalLiteralOrigin,
-  type TranslatedGoal,
 } from './translate';
 export * from './ir';

@@ -26,7 +26,7 @@ export interface TranspileOptions {
   goal?: string;
 }
 
-export interface TranspiledTarget {
+interface TranspiledTarget {
   literal: string;
   predicate: string;
   args: (string | string[])[];
@@ -34,7 +34,7 @@ export interface TranspiledTarget {
   stage: string;
 }
 
-export interface TranspileResult {
+interface TranspileResult {
   dockerfile: string;
   targets: TranspiledTarget[];
   /** Errors (a value a Dockerfile cannot hold) and warnings (what the Dockerfile cannot express). */

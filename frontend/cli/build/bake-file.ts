@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 
-export interface BakeImage {
+interface BakeImage {
   literal: string;
   predicate: string;
   args: (string | string[])[];
@@ -33,7 +33,7 @@ export interface BakeRequest {
 }
 
 /** A bake target, with its keys in the order they are written. */
-export interface BakeTarget {
+interface BakeTarget {
   context: string;
   dockerfile: string;
   target: string;
@@ -47,7 +47,7 @@ export interface BakeTarget {
   output?: string[];
 }
 
-export interface BakeFile {
+interface BakeFile {
   group: { default: { targets: string[] } };
   target: Record<string, BakeTarget>;
 }

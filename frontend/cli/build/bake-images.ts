@@ -16,7 +16,7 @@ import { BuildProgress, seconds, progressOptions, type ProgressMode } from './pr
 import { runBuilds, type JobResult } from './runner';
 import { INTERRUPTED_EXIT_CODE, reportJson, tagImages, withSharedArgs, type ImageToBuild } from './build-images';
 
-export interface BakeImagesRequest extends BuildInputs {
+interface BakeImagesRequest extends BuildInputs {
   images: ImageToBuild[];
   command: string;
   builder: Builder;

@@ -24,7 +24,7 @@ export interface ImageToBuild {
   platforms?: string[];
 }
 
-export interface BuildImagesRequest extends BuildInputs {
+interface BuildImagesRequest extends BuildInputs {
   images: ImageToBuild[];
   /**
    * The goal as the user wrote it. With several images it is also built whole, in one solve
@@ -42,7 +42,7 @@ export interface BuildImagesRequest extends BuildInputs {
   pushCache?: string;
 }
 
-export interface ImageReport {
+interface ImageReport {
   literal: string;
   predicate: string;
   args: (string | string[])[];

@@ -56,7 +56,7 @@ function firstLine(text: string): string {
   ).replace(/^ERROR:\s*/, '');
 }
 
-export interface BakeInvocation {
+interface BakeInvocation {
   file: string;
   metadataFile: string;
   builder?: string;
@@ -79,7 +79,7 @@ export function bakeArguments(bake: BakeInvocation): string[] {
 /** The output of a bake that neither loads nor pushes: the build cache only, without buildx's warning. */
 export const CACHE_ONLY_OUTPUT = 'type=cacheonly';
 
-export interface BakeFailure {
+interface BakeFailure {
   target: string;
   message: string;
 }

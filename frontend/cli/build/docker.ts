@@ -90,7 +90,7 @@ export function dockerEnv(env: Readonly<Record<string, string | undefined>>): No
   return { ...env, DOCKER_BUILDKIT: '1' };
 }
 
-export interface DockerResult {
+interface DockerResult {
   code: number;
   stdout: string;
   stderr: string;

@@ -7,13 +7,13 @@ import { decodeMessage } from '../../../proto/schema';
 import { sha256Digest, type Definition } from '../../llb';
 import type { ImageConfig } from '../../imagegen/config';
 
-export interface ImageDefinition {
+interface ImageDefinition {
   literal: string;
   definition: Definition;
   config: ImageConfig;
 }
 
-export interface LlbDump {
+interface LlbDump {
   ops: Record<string, { op: unknown; metadata: unknown }>;
   images: { literal: string; terminal: string; ops: string[]; config: ImageConfig }[];
 }

@@ -12,7 +12,7 @@ import { loadRequestedProgram, solveArgs, type GoalRequest } from '../goal-reque
 import type { Platform } from '../../llb/types';
 import { reportDiagnostics } from '../commands/shared';
 
-export interface SolvedBuild {
+interface SolvedBuild {
   program: LoadedProgram;
   solutions: GoalSolution[];
 }

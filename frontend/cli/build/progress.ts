@@ -6,7 +6,7 @@
  */
 import type { JobEvent, JobResult } from './runner';
 
-export interface ProgressOptions {
+interface ProgressOptions {
   write: (text: string) => void;
   live: boolean;
   verbose: boolean;

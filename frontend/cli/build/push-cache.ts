@@ -14,12 +14,12 @@ import type { CliIO } from '../io';
 import { dockerEnv, runDocker, targetBuildJob, type BuildSetting } from './docker';
 import { runBuilds } from './runner';
 
-export interface CacheBuild {
+interface CacheBuild {
   literal: string;
   key: string;
 }
 
-export interface CacheBuildsFound {
+interface CacheBuildsFound {
   /** Sorted by literal, one entry per literal. */
   builds: CacheBuild[];
   /** Literals announced with different keys in different logs: never pushed. */
@@ -56,7 +56,7 @@ export function cacheBuildsInLogs(logs: readonly string[], repo: string): CacheB
   return { builds, conflicting };
 }
 
-export interface PushCacheRequest extends BuildSetting {
+interface PushCacheRequest extends BuildSetting {
   repo: string;
   /** The plain progress of each goal's build. */
   logs: readonly string[];

@@ -29,7 +29,7 @@ export type JobEvent =
   | { kind: 'output'; index: number; line: string }
   | { kind: 'end'; index: number; result: JobResult };
 
-export interface RunnerOptions {
+interface RunnerOptions {
   command: string;
   env: NodeJS.ProcessEnv;
   cwd: string;

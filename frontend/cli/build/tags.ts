@@ -5,13 +5,13 @@
  * than letters, digits, `_`, `.`, `-` as `-` in the tag. Pure.
  */
 
-export interface TaggedImage {
+interface TaggedImage {
   literal: string;
   predicate: string;
   args: (string | string[])[];
 }
 
-export type TagPlan = { tags: string[][] } | { error: string };
+type TagPlan = { tags: string[][] } | { error: string };
 
 function knownPlaceholders(arity: number): string {
   if (arity === 0) return '{predicate} or {args}';

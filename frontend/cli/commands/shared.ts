@@ -10,7 +10,7 @@ import { DEFAULT_MAX_FILE_SIZE } from '../../pipeline';
 import type { OptionSpec } from '../args';
 import { readAtMost, type CliIO } from '../io';
 
-export type ReadResult = { bytes: Uint8Array } | { error: string };
+type ReadResult = { bytes: Uint8Array } | { error: string };
 
 /** The file name that means standard input, for the commands that read it (check, fmt). */
 export const STDIN = '-';

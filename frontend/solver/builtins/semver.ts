@@ -13,7 +13,7 @@
 
 export type SemverComparison = 'exact' | 'gt' | 'lt' | 'geq' | 'leq';
 
-export interface SemverVersion {
+interface SemverVersion {
   major: bigint;
   minor: bigint;
   patch: bigint;
@@ -23,7 +23,7 @@ export interface SemverVersion {
 
 type ComparatorOp = '=' | '>' | '<' | '>=' | '<=';
 
-export interface SemverComparator {
+interface SemverComparator {
   op: ComparatorOp;
   major: bigint;
   minor: bigint | undefined;
