@@ -71,6 +71,28 @@ test('a Modusfile outside the context: its absolute path, and bake may read its 
   expect(bake.args).toContain(`--allow=fs.read=${s.dir}`);
 });
 
+test('--secret and --ssh: every target of the bake has them (and so does the pushing bake)', async () => {
+  const { s, rec } = setup();
+  const argv = ['build', 'ctx', 'a(X)', '-t', 'reg.example/app:{0}', '--push', '--secret', 'id=npmrc,src=/home/me/.npmrc', '--secret', 'id=tok,env=TOKEN', '--ssh', 'default', '--ssh', 'gh=/run/agent.sock'];
+  expect(await main(argv, rec.io)).toBe(0);
+  const all = bakes(s);
+  expect(all).toHaveLength(2);
+  for (const bake of all) {
+    for (const target of Object.values(bake.file.target)) {
+      expect(target.secret).toEqual(['id=npmrc,src=/home/me/.npmrc', 'id=tok,env=TOKEN']);
+      expect(target.ssh).toEqual(['default', 'gh=/run/agent.sock']);
+    }
+  }
+});
+
+test('without --secret or --ssh the targets have neither key', async () => {
+  const { s, rec } = setup();
+  expect(await main(['build', 'ctx', 'a("1")'], rec.io)).toBe(0);
+  const target = bakes(s)[0]!.file.target['a-1']!;
+  expect(target).not.toHaveProperty('secret');
+  expect(target).not.toHaveProperty('ssh');
+});
+
 test('--builder and --platform reach the bake', async () => {
   const { s, rec } = setup();
   expect(await main(['build', 'ctx', 'a("1")', '--builder', 'remote', '--platform', 'linux/amd64,linux/arm64'], rec.io)).toBe(0);

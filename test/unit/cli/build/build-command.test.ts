@@ -91,6 +91,27 @@ test('one docker build per solution, with the literal as target and the frontend
   expect(calls.every((c) => c.buildkit === '1')).toBe(true);
 });
 
+test('--secret and --ssh reach every build as given: the one solve and each per-image build', async () => {
+  const pairs = (args: string[], flag: string) => args.flatMap((a, i) => (a === flag ? [args[i + 1]] : []));
+  const session = ['--secret', 'id=npmrc,src=/home/me/.npmrc', '--secret', 'id=tok,env=TOKEN', '--ssh', 'default', '--ssh', 'gh=/run/agent.sock'];
+  const several = setup();
+  expect(await main(['build', 'ctx', 'a(X)', ...session], several.rec.io)).toBe(0);
+  const calls = several.s.calls().filter((c) => c.cmd === 'build');
+  expect(calls).toHaveLength(5);
+  for (const call of calls) {
+    const args = call.args as string[];
+    expect(pairs(args, '--secret')).toEqual(['id=npmrc,src=/home/me/.npmrc', 'id=tok,env=TOKEN']);
+    expect(pairs(args, '--ssh')).toEqual(['default', 'gh=/run/agent.sock']);
+    // The context stays the last argument.
+    expect(args[args.length - 1]).toBe(path.join(several.s.dir, 'ctx'));
+  }
+  const one = setup();
+  expect(await main(['build', 'ctx', 'a("1")', '--ssh', 'default'], one.rec.io)).toBe(0);
+  const [single] = builds(one.s);
+  expect(pairs(single!.args as string[], '--ssh')).toEqual(['default']);
+  expect(single!.args as string[]).not.toContain('--secret');
+});
+
 test('builds run at once by default and one by one with --concurrency 1', async () => {
   const overlap = (s: FakeSetup) => {
     let running = 0;
