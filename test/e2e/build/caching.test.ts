@@ -105,6 +105,15 @@ describeE2e(
       for (const files of runs) expect(new Set(files).size).toBe(1);
       expect(runs[1]![0]).not.toBe(runs[0]![0]);
     });
+
+    test('a shared ::no_cache step with a cache mount runs once per modus build and sees the cache of the run before', async () => {
+      const step = `run("echo x >> /c/log && wc -l < /c/log > /tmp/file")::mount_cache("/c", "modus-e2e-${nonce()}")::no_cache`;
+      const runs = await twoBuilds(`a :- from("${BB}"), ${step}.\nb("0") :- a.\nb("1") :- a.\nb("2") :- a.\n`, []);
+      expect(runs.map((files) => files.map((f) => f.trim()))).toEqual([
+        ['1', '1', '1'],
+        ['2', '2', '2'],
+      ]);
+    });
   },
   { images: [FRONTEND_IMAGE, BUSYBOX_IMAGE] },
 );
