@@ -16,6 +16,10 @@
 #   MODUS_CURRENT_STATE   everything of this daemon (default /var/lib/modus-current)
 #   MODUS_CURRENT_SUITE   Debian suite of the chroot (default sid)
 #   MODUS_CURRENT_TCP     loopback TCP address it also listens on (default 127.0.0.1:2385)
+#   MODUS_CURRENT_BRIDGE, MODUS_CURRENT_BRIDGE_ADDR
+#                         its bridge and address (default modus-c0, 172.31.253.1/24); a second
+#                         current daemon beside the first (e.g. trixie's) needs its own, its own
+#                         MODUS_CURRENT_STATE and MODUS_CURRENT_TCP
 #   MODUS_CURRENT_IMAGES  images copied from the main daemon (default: the busybox, git and node test images)
 #   MODUS_DEBIAN_MIRROR   Debian archive (default: the machine's own, from its apt sources)
 #   MODUS_DOCKER          the main daemon's client (default /usr/bin/docker)
@@ -30,8 +34,8 @@ TCP="${MODUS_CURRENT_TCP:-127.0.0.1:2385}"
 IMAGES="${MODUS_CURRENT_IMAGES:-modus-test/busybox:1 modus-test/git:1 modus-node-base:20}"
 MAIN_DOCKER="${MODUS_DOCKER:-/usr/bin/docker}"
 TIMEOUT="${MODUS_DOCKERD_TIMEOUT:-90}"
-BRIDGE=modus-c0
-BRIDGE_ADDR=172.31.253.1/24
+BRIDGE="${MODUS_CURRENT_BRIDGE:-modus-c0}"
+BRIDGE_ADDR="${MODUS_CURRENT_BRIDGE_ADDR:-172.31.253.1/24}"
 SOCKET_IN_ROOT=/run/modus-current/docker.sock
 HOST_SOCKET="unix://$ROOT$SOCKET_IN_ROOT"
 CLIENT="$STATE/bin/docker"

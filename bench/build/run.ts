@@ -6,7 +6,7 @@
  * solve of the transpiled Dockerfile without exporting them (one extra stage mounts every image,
  * only that tiny stage is exported), and a warm `modus build` (every step cached).
  *
- * Usage: bench/build/run.sh [--runs N] [--concurrency J] [--versions 5] [--variants 4] [--json FILE]
+ * Usage: bench/build/run.sh [--runs N] [--concurrency J] [--versions 5] [--variants 4] [--json FILE] [--no-sequential]
  * The daemon is $MODUS_DOCKER's (default /usr/bin/docker, Docker 20.10); for current Docker,
  * MODUS_DOCKER=/var/lib/modus-current/bin/docker BENCH_FRONTEND=localhost:5000/modus-frontend:dev.
  */
@@ -27,12 +27,19 @@ interface Args {
   versions: number;
   variants: number;
   json?: string;
+  /** Leave out (b), the one-after-another Dockerfile builds (the slowest part, in no target). */
+  sequential: boolean;
 }
 
 function parse(argv: string[]): Args {
-  const args: Args = { runs: 1, concurrency: Math.max(4, 4 * os.cpus().length), versions: DEFAULT_MATRIX.versions, variants: DEFAULT_MATRIX.variants };
+  const args: Args = { runs: 1, concurrency: Math.max(4, 4 * os.cpus().length), versions: DEFAULT_MATRIX.versions, variants: DEFAULT_MATRIX.variants, sequential: true };
   for (let i = 0; i < argv.length; i += 2) {
     const [key, value] = [argv[i], argv[i + 1]];
+    if (key === '--no-sequential') {
+      args.sequential = false;
+      i--;
+      continue;
+    }
     if (key === '--runs') args.runs = Number(value);
     else if (key === '--concurrency') args.concurrency = Number(value);
     else if (key === '--versions') args.versions = Number(value);
@@ -104,17 +111,27 @@ async function once(root: string, args: Args, run: number): Promise<RunResult> {
   const j = Math.min(n, args.concurrency);
   process.stderr.write(`run ${run + 1}: ${n} images, ${j} builds at a time\n`);
   const modusBuild = () => must('node', [MODUS, 'build', '--network', 'none', '--concurrency', String(j), modusCtx.dir, GOAL], modusCtx.dir).then(() => undefined);
-  const modusCold = await timed('modus build (cold)', modusBuild);
-  const modusWarm = await timed('modus build (warm, every step cached)', modusBuild);
-  const parallelDockerfile = await timed('(a) transpiled, one docker build per image, all at once', async () => {
-    await pool(parallelCtx.stages, j, (s) => dockerBuild(parallelCtx.dir, 'Dockerfile', s));
-  });
-  const parallelDockerfileWarm = await timed('(a) again (warm, every step cached)', async () => {
-    await pool(parallelCtx.stages, j, (s) => dockerBuild(parallelCtx.dir, 'Dockerfile', s));
-  });
-  const sequentialDockerfile = await timed('(b) transpiled, one docker build per image, one after another', async () => {
-    for (const s of sequentialCtx.stages) await dockerBuild(sequentialCtx.dir, 'Dockerfile', s);
-  });
+  const parallel = () => pool(parallelCtx.stages, j, (s) => dockerBuild(parallelCtx.dir, 'Dockerfile', s));
+  // modus build and (a) go first in turn, so that a load that drifts during a run weighs on both.
+  const modusFirst = run % 2 === 0;
+  let modusCold = 0;
+  let modusWarm = 0;
+  let parallelDockerfile = 0;
+  let parallelDockerfileWarm = 0;
+  const modusPair = async () => {
+    modusCold = await timed('modus build (cold)', modusBuild);
+    modusWarm = await timed('modus build (warm, every step cached)', modusBuild);
+  };
+  const parallelPair = async () => {
+    parallelDockerfile = await timed('(a) transpiled, one docker build per image, all at once', parallel);
+    parallelDockerfileWarm = await timed('(a) again (warm, every step cached)', parallel);
+  };
+  for (const pair of modusFirst ? [modusPair, parallelPair] : [parallelPair, modusPair]) await pair();
+  const sequentialDockerfile = args.sequential
+    ? await timed('(b) transpiled, one docker build per image, one after another', async () => {
+        for (const s of sequentialCtx.stages) await dockerBuild(sequentialCtx.dir, 'Dockerfile', s);
+      })
+    : NaN;
   const oneSolveNoExport = await timed('all images in one solve, not exported', async () => {
     await dockerBuild(oneCtx.dir, 'all.Dockerfile', 'all');
   });
@@ -154,12 +171,14 @@ async function main(): Promise<void> {
     const lines = [
       `| images | at a time | runs | modus build cold | (a) Dockerfile, parallel | (b) Dockerfile, sequential | one solve, no export (Dockerfile) | one solve (Modus frontend) | export cost vs Dockerfile one solve | export cost vs Modus one solve | modus build warm | (a) warm |`,
       '|---|---|---|---|---|---|---|---|---|---|---|---|',
-      `| ${n} | ${Math.min(n, args.concurrency)} | ${args.runs} | ${m('modusCold').toFixed(2)} s | ${m('parallelDockerfile').toFixed(2)} s | ${m('sequentialDockerfile').toFixed(2)} s | ${m('oneSolveNoExport').toFixed(2)} s | ${m('modusOneSolve').toFixed(2)} s | ${share(exportCost)} | ${share(modusExportCost)} | ${m('modusWarm').toFixed(2)} s | ${m('parallelDockerfileWarm').toFixed(2)} s |`,
+      `| ${n} | ${Math.min(n, args.concurrency)} | ${args.runs} | ${m('modusCold').toFixed(2)} s | ${m('parallelDockerfile').toFixed(2)} s | ${args.sequential ? `${m('sequentialDockerfile').toFixed(2)} s` : 'not run'} | ${m('oneSolveNoExport').toFixed(2)} s | ${m('modusOneSolve').toFixed(2)} s | ${share(exportCost)} | ${share(modusExportCost)} | ${m('modusWarm').toFixed(2)} s | ${m('parallelDockerfileWarm').toFixed(2)} s |`,
     ];
     const server = (await exec(DOCKER, ['version', '--format', '{{.Server.Version}}'], root)).out.trim();
     const buildx = (await exec(DOCKER, ['buildx', 'version'], root)).code === 0;
     process.stdout.write(`daemon: Docker ${server} through ${DOCKER} (${buildx ? 'buildx: modus build bakes' : 'no buildx: docker build per image'})\n`);
     process.stdout.write(lines.join('\n') + '\n');
+    const perRun = runs.map((r) => (r.modusCold / r.parallelDockerfile).toFixed(2)).join(', ');
+    process.stdout.write(`modus build cold / (a): ${(m('modusCold') / m('parallelDockerfile')).toFixed(2)} (medians; per run ${perRun})\n`);
     process.stdout.write(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
     if (args.json) fs.writeFileSync(args.json, JSON.stringify({ args, runs }, null, 2) + '\n');
   } finally {
