@@ -44,5 +44,15 @@ function mainDaemon(): Daemon {
 /** The daemon of this test file, chosen by its jest project (test/e2e/support/use-*-daemon.js). */
 export const DAEMON: Daemon = process.env.MODUS_E2E_DAEMON === 'current' ? currentDaemon() : mainDaemon();
 
+/**
+ * A client with buildx (`--call`, `--check`, `--build-context`) for this suite's daemon: its own on
+ * current Docker; on 20.10, current Docker's client (buildx 0.29) pointed at the 20.10 daemon,
+ * as a user with a newer client drives an older daemon (Docker 20.10's own client has no buildx).
+ */
+export const BUILDX_CLIENT: { client: string; env: Record<string, string> } =
+  DAEMON.kind === 'current'
+    ? { client: DAEMON.client, env: {} }
+    : { client: process.env.MODUS_CURRENT_DOCKER || '/var/lib/modus-current/bin/docker', env: { DOCKER_HOST: 'unix:///var/run/docker.sock' } };
+
 /** True on current Docker: for the few assertions where the two daemons differ on purpose. */
 export const ON_CURRENT_DOCKER = DAEMON.kind === 'current';

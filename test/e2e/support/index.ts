@@ -13,7 +13,7 @@ export {
   testImageName,
 } from './docker';
 export type { BuildOptions, BuildResult, ImageInspect, RunOptions } from './docker';
-export { DOCKER, docker, dockerChecked } from './process';
+export { DOCKER, buildx, docker, dockerChecked } from './process';
 export type { CommandOptions, CommandResult } from './process';
 export { E2E_TEST_TIMEOUT_MS, daemonAvailable, describeE2e, missingPrerequisite } from './suite';
 export type { E2eRequirements } from './suite';

@@ -1,6 +1,6 @@
 // Runs the docker client and collects what it prints. The only place the e2e helpers start processes.
 import { spawn } from 'child_process';
-import { DAEMON } from './daemon';
+import { BUILDX_CLIENT, DAEMON } from './daemon';
 
 /** The docker client of this suite's daemon (see daemon.ts). */
 export const DOCKER: string = DAEMON.client;
@@ -20,6 +20,8 @@ export interface CommandOptions {
   env?: Record<string, string>;
   /** Working directory of the client (`docker buildx bake` reads paths relative to it). */
   cwd?: string;
+  /** Another client than this daemon's own (e.g. BUILDX_CLIENT's). */
+  client?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 180_000;
@@ -28,7 +30,7 @@ const DEFAULT_TIMEOUT_MS = 180_000;
 export function docker(args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
-    const child = spawn(DOCKER, [...args], {
+    const child = spawn(options.client ?? DOCKER, [...args], {
       env: { ...process.env, DOCKER_BUILDKIT: '1', ...options.env },
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -51,7 +53,7 @@ export function docker(args: readonly string[], options: CommandOptions = {}): P
     });
     child.on('error', (error) => {
       clearTimeout(timer);
-      reject(new Error(`cannot run ${DOCKER}: ${error.message}`));
+      reject(new Error(`cannot run ${options.client ?? DOCKER}: ${error.message}`));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -76,4 +78,9 @@ export async function dockerChecked(args: readonly string[], options: CommandOpt
     throw new Error(`docker ${args.join(' ')} exited with ${result.code}:\n${result.output}`);
   }
   return result;
+}
+
+/** Runs `docker buildx ARGS...` with a buildx client for this suite's daemon (BUILDX_CLIENT). */
+export function buildx(args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
+  return docker(['buildx', ...args], { ...options, client: BUILDX_CLIENT.client, env: { ...BUILDX_CLIENT.env, ...options.env } });
 }
