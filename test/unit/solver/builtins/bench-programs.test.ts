@@ -13,6 +13,10 @@ import { compareSemver, SemverComparison } from '../../../../frontend/solver/bui
 import {
   allPrograms,
   imageMatrix,
+  LARGE_MATRIX_100K,
+  LARGE_MATRIX_40K,
+  largeMatrix,
+  largeMatrixImageCount,
   MATRIX_40,
   MATRIX_400,
   matrixImageCount,
@@ -43,6 +47,10 @@ describe('generated benchmark programs', () => {
     expect(imageMatrix(MATRIX_40).expectedAnswers).toBe(40);
     const reach = reachability(1000);
     expect(reach.modusfile.split('\n').filter((l) => l.startsWith('arc(')).length).toBe(1000);
+    expect(largeMatrixImageCount(LARGE_MATRIX_40K)).toBe(40000);
+    expect(largeMatrixImageCount(LARGE_MATRIX_100K)).toBe(100000);
+    const excluded = largeMatrix(LARGE_MATRIX_100K).modusfile.split('\n').filter((l) => l.startsWith('excluded('));
+    expect(new Set(excluded).size).toBe(LARGE_MATRIX_100K.excluded);
     expect(reachability(10000).prolog.split('\n').filter((l) => l.startsWith('arc(')).length).toBe(10000);
   });
 
@@ -75,7 +83,7 @@ describe('generated benchmark programs', () => {
   itWithSwipl('the Prolog twins find the expected number of answers', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-programs-'));
     fs.copyFileSync(path.join(BENCH_DIR, 'modus_builtins.pl'), path.join(dir, 'modus_builtins.pl'));
-    for (const program of [imageMatrix(MATRIX_40), reachability(1000)]) {
+    for (const program of [imageMatrix(MATRIX_40), reachability(1000), largeMatrix({ versions: 20, variants: 3, distros: 10, excluded: 7 })]) {
       const file = path.join(dir, `${program.name}.pl`);
       fs.writeFileSync(file, program.prolog);
       const out = execFileSync('swipl', [path.join(BENCH_DIR, 'harness.pl'), '--', file, '1'], { encoding: 'utf8' });
