@@ -4,7 +4,7 @@
  */
 import type { CstNode, IToken } from 'chevrotain';
 import type { Clause, Expression, Group, Literal, Term, Unification } from './ast';
-import { tokenEnd } from './lexer';
+import { Comma, Dot, FString, Ident, LParen, RParen, StringLit, tokenEnd } from './lexer';
 import { modusParser } from './parser';
 import type { Diagnostic, SourceFile, Span } from './source';
 import { append } from './source-util';
@@ -145,6 +145,36 @@ class AstBuilder extends BaseVisitor {
     return { kind: 'fstring', parts, span: tokenSpan(token) };
   }
 
+  /**
+   * The clause of a fact written `name.` or `name(t1, ..., tn).` with string, f-string or
+   * variable terms, built straight from its tokens (the same AST the parser and `clause` give);
+   * undefined for any other token sequence. Generated programs are mostly such facts.
+   */
+  flatFact(clauseTokens: readonly IToken[]): Clause | undefined {
+    const n = clauseTokens.length;
+    const name = clauseTokens[0]!;
+    const dot = clauseTokens[n - 1]!;
+    if (name.tokenType !== Ident || dot.tokenType !== Dot) return undefined;
+    if (n === 2) return this.fact(name, [], tokenEnd(name), dot);
+    if (n < 5 || n % 2 === 0 || clauseTokens[1]!.tokenType !== LParen || clauseTokens[n - 2]!.tokenType !== RParen) return undefined;
+    const args: Term[] = [];
+    for (let i = 2; i < n - 2; i += 2) {
+      if (i > 2 && clauseTokens[i - 1]!.tokenType !== Comma) return undefined;
+      const token = clauseTokens[i]!;
+      const type = token.tokenType;
+      if (type === StringLit) args.push(this.plainString(token));
+      else if (type === FString) args.push(this.formatString(token));
+      else if (type === Ident) args.push(isAnonymousName(token.image) ? { kind: 'anon', span: tokenSpan(token) } : { kind: 'var', name: token.image, span: tokenSpan(token) });
+      else return undefined;
+    }
+    return this.fact(name, args, tokenEnd(clauseTokens[n - 2]!), dot);
+  }
+
+  private fact(name: IToken, args: Term[], end: number, dot: IToken): Clause {
+    const head: Literal = { kind: 'literal', negated: false, name: name.image, nameSpan: tokenSpan(name), args, span: { start: name.startOffset, end } };
+    return { kind: 'clause', head, span: { start: name.startOffset, end: tokenEnd(dot) } };
+  }
+
   /** Applies the parity of leading `!`s and widens the span over them. */
   private negatable(node: Literal | Group, bangs: IToken[]): Literal | Group {
     if (bangs.length === 0) return node;
@@ -155,12 +185,14 @@ class AstBuilder extends BaseVisitor {
 /** One builder per source file; `diagnostics` collects string-content errors of everything built. */
 export function createAstBuilder(file: SourceFile): {
   buildClause(cst: CstNode): Clause;
+  buildFlatFact(tokens: readonly IToken[]): Clause | undefined;
   buildGoal(cst: CstNode): Expression;
   diagnostics: Diagnostic[];
 } {
   const builder = new AstBuilder(file);
   return {
     buildClause: (cst) => builder.visit(cst) as Clause,
+    buildFlatFact: (tokens) => builder.flatFact(tokens),
     buildGoal: (cst) => builder.visit(cst) as Expression,
     diagnostics: builder.diagnostics,
   };

@@ -87,6 +87,11 @@ export function parseModusfile(file: SourceFile): { ast: Modusfile; diagnostics:
       const from = previousEnd;
       previousEnd = end;
       if (hasLexingErrorIn(from, end)) continue;
+      const fact = builder.buildFlatFact(clauseTokens);
+      if (fact) {
+        clauses.push(fact);
+        continue;
+      }
       // Only the first errors are shown, so only they get the (costlier) detailed message.
       const detailed = syntaxErrors < MAX_REPORTED_ERRORS && clauseTokens.length <= detailTokensLeft;
       const outcome = parseTokens(clauseTokens, 'clause', file, detailed);
