@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { isatty } from 'node:tty';
 
 /** What a command may touch: its arguments, output streams, environment and working directory. */
 export interface CliIO {
@@ -45,6 +46,9 @@ function readRetrying(fd: number, chunk: Buffer): number {
   }
 }
 
+/** What a command's module provides when its name and summary are listed elsewhere. */
+export type CommandBody = Pick<Command, 'usage' | 'run'>;
+
 /** A reader that stops early (`modus proof ... | head`) is not our failure: the rest of the output is dropped. */
 function dropOutputOnBrokenPipe(stream: NodeJS.WriteStream): void {
   stream.on('error', (err: NodeJS.ErrnoException) => {
@@ -52,15 +56,25 @@ function dropOutputOnBrokenPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
+/** A standard stream, set up when first written (setting one up costs a little of every start). */
+function lazyStream(open: () => NodeJS.WriteStream): (text: string) => void {
+  let stream: NodeJS.WriteStream | undefined;
+  return (text) => {
+    if (!stream) {
+      stream = open();
+      dropOutputOnBrokenPipe(stream);
+    }
+    stream.write(text);
+  };
+}
+
 export function processIO(): CliIO {
-  dropOutputOnBrokenPipe(process.stdout);
-  dropOutputOnBrokenPipe(process.stderr);
   return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    stdout: lazyStream(() => process.stdout),
+    stderr: lazyStream(() => process.stderr),
     env: process.env,
     cwd: process.cwd(),
-    isTTY: !!process.stderr.isTTY,
+    isTTY: isatty(2),
     readStdin: (limit) => readAtMost(0, limit),
   };
 }

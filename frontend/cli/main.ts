@@ -3,19 +3,48 @@
  * version. Exit codes: 0 success, 1 a handled error (diagnostics, no solution, failed build),
  * 2 a usage error.
  */
-import { bakeCommand } from './commands/bake';
-import { buildCommand } from './commands/build';
 import { checkCommand } from './commands/check';
 import { fmtCommand } from './commands/fmt';
-import { llbCommand } from './commands/llb';
 import { proofCommand } from './commands/proof';
-import { transpileCommand } from './commands/transpile';
 import { UsageError } from './args';
-import { processIO, type CliIO, type Command } from './io';
+import { processIO, type CliIO, type Command, type CommandBody } from './io';
 import { completions, completionScript, SHELLS } from './completion';
 import { didYouMean } from '../diagnostics/suggest';
 
-const COMMANDS: readonly Command[] = [checkCommand, proofCommand, buildCommand, bakeCommand, transpileCommand, llbCommand, fmtCommand];
+/**
+ * A command whose module (and what only it needs: LLB, protobuf, docker clients) is loaded when
+ * it runs or its usage is read, so that `check` and `proof` do not pay for loading it.
+ */
+function deferred(name: string, summary: string, load: () => CommandBody): Command {
+  let body: CommandBody | undefined;
+  const loaded = (): CommandBody => (body ??= load());
+  return {
+    name,
+    summary,
+    get usage() {
+      return loaded().usage;
+    },
+    run: (argv, io) => loaded().run(argv, io),
+  };
+}
+
+const COMMANDS: readonly Command[] = [
+  checkCommand,
+  proofCommand,
+  deferred('build', 'build every solution of a goal as its own image, in parallel through BuildKit', () =>
+    (require('./commands/build') as { buildCommand: typeof import('./commands/build').buildCommand }).buildCommand,
+  ),
+  deferred('bake', 'print a buildx bake file that builds every solution of a goal', () =>
+    (require('./commands/bake') as { bakeCommand: typeof import('./commands/bake').bakeCommand }).bakeCommand,
+  ),
+  deferred('transpile', 'print a multi-stage Dockerfile that builds the same images', () =>
+    (require('./commands/transpile') as { transpileCommand: typeof import('./commands/transpile').transpileCommand }).transpileCommand,
+  ),
+  deferred('llb', 'print the LLB the frontend would send, as deterministic JSON', () =>
+    (require('./commands/llb') as { llbCommand: typeof import('./commands/llb').llbCommand }).llbCommand,
+  ),
+  fmtCommand,
+];
 
 const VERSION = '0.2.0';
 

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { formatOptions, optionValue, optionValues, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
-import type { CliIO, Command } from '../io';
+import type { CliIO, CommandBody } from '../io';
 import { bakeFile, bakeJson } from '../build/bake-file';
 import { DEFAULT_FRONTEND } from '../build/docker';
 import { solveBuildGoal } from '../build/load';
@@ -72,9 +72,8 @@ async function runBake(argv: readonly string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-export const bakeCommand: Command = {
-  name: 'bake',
-  summary: 'print a buildx bake file that builds every solution of a goal',
+/** Loaded when the command runs (name and summary: `frontend/cli/main.ts`). */
+export const bakeCommand: CommandBody = {
   usage: USAGE,
   run: runBake,
 };

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { formatOptions, optionValue, optionValues, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
-import type { CliIO, Command } from '../io';
+import type { CliIO, CommandBody } from '../io';
 import { didYouMean } from '../../diagnostics/suggest';
 import { PROGRESS_MODES, type ProgressMode } from '../build/progress';
 import { bakeImages } from '../build/bake-images';
@@ -280,9 +280,8 @@ async function bake(req: BuildRequest, images: ImageToBuild[], answer: Exclude<B
   );
 }
 
-export const buildCommand: Command = {
-  name: 'build',
-  summary: 'build every solution of a goal as its own image, in parallel through BuildKit',
+/** Loaded when the command runs (name and summary: `frontend/cli/main.ts`). */
+export const buildCommand: CommandBody = {
   usage: USAGE,
   async run(argv, io) {
     const interrupt = interruptSignal();

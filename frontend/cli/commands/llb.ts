@@ -16,7 +16,7 @@ import { generateImages, type BaseImage } from '../../imagegen/generate';
 import { local, marshal, normalizeImageRef, type Platform } from '../../llb';
 import type { BuildPlan } from '../../planner/plan';
 import { formatOptions, optionValue, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
-import type { CliIO, Command } from '../io';
+import type { CliIO, CommandBody } from '../io';
 import { baseRefs, inspectBases, type InspectedBase } from '../build/bases';
 import { clientCommand } from '../build/docker';
 import { llbDump } from '../build/llb-json';
@@ -161,9 +161,8 @@ function cacheKeys(plan: BuildPlan, req: LlbRequest) {
   return (node: number, cache: Parameters<typeof stepCacheKey>[0]) => stepCacheKey(cache, node, inputs);
 }
 
-export const llbCommand: Command = {
-  name: 'llb',
-  summary: 'print the LLB the frontend would send, as deterministic JSON',
+/** Loaded when the command runs (name and summary: `frontend/cli/main.ts`). */
+export const llbCommand: CommandBody = {
   usage: USAGE,
   run: runLlb,
 };

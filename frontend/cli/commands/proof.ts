@@ -9,7 +9,6 @@ import { solveGoal, type GoalSolution, type LoadedProgram, type SolvedGoal } fro
 import { explainSearch, proofTreeRenderer, searchGraphDot } from '../../solver/explain';
 import { translateGoal } from '../../translate';
 import { availabilityReport, ImageAvailability, solveWithAvailability } from '../../caching/availability';
-import { localImageResolver } from '../image-resolver';
 import { formatOptions, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
 import { BUDGET_OPTION, BUILD_ARG_OPTION, COST_OPTION, loadRequestedProgram, MODUSFILE_OPTION, readGoalRequest, solveArgs, type GoalRequest } from '../goal-request';
 import type { CliIO, Command } from '../io';
@@ -85,6 +84,8 @@ async function runProof(argv: readonly string[], io: CliIO): Promise<number> {
  * reference names), constant or computed, listed on stderr so that --json output stays one object.
  */
 async function solveWithImages(program: LoadedProgram, io: CliIO, solveWith: (isAvailable: (ref: string) => boolean | undefined) => SolvedGoal): Promise<SolvedGoal> {
+  // Loaded here: it needs `docker` and the LLB image references, which no other view does.
+  const { localImageResolver } = require('../image-resolver') as { localImageResolver: typeof import('../image-resolver').localImageResolver };
   const resolver = localImageResolver({ docker: io.env.MODUS_DOCKER ?? '/usr/bin/docker' });
   const { result, resolutions } = await solveWithAvailability(new ImageAvailability(resolver), program.ir, solveWith);
   if (resolutions.length > 0) io.stderr(`modus proof: images (cost available):\n${availabilityReport(resolutions).map((l) => `  ${l}\n`).join('')}`);

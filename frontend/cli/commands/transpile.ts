@@ -6,7 +6,7 @@
 import { hasErrors } from '../../../grammar/source';
 import { transpile } from '../../transpile';
 import { formatOptions, optionValue, parseArgs, type OptionSpec, type ParsedArgs } from '../args';
-import type { CliIO, Command } from '../io';
+import type { CliIO, CommandBody } from '../io';
 import { baseRefs, inspectBases } from '../build/bases';
 import { clientCommand } from '../build/docker';
 import { planOrReport, solveBuildGoal } from '../build/load';
@@ -59,9 +59,8 @@ async function runTranspile(argv: readonly string[], io: CliIO): Promise<number>
   return 0;
 }
 
-export const transpileCommand: Command = {
-  name: 'transpile',
-  summary: 'print a multi-stage Dockerfile that builds the same images',
+/** Loaded when the command runs (name and summary: `frontend/cli/main.ts`). */
+export const transpileCommand: CommandBody = {
   usage: USAGE,
   run: runTranspile,
 };
