@@ -23,7 +23,16 @@ with open(f'{d}/facts.mf', 'w') as f:
 with open(f'{d}/endless.mf', 'w') as f:
     f.write('s("a").\ns(Y) :- s(X), string_concat(X, "a", Y).\napp :- s("b"), from("x").\n')
 PY
-cpu() { /usr/bin/time -f '%U %S' "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.3f", $1 + $2}'; }
+# CPU seconds (user + sys) of a command, to the microsecond (GNU time prints hundredths only,
+# too coarse for start-ups of 50-100 ms).
+cpu() {
+  python3 -c 'import os, sys
+pid = os.fork()
+if pid == 0:
+    fd = os.open(os.devnull, os.O_WRONLY); os.dup2(fd, 1); os.dup2(fd, 2); os.execvp(sys.argv[1], sys.argv[1:])
+_, _, usage = os.wait4(pid, 0)
+print("%.4f" % (usage.ru_utime + usage.ru_stime), end="")' "$@"
+}
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 declare -A runs
 for _ in $(seq "$reps"); do
