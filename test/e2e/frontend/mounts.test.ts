@@ -72,9 +72,17 @@ describeE2e(
       const modusfile = `app :- ${FROM_BUSYBOX}, run("echo x >> /cache/log && wc -l < /cache/log > /count")::mount_cache("/cache", "${id}")::no_cache.\n`;
       const first = await buildWithOutput({ context, modusfile, target: 'app' });
       expect((await cat(first.imageId, 'count')).trim()).toBe('1');
-      const second = await buildWithOutput({ context, modusfile, target: 'app' });
+      // A nonce of our own (each build needs another), to look for it in the image.
+      const nonce = `modus-nonce-${randomBytes(8).toString('hex')}`;
+      const second = await buildWithOutput({ context, modusfile, target: 'app', extraArgs: ['--build-arg', `MODUS_BUILD_NONCE=${nonce}`] });
       expect((await cat(second.imageId, 'count')).trim()).toBe('2');
       expect(second.output).toMatch(/app › run\("echo x >> \/cache\/log.*\[no-cache\]/);
+      const files = await imageFilesystem(second.imageId);
+      expect([...files.keys()].filter((f) => f.includes('modus-cache-key'))).toEqual([]);
+      for (const [name, entry] of files) expect(`${name}: ${entry.content.toString('latin1')}`).not.toContain(nonce);
+      expect(JSON.stringify(await inspect(second.imageId))).not.toContain(nonce);
+      const history = await docker(['history', '--no-trunc', '--format', '{{.CreatedBy}} {{.Comment}}', second.imageId]);
+      expect(history.output).not.toContain(nonce);
     });
 
     test('a tmpfs is there for the step and gone from the layer', async () => {
