@@ -12,7 +12,7 @@ import type { CliIO } from '../io';
 import { bakeFile, bakeJson, bakeTargetNames, type BakeRequest } from './bake-file';
 import { bakeArguments, bakeError, bakeFailures, CACHE_ONLY_OUTPUT, imageIdCandidates, type Builder } from './buildx';
 import { dockerEnv, runDocker, type BuildInputs } from './docker';
-import { BuildProgress, seconds, progressOptions, type ProgressMode } from './progress';
+import { BuildProgress, infoWriter, printQuietIds, progressOptions, seconds, type ProgressMode } from './progress';
 import { runBuilds, type JobResult } from './runner';
 import { INTERRUPTED_EXIT_CODE, reportJson, tagImages, withSharedArgs, type ImageToBuild } from './build-images';
 
@@ -48,7 +48,8 @@ export async function bakeImages(req: BakeImagesRequest, io: CliIO, signal: Abor
       platforms: req.platforms,
     };
     const count = `${req.images.length} image${req.images.length === 1 ? '' : 's'}`;
-    io.stderr(`modus build: ${count} in one ${req.command} buildx bake on builder ${req.builder.name} (driver ${req.builder.driver || 'unknown'}) with ${req.frontend}\n`);
+    const info = infoWriter(req.progress, io);
+    info(`modus build: ${count} in one ${req.command} buildx bake on builder ${req.builder.name} (driver ${req.builder.driver || 'unknown'}) with ${req.frontend}\n`);
     const progress = new BuildProgress(
       req.images.map((i) => i.literal),
       { ...progressOptions(req.progress, io), verbose: false },
@@ -85,11 +86,12 @@ export async function bakeImages(req: BakeImagesRequest, io: CliIO, signal: Abor
       io.stderr(`${pushed.error}\n`);
       return 1;
     }
-    const tagging = req.load ? await tagImages({ images: req.images, command: req.command }, results, io) : { ok: true, applied: req.images.map((i) => [...i.tags]) };
+    const tagging = req.load ? await tagImages({ images: req.images, command: req.command, info }, results, io) : { ok: true, applied: req.images.map((i) => [...i.tags]) };
     const reported = results.map((r, i) => ({ ...r, ...(r.imageId === undefined && pushed ? { imageId: pushed.digests[i] } : {}) }));
     if (req.json) io.stdout(reportJson(req.images, reported, tagging.applied));
     if (!tagging.ok) return 1;
-    io.stderr(`modus build: ${count} built${req.push ? ' and pushed' : ''} in ${seconds((performance.now() - began) / 1000)}\n`);
+    printQuietIds(req.progress, req.json, reported.map((r) => r.imageId), io);
+    info(`modus build: ${count} built${req.push ? ' and pushed' : ''} in ${seconds((performance.now() - began) / 1000)}\n`);
     return 0;
   } finally {
     fs.rmSync(scratchDir, { recursive: true, force: true });
@@ -214,7 +216,7 @@ async function pushImages(
   signal: AbortSignal,
 ): Promise<{ digests: (string | undefined)[] } | { error: string }> {
   const allTags = req.images.flatMap((i) => i.tags);
-  io.stderr(`modus build: pushing ${allTags.join(', ')}\n`);
+  infoWriter(req.progress, io)(`modus build: pushing ${allTags.join(', ')}\n`);
   const localBefore = await localTags(req.command, allTags, io);
   const pushed = await runBake('push', bakeFile({ ...setting, images: req.images }), { load: false, push: true }, req, scratchDir, io, signal);
   if (pushed.ok) return { digests: names.map((name) => imageIdCandidates(pushed.metadata[name]).at(-1)) };

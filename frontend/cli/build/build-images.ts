@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CliIO } from '../io';
 import { dockerEnv, runDocker, targetBuildJob, type BuildInputs, type DockerClient } from './docker';
-import { BuildProgress, failureLog, seconds, progressOptions, type ProgressMode } from './progress';
+import { BuildProgress, failureLog, infoWriter, printQuietIds, progressOptions, seconds, type ProgressMode } from './progress';
 import { runBuilds, type BuildJob, type JobResult } from './runner';
 import { explainCacheReport } from '../explain-cache';
 import { pushCache } from './push-cache';
@@ -61,7 +61,8 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
     const jobs = perImageJobs({ ...req, buildArgs }, scratchDir, oneSolve);
     const concurrency = Math.max(1, Math.min(req.concurrency, jobs.length));
     const via = req.client.buildx ? `${req.client.command} buildx build` : `DOCKER_BUILDKIT=1 ${req.client.command} build`;
-    io.stderr(`modus build: ${jobs.length} image${jobs.length === 1 ? '' : 's'}, ${concurrency} at a time, through ${via} with ${req.frontend}\n`);
+    const info = infoWriter(req.progress, io);
+    info(`modus build: ${jobs.length} image${jobs.length === 1 ? '' : 's'}, ${concurrency} at a time, through ${via} with ${req.frontend}\n`);
     const progress = new BuildProgress(
       jobs.map((j) => j.literal),
       progressOptions(req.progress, io),
@@ -108,11 +109,12 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
       );
       return 1;
     }
-    const tagging = await tagImages({ images: req.images, command: req.client.command }, results, io);
+    const tagging = await tagImages({ images: req.images, command: req.client.command, info }, results, io);
     if (req.json) io.stdout(reportJson(req.images, results, tagging.applied));
     if (!tagging.ok) return 1;
     if (req.pushCache !== undefined && !(await pushBuiltSubImages(req, req.pushCache, results, io, signal))) return 1;
-    io.stderr(`modus build: ${req.images.length} image${req.images.length === 1 ? '' : 's'} built in ${elapsed}\n`);
+    printQuietIds(req.progress, req.json, results.map((r) => r.imageId), io);
+    info(`modus build: ${req.images.length} image${req.images.length === 1 ? '' : 's'} built in ${elapsed}\n`);
     if (signal.aborted) {
       io.stderr('modus build: interrupted after the last build ended; the tags were completed\n');
       return INTERRUPTED_EXIT_CODE;
@@ -179,7 +181,8 @@ async function buildAllInOneSolve(
   stepsStarted: () => void,
 ): Promise<void> {
   const job = targetBuildJob(req, req.goal!, path.join(scratchDir, 'all.iid'), { extraBuildArgs: { MODUS_BUILD_ALL: '1' }, noCache: req.noCache });
-  io.stderr(`modus build: building all ${req.images.length} images in one solve\n`);
+  const info = infoWriter(req.progress, io);
+  info(`modus build: building all ${req.images.length} images in one solve\n`);
   const [result] = await runBuilds([job], {
     command: req.client.command,
     env: dockerEnv(io.env),
@@ -197,7 +200,7 @@ async function buildAllInOneSolve(
   });
   stepsStarted();
   if (!result || signal.aborted) return;
-  if (result.state === 'done') io.stderr(`modus build: all images built in ${seconds(result.seconds)}, in one solve\n`);
+  if (result.state === 'done') info(`modus build: all images built in ${seconds(result.seconds)}, in one solve\n`);
   else {
     const reason = oneSolveError(result.log);
     io.stderr(`modus build: the one-solve build failed after ${seconds(result.seconds)}${reason ? `: ${reason}` : ''}\n`);
@@ -207,11 +210,18 @@ async function buildAllInOneSolve(
 
 function pushBuiltSubImages(req: BuildImagesRequest, repo: string, results: readonly JobResult[], io: CliIO, signal: AbortSignal): Promise<boolean> {
   const goalImages = new Map(req.images.map((image, i) => [image.literal, results[i]!.imageId!]));
-  return pushCache({ ...req, repo, logs: results.map((r) => r.log), goalImages }, io, signal);
+  return pushCache({ ...req, repo, logs: results.map((r) => r.log), goalImages, info: infoWriter(req.progress, io) }, io, signal);
 }
 
-/** Tags every image (after all were built); an interrupt now waits for the few `docker tag`s to end. */
-export async function tagImages(req: { images: readonly ImageToBuild[]; command: string }, results: readonly JobResult[], io: CliIO): Promise<{ ok: boolean; applied: string[][] }> {
+/**
+ * Tags every image (after all were built); an interrupt now waits for the few `docker tag`s to
+ * end. `info` gets the tags applied to each image.
+ */
+export async function tagImages(
+  req: { images: readonly ImageToBuild[]; command: string; info: (text: string) => void },
+  results: readonly JobResult[],
+  io: CliIO,
+): Promise<{ ok: boolean; applied: string[][] }> {
   const work = req.images.flatMap((image, i) => image.tags.map((tag) => ({ image: i, id: results[i]!.imageId!, tag })));
   const outcomes = await Promise.all(work.map(({ id, tag }) => runDocker(req.command, ['tag', id, tag], io.env)));
   const applied: string[][] = req.images.map(() => []);
@@ -225,7 +235,7 @@ export async function tagImages(req: { images: readonly ImageToBuild[]; command:
     }
   });
   for (const [i, image] of req.images.entries()) {
-    if (applied[i]!.length > 0) io.stderr(`  ${image.literal} -> ${applied[i]!.join(', ')}\n`);
+    if (applied[i]!.length > 0) req.info(`  ${image.literal} -> ${applied[i]!.join(', ')}\n`);
   }
   return { ok, applied };
 }

@@ -28,6 +28,23 @@ export function progressOptions(mode: ProgressMode, io: { stderr: (text: string)
   return { write: io.stderr, live: mode === 'tty' || (mode === 'auto' && io.isTTY), verbose: mode === 'plain' };
 }
 
+/**
+ * Where the informational lines of `modus build` itself go (what is built and how, the tags, the
+ * time taken): stderr, or nowhere with `quiet`. Warnings and errors always go to stderr.
+ */
+export function infoWriter(mode: ProgressMode, io: { stderr: (text: string) => void }): (text: string) => void {
+  return mode === 'quiet' ? () => undefined : io.stderr;
+}
+
+/**
+ * `quiet` without `--json`: the image IDs on stdout, one line per image in the order of the
+ * solutions, as `docker build -q` prints its image's ID.
+ */
+export function printQuietIds(mode: ProgressMode, json: boolean, ids: readonly (string | undefined)[], io: { stdout: (text: string) => void }): void {
+  if (mode !== 'quiet' || json) return;
+  io.stdout(ids.flatMap((id) => (id === undefined ? [] : [`${id}\n`])).join(''));
+}
+
 type Row = { state: 'waiting' } | { state: 'building'; since: number } | { state: 'ended'; result: JobResult };
 
 /** At most this many rows are redrawn in place; more would scroll off a terminal. */

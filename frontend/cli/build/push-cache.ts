@@ -63,6 +63,8 @@ interface PushCacheRequest extends BuildSetting {
   /** Image ids of the goals just built, by literal: these need no second build. */
   goalImages: ReadonlyMap<string, string>;
   concurrency: number;
+  /** Where the lines that only inform go (what was pushed); warnings and errors go to stderr. */
+  info: (text: string) => void;
 }
 
 /** Pushes the built sub-images; false (after saying why on stderr) when any could not be pushed. */
@@ -70,14 +72,14 @@ export async function pushCache(req: PushCacheRequest, io: CliIO, signal: AbortS
   const { builds, conflicting } = cacheBuildsInLogs(req.logs, req.repo);
   for (const literal of conflicting) io.stderr(`modus build: warning: ${literal} was built under several keys; not pushed\n`);
   if (builds.length === 0) {
-    io.stderr(`modus build: nothing to push to ${req.repo} (every sub-image was taken from it or cannot be cached)\n`);
+    req.info(`modus build: nothing to push to ${req.repo} (every sub-image was taken from it or cannot be cached)\n`);
     return conflicting.length === 0;
   }
   const images = await subImageIds(req, builds, io, signal);
   if (signal.aborted) return false;
   const pushed = await Promise.all(builds.map((b, i) => (images[i] === undefined ? false : tagAndPush(req.client.command, images[i]!, `${req.repo}:${b.key}`, io))));
   builds.forEach((b, i) => {
-    if (pushed[i]) io.stderr(`modus build: pushed ${b.literal} as ${req.repo}:${b.key}\n`);
+    if (pushed[i]) req.info(`modus build: pushed ${b.literal} as ${req.repo}:${b.key}\n`);
   });
   return conflicting.length === 0 && pushed.every(Boolean);
 }

@@ -36,8 +36,9 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'platform', value: true, repeatable: true, valueName: 'P1,P2', description: 'target platforms, as docker buildx build --platform (needs buildx)' },
   { ...COST_OPTION, description: 'how a proof is chosen per solution (build arg MODUS_COST)' },
   { ...BUDGET_OPTION, description: 'most resolution steps the solver may take (build arg MODUS_BUDGET)' },
-  { name: 'progress', value: true, valueName: PROGRESS_MODES.join('|'), description: 'auto: redrawn in place on a terminal; tty: always; plain: plain lines and the full BuildKit progress; quiet: no per-image lines' },
+  { name: 'progress', value: true, valueName: PROGRESS_MODES.join('|'), description: 'auto: redrawn in place on a terminal; tty: always; plain: plain lines and the full BuildKit progress; quiet: only the image IDs, on stdout, and errors' },
   { name: 'verbose', alias: 'v', description: 'the same as --progress plain' },
+  { name: 'quiet', alias: 'q', description: 'the same as --progress quiet (as docker build -q)' },
   { name: 'no-cache-filter', value: true, valueName: 'P1,P2', description: 'build fresh only the steps that come from these predicates (build arg MODUS_NO_CACHE_FILTER)' },
   { name: 'cache-repo', value: true, valueName: 'REPO', description: 'take sub-images from REPO:<content key> when there (build arg MODUS_CACHE_REPO)' },
   { name: 'push-cache', description: 'after a successful build, push every sub-image built (not taken from the cache repo) as REPO:<key>' },
@@ -51,7 +52,8 @@ builds every solution as its own image through the Modus BuildKit frontend, all 
 the steps they share run once. With buildx: one \`docker buildx bake\` of them all on the builder
 (--builder, --push, --load, --platform as in \`docker buildx build\`); without it,
 \`DOCKER_BUILDKIT=1 docker build\` per image. Progress on stderr; with --json, the images on
-stdout. Exit 1 when any image fails (none are tagged then), 130 when interrupted.
+stdout; with -q (--progress quiet), only their IDs on stdout, one per line, and nothing but
+errors on stderr. Exit 1 when any image fails (none are tagged then), 130 when interrupted.
 
 Options:
 ${formatOptions(OPTIONS)}`;
@@ -117,7 +119,7 @@ function request(args: ParsedArgs, io: CliIO): BuildRequest {
     frontend: optionValue(args, 'frontend') ?? (io.env.MODUS_FRONTEND || DEFAULT_FRONTEND),
     ...(concurrency === undefined ? {} : { concurrency }),
     docker: clientCommand(optionValue(args, 'docker'), io.env),
-    progress: parseProgress(optionValue(args, 'progress'), args.flags.has('verbose')),
+    progress: parseProgress(optionValue(args, 'progress'), args.flags.has('verbose'), args.flags.has('quiet')),
     explainCache: args.flags.has('explain-cache'),
     ...(cacheRepo === undefined ? {} : { cacheRepo }),
     pushCache: args.flags.has('push-cache'),
@@ -148,11 +150,13 @@ function platformOption(values: readonly string[]): Platform[] {
   }
 }
 
-function parseProgress(value: string | undefined, verbose: boolean): ProgressMode {
-  if (value === undefined) return verbose ? 'plain' : 'auto';
+function parseProgress(value: string | undefined, verbose: boolean, quiet: boolean): ProgressMode {
+  if (verbose && quiet) throw new UsageError('give -v or -q, not both');
+  const implied = verbose ? 'plain' : quiet ? 'quiet' : undefined;
+  if (value === undefined) return implied ?? 'auto';
   const mode = PROGRESS_MODES.find((m) => m === value);
   if (!mode) throw new UsageError(`--progress must be one of ${PROGRESS_MODES.join(', ')}, not \`${value}\`${didYouMean(value, PROGRESS_MODES)}`);
-  if (verbose && mode !== 'plain') throw new UsageError(`-v is --progress plain; it cannot go with --progress ${mode}`);
+  if (implied !== undefined && mode !== implied) throw new UsageError(`-${verbose ? 'v' : 'q'} is --progress ${implied}; it cannot go with --progress ${mode}`);
   return mode;
 }
 

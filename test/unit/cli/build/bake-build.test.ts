@@ -62,6 +62,14 @@ test('every image in one bake, untagged and loaded; tagged locally once all are 
   expect(rec.stderr()).toContain('buildx bake on builder default (driver docker)');
 });
 
+test('-q: the loaded image IDs on stdout, one per image in solution order, nothing on stderr', async () => {
+  const { s, rec } = setup();
+  expect(await main(['build', 'ctx', 'a(X)', '-t', 'app:{0}', '-q'], rec.io)).toBe(0);
+  expect(rec.stdout()).toBe([digest('a("1")'), digest('a("2")'), digest('a("3")')].map((id) => `${id}\n`).join(''));
+  expect(rec.stderr()).toBe('');
+  expect(tags(s)).toHaveLength(3);
+});
+
 test('a Modusfile outside the context: its absolute path, and bake may read its folder', async () => {
   const { s, rec } = setup();
   require('node:fs').writeFileSync(path.join(s.dir, 'elsewhere.Modusfile'), MODUSFILE);

@@ -202,9 +202,6 @@ test('--progress plain is --verbose; quiet drops the per-image lines; a wrong mo
   const plain = setup();
   expect(await main(['build', 'ctx', 'a("2")', '--progress=plain'], plain.rec.io)).toBe(0);
   expect(plain.rec.stderr()).toMatch(/\[1\/1\] a\("2"\) \| #2 building a\("2"\)/);
-  const quiet = setup();
-  expect(await main(['build', 'ctx', 'a("2")', '--progress', 'quiet'], quiet.rec.io)).toBe(0);
-  expect(quiet.rec.stderr()).not.toContain('[1/1]');
   const tty = setup();
   expect(await main(['build', 'ctx', 'a("2")', '--progress', 'tty'], tty.rec.io)).toBe(0);
   expect(tty.rec.stderr()).toContain('\u001b[2K');
@@ -212,6 +209,29 @@ test('--progress plain is --verbose; quiet drops the per-image lines; a wrong mo
   expect(await main(['build', 'ctx', 'a("2")', '--progress', 'plian'], wrong.rec.io)).toBe(2);
   expect(wrong.rec.stderr()).toContain('--progress must be one of auto, plain, tty, quiet, not `plian` (did you mean plain?)');
   expect(await main(['build', 'ctx', 'a("2")', '-v', '--progress', 'quiet'], setup().rec.io)).toBe(2);
+  expect(await main(['build', 'ctx', 'a("2")', '-q', '--progress', 'plain'], setup().rec.io)).toBe(2);
+  expect(await main(['build', 'ctx', 'a("2")', '-q', '-v'], setup().rec.io)).toBe(2);
+});
+
+test('--progress quiet (-q): the image IDs on stdout in solution order, nothing else; errors still on stderr', async () => {
+  const digest = (text: string) => `sha256:${require('node:crypto').createHash('sha256').update(text).digest('hex')}`;
+  for (const flags of [['--progress', 'quiet'], ['-q']]) {
+    const { s, rec } = setup();
+    expect(await main(['build', 'ctx', 'a(X)', '-t', 'app:{0}', ...flags], rec.io)).toBe(0);
+    expect(rec.stdout()).toBe(['1', '2', '3', '4'].map((v) => `${digest(`a("${v}")`)}\n`).join(''));
+    expect(rec.stderr()).toBe('');
+    expect(tags(s)).toHaveLength(4);
+  }
+  const json = setup();
+  expect(await main(['build', 'ctx', 'a("1")', '-q', '--json'], json.rec.io)).toBe(0);
+  expect(JSON.parse(json.rec.stdout())).toEqual([expect.objectContaining({ literal: 'a("1")' })]);
+  expect(json.rec.stderr()).toBe('');
+  const failing = setup({ 'a("3")': { fail: true } });
+  expect(await main(['build', 'ctx', 'a(X)', '-q'], failing.rec.io)).toBe(1);
+  expect(failing.rec.stdout()).toBe('');
+  expect(failing.rec.stderr()).toContain('#2 ERROR: step of a("3") failed: exit code 3');
+  expect(failing.rec.stderr()).toMatch(/1 of 4 images failed after [0-9.]+ s \(3 built, not tagged\):\n  a\("3"\)\n/);
+  expect(failing.rec.stderr()).not.toContain('modus build: 4 images');
 });
 
 test('the docker client comes from --docker before $MODUS_DOCKER', async () => {
