@@ -6,6 +6,9 @@ import * as path from 'node:path';
 import { main } from '../../../frontend/cli/main';
 import { cacheBuildsInLogs } from '../../../frontend/cli/build/push-cache';
 import type { CliIO } from '../../../frontend/cli/io';
+import { startsProcesses } from '../../support/process-tests';
+
+startsProcesses();
 
 const FAKE_DOCKER = path.join(__dirname, 'fixtures', 'fake-docker-cache.js');
 const REPO = '127.0.0.1:5000/team/cache';

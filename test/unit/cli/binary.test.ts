@@ -6,6 +6,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CRASH_PATTERN, pseudoRandomBytes, workspace, type Workspace } from './harness';
+import { startsProcesses } from '../../support/process-tests';
+
+startsProcesses();
 
 const BUNDLE = path.resolve(__dirname, '../../../dist/modus.js');
 const haveBundle = fs.existsSync(BUNDLE);

@@ -1,6 +1,9 @@
 /** Shell completion: the candidates `modus __complete` gives, and the bash glue around them. */
 import { spawnSync } from 'node:child_process';
 import { workspace, type Workspace } from './harness';
+import { startsProcesses } from '../../support/process-tests';
+
+startsProcesses();
 
 let ws: Workspace;
 beforeEach(() => {

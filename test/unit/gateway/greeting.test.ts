@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, type Transform } from 'node:stream';
 import { CLIENT_PREFACE, EARLY_GREETING, greetEarly, WithoutFirstSettingsAck, WithoutPreface } from '../../../frontend/gateway/greeting';
+import { startsProcesses } from '../../support/process-tests';
+
+startsProcesses();
 
 const frame = (type: number, flags: number, payload: number[] = []) =>
   Buffer.from([(payload.length >> 16) & 0xff, (payload.length >> 8) & 0xff, payload.length & 0xff, type, flags, 0, 0, 0, 0, ...payload]);

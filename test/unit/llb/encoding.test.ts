@@ -2,6 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { image, marshal, sha256Digest } from '../../../frontend/llb';
 import { decodeMessage, encodeMessage } from '../../../proto/schema';
+import { startsProcesses } from '../../support/process-tests';
+
+startsProcesses();
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 

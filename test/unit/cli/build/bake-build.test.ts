@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { main } from '../../../../frontend/cli/main';
 import { bakeFailures, builderFromInspect, imageIdCandidates } from '../../../../frontend/cli/build/buildx';
-import { fakeSetup, recordingIO, removeSetup, type FakeSetup } from './helpers';
+import { fakeDockerSuite, type FakeSetup } from '../../../support/fake-docker';
 
 const MODUSFILE = [
   'base :- from("busybox"), run("echo base").',
@@ -11,15 +11,7 @@ const MODUSFILE = [
   '',
 ].join('\n');
 
-const setups: FakeSetup[] = [];
-afterAll(() => setups.forEach(removeSetup));
-
-function setup(spec: Parameters<typeof fakeSetup>[1] = {}, env: Record<string, string> = {}) {
-  const s = fakeSetup({ 'ctx/Modusfile': MODUSFILE }, spec);
-  setups.push(s);
-  const rec = recordingIO(s.dir, { ...s.env, FAKE_DOCKER_BUILDX: '1', ...env });
-  return { s, rec };
-}
+const setup = fakeDockerSuite({ 'ctx/Modusfile': MODUSFILE }, { FAKE_DOCKER_BUILDX: '1' });
 
 type Bake = { args: string[]; push: boolean; file: { group: { default: { targets: string[] } }; target: Record<string, Record<string, unknown>> } };
 const bakes = (s: FakeSetup) => s.calls().filter((c) => c.cmd === 'bake') as unknown as Bake[];
@@ -167,7 +159,7 @@ test('an unknown or unreachable builder: one line naming it, exit 1, nothing bui
 test('a client without buildx: buildx options are an error naming the client; without them, docker build per image', async () => {
   const { s, rec } = setup({}, { FAKE_DOCKER_BUILDX: '0' });
   expect(await main(['build', 'ctx', 'a(X)', '--push', '-t', 'r/a:{0}', '--platform', 'linux/arm64'], rec.io)).toBe(1);
-  expect(rec.stderr()).toMatch(/^modus build: --push, --platform need docker buildx, and the docker client .*fake-docker\.js has no buildx plugin\n$/);
+  expect(rec.stderr()).toMatch(/^modus build: --push, --platform need docker buildx, and the docker client .*fake-docker-client\.js has no buildx plugin\n$/);
   expect(s.calls().filter((c) => c.cmd === 'build' || c.cmd === 'bake')).toEqual([]);
   const plain = setup({}, { FAKE_DOCKER_BUILDX: '0' });
   expect(await main(['build', 'ctx', 'a(X)'], plain.rec.io)).toBe(0);

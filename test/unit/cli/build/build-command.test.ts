@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { main } from '../../../../frontend/cli/main';
 import { runBuild } from '../../../../frontend/cli/commands/build';
 import { oneSolveError } from '../../../../frontend/cli/build/build-images';
-import { fakeSetup, recordingIO, removeSetup, waitFor, type FakeSetup } from './helpers';
+import { fakeDockerSuite, waitFor, type FakeSetup } from '../../../support/fake-docker';
 
 const MODUSFILE = [
   'base :- from("busybox"), run("echo base").',
@@ -12,15 +12,7 @@ const MODUSFILE = [
   '',
 ].join('\n');
 
-const setups: FakeSetup[] = [];
-afterAll(() => setups.forEach(removeSetup));
-
-function setup(spec: Parameters<typeof fakeSetup>[1] = {}, env: Record<string, string> = {}) {
-  const s = fakeSetup({ 'ctx/Modusfile': MODUSFILE }, spec);
-  setups.push(s);
-  const rec = recordingIO(s.dir, { ...s.env, ...env });
-  return { s, rec };
-}
+const setup = fakeDockerSuite({ 'ctx/Modusfile': MODUSFILE });
 
 const isBuildAll = (c: Record<string, unknown>) => (c.args as string[]).includes('MODUS_BUILD_ALL=1');
 /** The per-image builds (not the one-solve build of the whole goal that runs alongside them). */
@@ -183,7 +175,7 @@ test('an interrupt stops every running build, starts no more and tags nothing', 
   expect(builds(s)).toHaveLength(2);
   expect(tags(s)).toEqual([]);
   expect(rec.stderr()).toContain('interrupted; 4 builds stopped, nothing was tagged');
-}, 15_000);
+});
 
 test('with buildx, --explain-cache keeps one `docker buildx build` per image', async () => {
   const { s, rec } = setup({}, { FAKE_DOCKER_BUILDX: '1' });
@@ -235,8 +227,7 @@ test('--progress quiet (-q): the image IDs on stdout in solution order, nothing 
 });
 
 test('the docker client comes from --docker before $MODUS_DOCKER', async () => {
-  const { rec } = setup({}, { MODUS_DOCKER: '/nonexistent/docker' });
-  const s = setups[setups.length - 1]!;
+  const { s, rec } = setup({}, { MODUS_DOCKER: '/nonexistent/docker' });
   expect(await main(['build', 'ctx', 'a("1")', '--docker', s.env.MODUS_DOCKER!], rec.io)).toBe(0);
   const bad = setup({}, { MODUS_DOCKER: '/nonexistent/docker' });
   expect(await main(['build', 'ctx', 'a("1")'], bad.rec.io)).toBe(1);

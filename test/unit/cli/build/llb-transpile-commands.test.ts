@@ -2,7 +2,7 @@
 import { main } from '../../../../frontend/cli/main';
 import { plain } from '../../../../frontend/cli/build/llb-json';
 import { fromInspect } from '../../../../frontend/cli/build/bases';
-import { fakeSetup, recordingIO, removeSetup, type FakeSetup } from './helpers';
+import { fakeDockerSuite } from '../../../support/fake-docker';
 
 const MODUSFILE = [
   'base :- from("busybox")::set_workdir("/src"), copy("app.txt", "app.txt").',
@@ -11,13 +11,10 @@ const MODUSFILE = [
   '',
 ].join('\n');
 
-const setups: FakeSetup[] = [];
-afterAll(() => setups.forEach(removeSetup));
+const setup = fakeDockerSuite({ 'ctx/Modusfile': MODUSFILE, 'ctx/app.txt': 'x\n' });
 
 async function run(argv: string[], modusfile = MODUSFILE) {
-  const s = fakeSetup({ 'ctx/Modusfile': modusfile, 'ctx/app.txt': 'x\n' });
-  setups.push(s);
-  const rec = recordingIO(s.dir, s.env);
+  const { s, rec } = setup({}, {}, { 'ctx/Modusfile': modusfile, 'ctx/app.txt': 'x\n' });
   const code = await main(argv, rec.io);
   return { code, stdout: rec.stdout(), stderr: rec.stderr(), calls: s.calls() };
 }

@@ -5,7 +5,7 @@
  */
 import { main } from '../../../../frontend/cli/main';
 import { hostPlatform } from '../../../../frontend/cli/goal-request';
-import { fakeSetup, recordingIO, removeSetup, type FakeSetup } from './helpers';
+import { fakeDockerSuite, type FakeSetup } from '../../../support/fake-docker';
 
 const MODUSFILE = [
   'img(A) :- build_arg("TARGETARCH", A), from("busybox"), run(f"echo ${A}").',
@@ -14,14 +14,7 @@ const MODUSFILE = [
   '',
 ].join('\n');
 
-const setups: FakeSetup[] = [];
-afterAll(() => setups.forEach(removeSetup));
-
-function setup() {
-  const s = fakeSetup({ 'ctx/Modusfile': MODUSFILE });
-  setups.push(s);
-  return { s, rec: recordingIO(s.dir, { ...s.env, FAKE_DOCKER_BUILDX: '1' }) };
-}
+const setup = fakeDockerSuite({ 'ctx/Modusfile': MODUSFILE }, { FAKE_DOCKER_BUILDX: '1' });
 
 type Bake = { file: { target: Record<string, { target: string; platforms?: string[] }> } };
 const bakeTargets = (s: FakeSetup) => (s.calls().filter((c) => c.cmd === 'bake') as unknown as Bake[])[0]!.file.target;

@@ -23,6 +23,9 @@ import {
   prologAtom,
   reachability,
 } from '../../../../bench/solver/programs';
+import { startsProcesses } from '../../../support/process-tests';
+
+startsProcesses();
 
 const BENCH_DIR = path.resolve(__dirname, '../../../../bench/solver');
 

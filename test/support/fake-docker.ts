@@ -1,18 +1,23 @@
-/** A temporary context with a Modusfile, a fake docker client and a CliIO that records output. */
+/**
+ * The `modus` build commands against a fake docker client (`fake-docker-client.js`, which logs
+ * every call and answers as its spec says): a temporary folder with the files of a test, and a
+ * CliIO that records the output.
+ */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CliIO } from '../../../../frontend/cli/io';
+import type { CliIO } from '../../frontend/cli/io';
+import { startsProcesses } from './process-tests';
 
-export const FAKE_DOCKER = path.join(__dirname, 'fixtures', 'fake-docker.js');
+const FAKE_DOCKER = path.join(__dirname, 'fake-docker-client.js');
 
-export interface Recorded {
+interface Recorded {
   io: CliIO;
   stdout: () => string;
   stderr: () => string;
 }
 
-export function recordingIO(cwd: string, env: Record<string, string> = {}, isTTY = false): Recorded {
+function recordingIO(cwd: string, env: Record<string, string> = {}, isTTY = false): Recorded {
   let out = '';
   let err = '';
   return {
@@ -35,8 +40,11 @@ export interface FakeSetup {
   calls: () => Record<string, unknown>[];
 }
 
+/** How the fake docker answers the build of each target literal. */
+type FakeSpec = Record<string, { fail?: boolean; sleepMs?: number; stepLineAfterMs?: number }>;
+
 /** A directory holding `files` and the fake docker's call log. */
-export function fakeSetup(files: Record<string, string>, spec: Record<string, { fail?: boolean; sleepMs?: number; stepLineAfterMs?: number }> = {}): FakeSetup {
+function fakeSetup(files: Record<string, string>, spec: FakeSpec = {}): FakeSetup {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modus-cli-build-'));
   for (const [name, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
@@ -57,8 +65,21 @@ export function fakeSetup(files: Record<string, string>, spec: Record<string, { 
   };
 }
 
-export function removeSetup(setup: FakeSetup): void {
-  fs.rmSync(setup.dir, { recursive: true, force: true });
+/**
+ * For one test file: `setup(spec, env, testFiles)` makes a fresh folder with `files` (or
+ * `testFiles`) and the fake docker for a test, with a recording CliIO whose environment is the fake's, then `env` of the file, then the
+ * test's. Every folder is removed after the file's tests; every test of the file may take
+ * PROCESS_TEST_TIMEOUT_MS (the fake docker is a node process per call).
+ */
+export function fakeDockerSuite(files: Record<string, string>, fileEnv: Record<string, string> = {}) {
+  startsProcesses();
+  const setups: FakeSetup[] = [];
+  afterAll(() => setups.forEach((s) => fs.rmSync(s.dir, { recursive: true, force: true })));
+  return (spec: FakeSpec = {}, env: Record<string, string> = {}, testFiles = files) => {
+    const s = fakeSetup(testFiles, spec);
+    setups.push(s);
+    return { s, rec: recordingIO(s.dir, { ...s.env, ...fileEnv, ...env }) };
+  };
 }
 
 /** Resolves once `predicate` holds (polling), or rejects after `timeoutMs`. */
