@@ -4,14 +4,16 @@ import { randomBytes } from 'node:crypto';
 import { ON_CURRENT_DOCKER, describeE2e, makeContext } from '../support';
 import { FROM_BUSYBOX, FRONTEND_SUITE, buildFails, buildWithOutput, removeBuiltImages, stepNames } from './support';
 
-/** How docker introduces the frontend's error: 20.10's `docker build`, then buildx. */
-const ERROR_MARKERS = ['rpc error: code = Unknown desc = ', 'ERROR: failed to build: failed to solve: '];
+/** How docker introduces the frontend's error: 20.10's `docker build`, buildx, buildx 0.13 (Docker 26). */
+const ERROR_MARKERS = ['rpc error: code = Unknown desc = ', 'ERROR: failed to build: failed to solve: ', 'ERROR: failed to solve: '];
+/** Docker 26 names the frontend image before the message. */
+const SYNTAX_PREFIX = /^failed with build-arg:BUILDKIT_SYNTAX = \S+: /;
 
 /** The message docker prints last: what the frontend Returned as its error. */
 function finalMessage(output: string): string {
   for (const marker of ERROR_MARKERS) {
     const at = output.lastIndexOf(marker);
-    if (at >= 0) return output.slice(at + marker.length);
+    if (at >= 0) return output.slice(at + marker.length).replace(SYNTAX_PREFIX, '');
   }
   throw new Error(`no frontend error in:\n${output}`);
 }
