@@ -14,8 +14,9 @@ DOCKER="${MODUS_DOCKER:-/usr/bin/docker}"
 DOCKERD_LOG="${MODUS_DOCKERD_LOG:-/var/log/modus-dockerd.log}"
 DOCKERD_TIMEOUT="${MODUS_DOCKERD_TIMEOUT:-60}"
 APT_LOG="${TMPDIR:-/tmp}/modus-apt.log"
+# zsh and fish: the tests run `modus completion zsh|fish` in the real shells.
 PACKAGES=(docker.io busybox-static git docker-registry debootstrap swi-prolog-nox ca-certificates iproute2
-  qemu-user-static binfmt-support)
+  qemu-user-static binfmt-support zsh fish)
 
 fail() {
   echo "setup-machine: error: $*" >&2

@@ -39,9 +39,14 @@ compdef _modus modus
   fish: `# modus completion for fish: modus completion fish | source
 function __modus_complete
     set -l words (commandline -opc) (commandline -ct)
-    modus __complete $words[2..-1] 2>/dev/null
+    set -l candidates (modus __complete $words[2..-1] 2>/dev/null)
+    if test (count $candidates) -gt 0
+        printf '%s\\n' $candidates
+    else
+        __fish_complete_path (commandline -ct)
+    end
 end
-complete -c modus -a '(__modus_complete)'
+complete -c modus -f -a '(__modus_complete)'
 `,
 };
 
