@@ -100,18 +100,22 @@ describe.each(['bash', 'zsh', 'fish'])('the %s script with the real modus', (she
     env = { PATH: `${path.join(ws.dir, 'bin')}:${process.env.PATH ?? ''}`, HOME: ws.dir, TERM: 'xterm' };
   });
 
+  /** The line with its last word replaced by the one candidate, or followed by all of them. */
+  const withCandidates = (line: string, candidates: string[]): string =>
+    candidates.length === 1 ? `${line.slice(0, line.lastIndexOf(' ') + 1)}${candidates[0]}` : `${line} [${candidates.join(' ')}]`;
+
   /** The command line after completing its last word (one candidate, or what they have in common). */
   function completeLine(line: string): string {
     if (shell === 'bash') {
       const words = line.split(' ').map((w) => `'${w}'`).join(' ');
       const script = `eval "$(modus completion bash)"; COMP_WORDS=(${words}); COMP_CWORD=$((\${#COMP_WORDS[@]}-1)); _modus; printf '%s\\n' "\${COMPREPLY[@]}"`;
       const candidates = spawnSync('bash', ['-c', script], { cwd: ws.dir, env, encoding: 'utf8' }).stdout.split('\n').filter((c) => c !== '');
-      return candidates.length === 1 ? `${line.slice(0, line.lastIndexOf(' ') + 1)}${candidates[0]}` : `${line} [${candidates.join(' ')}]`;
+      return withCandidates(line, candidates);
     }
     if (shell === 'fish') {
       const r = spawnSync('fish', ['--no-config', '-c', 'modus completion fish | source; complete -C $argv[1]', line], { cwd: ws.dir, env, encoding: 'utf8' });
       const candidates = r.stdout.split('\n').filter((c) => c !== '').map((c) => c.split('\t')[0]);
-      return candidates.length === 1 ? `${line.slice(0, line.lastIndexOf(' ') + 1)}${candidates[0]}` : `${line} [${candidates.join(' ')}]`;
+      return withCandidates(line, candidates);
     }
     const out = path.join(ws.dir, 'zsh-line');
     fs.rmSync(out, { force: true });
