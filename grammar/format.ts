@@ -337,7 +337,7 @@ class Formatter {
   /** `name(arg, ...)` appended token by token, with the comments between the tokens. */
   private callPieces(call: Literal | OperatorApplication, indent: number): void {
     const continuation = indent + CONTINUATION;
-    this.token(call.name, call.nameSpan.start, continuation);
+    this.token(call.name, call.nameSpan.start, indent);
     if (call.args.length === 0) return;
     this.token('(', this.tokenAfter(call.nameSpan.end), continuation);
     call.args.forEach((arg, i) => {

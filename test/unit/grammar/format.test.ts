@@ -45,6 +45,7 @@ describe('modus fmt layout', () => {
   test('a comment between `!` and what it negates stays there', () => {
     expect(expectCanonical('a :- ! # why\n  b, !\n# group\n(c; d).')).toBe('a :-\n  ! # why\n  b,\n  !\n  # group\n  (c; d).\n');
     expect(expectCanonical('a.\n\n! # why\nb.')).toBe('a.\n\n! # why\nb.\n');
+    expect(expectCanonical('x :- ! # not\n  y("1", # one\n  "2"), z.')).toBe('x :-\n  ! # not\n  y("1", # one\n      "2"),\n  z.\n');
   });
 
   test('the example is already canonical', () => {
