@@ -52,7 +52,7 @@ export function printExpression(expression: Expression): string {
   }
 }
 
-function printLiteral(literal: Literal): string {
+export function printLiteral(literal: Literal): string {
   return `${literal.negated ? '!' : ''}${printCall(literal.name, literal.args)}`;
 }
 

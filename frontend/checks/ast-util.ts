@@ -2,7 +2,7 @@
  * Small helpers over the AST shared by the static checks: flattening, literal enumeration with
  * negation context, and a compact text form of a head literal for notes.
  */
-import type { Clause, Expression, Literal, Term } from '../../grammar/ast';
+import type { Clause, Expression, Literal } from '../../grammar/ast';
 
 /** A literal of an expression together with whether it sits under a negation (`!lit`, `!( ... )`). */
 interface LiteralOccurrence {
@@ -54,35 +54,5 @@ export function literalOccurrences(expr: Expression): LiteralOccurrence[] {
 /** The rules of a program (clauses with a body). */
 export function rulesOf(clauses: readonly Clause[]): Array<Clause & { body: Expression }> {
   return clauses.filter((c): c is Clause & { body: Expression } => c.body !== undefined);
-}
-
-/** `name(arg, ...)` as written (strings by their raw text), for notes such as "clause with head X". */
-export function literalSource(literal: Literal): string {
-  const sign = literal.negated ? '!' : '';
-  if (literal.args.length === 0) return sign + literal.name;
-  return `${sign}${literal.name}(${literal.args.map(termSource).join(', ')})`;
-}
-
-function termSource(term: Term): string {
-  switch (term.kind) {
-    case 'string':
-      return `"${term.raw}"`;
-    case 'fstring':
-      return (
-        'f"' +
-        term.parts
-          .map((p) =>
-            p.kind === 'text' ? p.raw : `\${${p.variable.kind === 'var' ? p.variable.name : '_'}}`,
-          )
-          .join('') +
-        '"'
-      );
-    case 'list':
-      return `[${term.items.map(termSource).join(', ')}]`;
-    case 'var':
-      return term.name;
-    case 'anon':
-      return '_';
-  }
 }
 

@@ -17,9 +17,10 @@
  */
 import { flattenChain } from '../../grammar/ast-walk';
 import type { Clause, Expression, Literal, OperatorApplication } from '../../grammar/ast';
+import { printLiteral } from '../../grammar/printer';
 import type { Diagnostic, Label, Span } from '../../grammar/source';
 import { ALL_KINDS, BUILTIN_KINDS, OPERATORS, acceptsArgumentCount, conjunctionKind, type Kind, type OperatorSignature } from '../language';
-import { forEachNode, literalSource, rulesOf } from './ast-util';
+import { forEachNode, rulesOf } from './ast-util';
 
 interface KindAnalysis {
   /** Kind per predicate name: builtins and every user predicate whose kind was determined. */
@@ -198,7 +199,7 @@ function judgeRule(evaluator: KindEvaluator, rule: Rule): RuleVerdict {
     rule,
     diagnostic: {
       ...failure,
-      notes: [...(failure.notes ?? []), `Therefore, couldn't evaluate clause with head ${literalSource(rule.head)}.`],
+      notes: [...(failure.notes ?? []), `Therefore, couldn't evaluate clause with head ${printLiteral(rule.head)}.`],
     },
   };
 }
@@ -316,6 +317,17 @@ class KindEvaluator {
     return this.fixed(lit, 'Logic', expected);
   }
 
+  /** Every part evaluated once, in order; the first error stops it and is returned instead. */
+  private evaluateEach(parts: readonly Expression[], expected: Kind | undefined): Outcome[] | { failure: Diagnostic } {
+    const outcomes: Outcome[] = [];
+    for (const part of parts) {
+      const outcome = this.evaluate(part, expected);
+      if (isFault(outcome)) return outcome;
+      outcomes.push(outcome);
+    }
+    return outcomes;
+  }
+
   /**
    * A chain `c0, c1, ..., cn` (left-nested `and` nodes, flattened so long bodies cannot overflow
    * the stack). Each conjunct is evaluated once; the undetermined ones may take any kind. A
@@ -325,12 +337,8 @@ class KindEvaluator {
    */
   private conjunction(expr: Expression, expected: Kind | undefined): Outcome {
     const parts = flattenChain(expr, 'and');
-    const outcomes: Outcome[] = [];
-    for (const part of parts) {
-      const outcome = this.evaluate(part, undefined);
-      if (isFault(outcome)) return outcome;
-      outcomes.push(outcome);
-    }
+    const outcomes = this.evaluateEach(parts, undefined);
+    if (!Array.isArray(outcomes)) return outcomes;
     const options = outcomes.map((o) => ('kind' in o ? [o.kind] : ALL_KINDS));
     const reach: Array<Set<Kind>> = [new Set(options[0])];
     for (let i = 1; i < parts.length; i++) {
@@ -385,12 +393,8 @@ class KindEvaluator {
    */
   private disjunction(expr: Expression, expected: Kind | undefined): Outcome {
     const parts = flattenChain(expr, 'or');
-    const outcomes: Outcome[] = [];
-    for (const part of parts) {
-      const outcome = this.evaluate(part, expected);
-      if (isFault(outcome)) return outcome;
-      outcomes.push(outcome);
-    }
+    const outcomes = this.evaluateEach(parts, expected);
+    if (!Array.isArray(outcomes)) return outcomes;
     let kind = expected;
     for (let i = 0; i < parts.length; i++) {
       const outcome = outcomes[i]!;
