@@ -95,7 +95,7 @@ describe('modus fmt on the Modusfiles of the test files', () => {
         throw new Error(`in a Modusfile of ${file}:\n${text}\n${String(err)}`);
       }
     }
-  });
+  }, 60_000);
 
   test('`modus proof --json` answers the same before and after for every defined predicate', async () => {
     let solved = 0;

@@ -6,6 +6,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { startsProcesses } from '../../support/process-tests';
+
+startsProcesses();
 
 const ROOT = path.resolve(__dirname, '../../..');
 const BUNDLE = path.join(ROOT, 'dist/modus.js');
