@@ -78,6 +78,9 @@ export const BUDGET_OPTION: OptionSpec = {
   description: 'most resolution steps the solver may take (default: build arg MODUS_BUDGET)',
 };
 
+/** The goal options in the order `transpile` and `llb` list them. */
+export const GOAL_OPTIONS: readonly OptionSpec[] = [MODUSFILE_OPTION, BUILD_ARG_OPTION, COST_OPTION, BUDGET_OPTION];
+
 /** `[CONTEXT] GOAL` (the context defaults to `.`), or `CONTEXT GOAL` for the commands that build. */
 type GoalPositionals = 'context-optional' | 'context-required';
 

@@ -21,13 +21,10 @@ import { baseRefs, inspectBases, type InspectedBase } from '../build/bases';
 import { clientCommand } from '../build/docker';
 import { llbDump } from '../build/llb-json';
 import { planOrReport, solveBuildGoal } from '../build/load';
-import { BUDGET_OPTION, BUILD_ARG_OPTION, COST_OPTION, MODUSFILE_OPTION, hostPlatform, readGoalRequest, type GoalRequest } from '../goal-request';
+import { GOAL_OPTIONS, hostPlatform, readGoalRequest, type GoalRequest } from '../goal-request';
 
 const OPTIONS: readonly OptionSpec[] = [
-  MODUSFILE_OPTION,
-  BUILD_ARG_OPTION,
-  COST_OPTION,
-  BUDGET_OPTION,
+  ...GOAL_OPTIONS,
   { name: 'platform', value: true, valueName: 'OS/ARCH', description: 'target platform (default: linux/amd64, or linux/arm64 on arm64)' },
   { name: 'encoding', value: true, valueName: 'gogo|canonical', description: 'op encoding: BuildKit <= 0.16 (gogo, default) or >= 0.17 (canonical)' },
   { name: 'no-cache', description: 'mark every step ignore-cache, as docker build --no-cache does' },

@@ -10,14 +10,11 @@ import type { CliIO, CommandBody } from '../io';
 import { baseRefs, inspectBases } from '../build/bases';
 import { clientCommand } from '../build/docker';
 import { planOrReport, solveBuildGoal } from '../build/load';
-import { BUDGET_OPTION, BUILD_ARG_OPTION, COST_OPTION, MODUSFILE_OPTION, readGoalRequest, type GoalRequest } from '../goal-request';
+import { GOAL_OPTIONS, readGoalRequest, type GoalRequest } from '../goal-request';
 import { reportDiagnostics } from './shared';
 
 const OPTIONS: readonly OptionSpec[] = [
-  MODUSFILE_OPTION,
-  BUILD_ARG_OPTION,
-  COST_OPTION,
-  BUDGET_OPTION,
+  ...GOAL_OPTIONS,
   { name: 'offline', description: 'do not ask the docker daemon for base image working directories (assume /)' },
   { name: 'docker', value: true, valueName: 'PATH', description: 'the docker client (default: $MODUS_DOCKER or docker)' },
 ];

@@ -119,14 +119,17 @@ export function parseVersion(text: string): SemverVersion | undefined {
   if (minor === undefined || !r.eat('.')) return undefined;
   const patch = r.number();
   if (patch === undefined) return undefined;
-  let pre: string[] = [];
-  if (r.eat('-')) {
-    const parts = r.identifiers(true);
-    if (parts === undefined) return undefined;
-    pre = parts;
-  }
-  if (r.eat('+') && r.identifiers(false) === undefined) return undefined;
+  const pre = preReleaseAndBuild(r);
+  if (pre === undefined) return undefined;
   return r.done ? { major, minor, patch, pre } : undefined;
+}
+
+/** After `MAJOR.MINOR.PATCH`: `-PRE` (its identifiers) and `+BUILD` (read and dropped); undefined when malformed. */
+function preReleaseAndBuild(r: Reader): string[] | undefined {
+  const pre = r.eat('-') ? r.identifiers(true) : [];
+  if (pre === undefined) return undefined;
+  if (r.eat('+') && r.identifiers(false) === undefined) return undefined;
+  return pre;
 }
 
 export function parseComparator(text: string): SemverComparator | undefined {
@@ -156,12 +159,9 @@ export function parseComparator(text: string): SemverComparator | undefined {
     }
   }
   if (patch !== undefined) {
-    if (r.eat('-')) {
-      const parts = r.identifiers(true);
-      if (parts === undefined) return undefined;
-      pre = parts;
-    }
-    if (r.eat('+') && r.identifiers(false) === undefined) return undefined;
+    const parts = preReleaseAndBuild(r);
+    if (parts === undefined) return undefined;
+    pre = parts;
   }
   r.skipSpaces();
   return r.done ? { op, major, minor, patch, pre } : undefined;
