@@ -1,0 +1,133 @@
+/**
+ * Depth that comes from the input (long recursions, long chains of image rules, long bodies, long
+ * operator chains) is no limit for the solver, the proof printers, the planner or LLB generation:
+ * they loop instead of recursing, and only memory or the resolution budget can stop them.
+ */
+import { CRASH_PATTERN, workspace, type Workspace } from './harness';
+
+let ws: Workspace;
+beforeAll(() => {
+  ws = workspace();
+});
+afterAll(() => ws.remove());
+
+/** `reach` by right recursion over a path of `n` arcs n0 → n1 → … → n`n`. */
+function rightRecursion(n: number): string {
+  let text = '';
+  for (let i = 0; i < n; i++) text += `arc("n${i}", "n${i + 1}").\n`;
+  return `${text}reach(X, Y) :- arc(X, Y).\nreach(X, Y) :- arc(X, Z), reach(Z, Y).\n`;
+}
+
+/** `n` image rules, each building on the one before: i0 is from("x"), iK is i(K-1) plus a step. */
+function imageChain(n: number): string {
+  let text = 'i0 :- from("x").\n';
+  for (let k = 1; k < n; k++) text += `i${k} :- i${k - 1}, run("s${k}").\n`;
+  return text;
+}
+
+function expectClean(r: { code: number; stderr: string }): void {
+  expect(r.stderr).not.toMatch(CRASH_PATTERN);
+  expect(r.stderr).not.toContain('nests too deeply');
+  expect(r.code).toBe(0);
+}
+
+describe('right recursion over 10,000 arcs', () => {
+  beforeAll(() => ws.write('reach.mf', rightRecursion(10_000)));
+
+  test('every answer, in the order of the path', async () => {
+    const r = await ws.run(['proof', '--json', '-f', 'reach.mf', 'reach("n0", Y)']);
+    expectClean(r);
+    const { solutions } = JSON.parse(r.stdout) as { solutions: { args: string[] }[] };
+    expect(solutions).toHaveLength(10_000);
+    expect(solutions[0]!.args).toEqual(['n0', 'n1']);
+    expect(solutions[9_999]!.args).toEqual(['n0', 'n10000']);
+  }, 60_000);
+
+  test('the proof of the farthest node is printed as a tree 10,000 rules deep', async () => {
+    // --compact keeps the tree small: the depth is in the proof, the printer walks all of it.
+    const r = await ws.run(['proof', '--compact', '-f', 'reach.mf', 'reach("n0", "n10000")']);
+    expectClean(r);
+    expect(r.stdout).toContain('1 proof(s) found');
+  }, 60_000);
+});
+
+describe('a chain of 4,000 image rules', () => {
+  beforeAll(() => ws.write('chain.mf', imageChain(4_000)));
+
+  test('proof --json: one solution of 3,999 layers', async () => {
+    const r = await ws.run(['proof', '--json', '-f', 'chain.mf', 'i3999']);
+    expectClean(r);
+    expect(r.stdout).toBe('{"solutions": [{"literal": "i3999", "predicate": "i3999", "args": [], "layers": 3999}]}\n');
+  });
+
+  test('the proof tree, compact and in full', async () => {
+    const compact = await ws.run(['proof', '--compact', '-f', 'chain.mf', 'i3999']);
+    expectClean(compact);
+    expect(compact.stdout).toContain('run("s3999")');
+    const full = await ws.run(['proof', '-f', 'chain.mf', 'i1500']);
+    expectClean(full);
+    expect(full.stdout).toContain('i0\n');
+  }, 60_000);
+
+  test('llb and transpile', async () => {
+    const llb = await ws.run(['llb', '-f', 'chain.mf', 'i3999']);
+    expectClean(llb);
+    const transpiled = await ws.run(['transpile', '-f', 'chain.mf', 'i3999']);
+    expectClean(transpiled);
+    expect(transpiled.stdout).toContain('RUN ["/bin/sh","-c","s3999"]');
+  }, 60_000);
+
+  test('--explain and --graph stay capped and never crash', async () => {
+    for (const view of ['--explain', '--graph']) {
+      const r = await ws.run(['proof', view, '-f', 'chain.mf', 'i3999']);
+      expect(r.stderr).not.toMatch(CRASH_PATTERN);
+      expect(r.code).toBe(0);
+    }
+  }, 60_000);
+});
+
+describe('a body of 10,000 literals', () => {
+  const body = Array.from({ length: 10_000 }, (_, k) => `run("s${k}")`).join(', ');
+  beforeAll(() => ws.write('body.mf', `a :- from("x"), ${body}.\n`));
+
+  test('proof --json and the tree', async () => {
+    const json = await ws.run(['proof', '--json', '-f', 'body.mf', 'a']);
+    expectClean(json);
+    expect(json.stdout).toBe('{"solutions": [{"literal": "a", "predicate": "a", "args": [], "layers": 10000}]}\n');
+    const tree = await ws.run(['proof', '-f', 'body.mf', 'a']);
+    expectClean(tree);
+    expect(tree.stdout).toContain('└── run("s9999")');
+  }, 60_000);
+
+  test('llb', async () => {
+    expectClean(await ws.run(['llb', '-f', 'body.mf', 'a']));
+  }, 60_000);
+});
+
+describe('6,000 chained :: operators', () => {
+  beforeAll(() => ws.write('ops.mf', 'a :- from("x"), run("y")' + '::in_workdir("w")'.repeat(6000) + '.\n'));
+
+  test('proof --json and the tree', async () => {
+    const json = await ws.run(['proof', '--json', '-f', 'ops.mf', 'a']);
+    expectClean(json);
+    expect(json.stdout).toBe('{"solutions": [{"literal": "a", "predicate": "a", "args": [], "layers": 1}]}\n');
+    const tree = await ws.run(['proof', '-f', 'ops.mf', 'a']);
+    expectClean(tree);
+    expect(tree.stdout).toContain(') ::in_workdir("w")');
+  }, 60_000);
+
+  test('llb and transpile', async () => {
+    expectClean(await ws.run(['llb', '-f', 'ops.mf', 'a']));
+    const transpiled = await ws.run(['transpile', '-f', 'ops.mf', 'a']);
+    expectClean(transpiled);
+    expect(transpiled.stdout).toContain('w/w/w');
+  }, 60_000);
+
+  test('6,000 nested ::merge and ::copy scopes (the layer count walks them)', async () => {
+    const merges = 'm :- from("x"), run("y")' + '::merge'.repeat(3000) + '::copy(".", ".")'.repeat(3000) + '.\n';
+    ws.write('merge.mf', merges);
+    const r = await ws.run(['proof', '--json', '-f', 'merge.mf', 'm']);
+    expectClean(r);
+    expect(r.stdout).toContain('"layers": 1}');
+  }, 60_000);
+});
