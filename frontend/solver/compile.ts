@@ -23,7 +23,7 @@ export interface CLiteral {
 }
 
 /** A body position, or an operator scope around some of them (what the layer count needs). */
-export interface Scope {
+interface Scope {
   op: string;
   items: (number | Scope)[];
 }
@@ -36,11 +36,13 @@ export interface CClause {
   varNames: string[];
   /** The head is all ground ids (every fact of constants): matched without renaming. */
   groundHead: boolean;
-  /** Set when the body has a `::merge` or `::copy` scope; undefined means every position counts plainly. */
-  scopes: Scope | undefined;
   /** For each body position, whether it counts as inside a merge: when the clause itself is counted
-   * plainly (index 0) and when it is itself inside a merge (index 1). */
+   * plainly (index 0) and when it is itself inside a merge (index 1). Undefined when the body has
+   * no `::merge` or `::copy` scope: then every position counts as the clause does. */
   insideMerge: [boolean[], boolean[]] | undefined;
+  /** With `insideMerge`: the layers the body's own `::merge` and `::copy` scopes add, counted
+   * plainly (index 0) and inside a merge (index 1). */
+  scopeLayers: [number, number] | undefined;
   source: IRClause | undefined;
 }
 
@@ -222,8 +224,8 @@ function compileConstantFact(clause: IRClause, program: CompiledProgram): CClaus
     nVars: 0,
     varNames: NO_NAMES,
     groundHead: true,
-    scopes: undefined,
     insideMerge: undefined,
+    scopeLayers: undefined,
     source: clause,
   };
 }
@@ -243,7 +245,9 @@ function compileBody(
 ): CClause {
   const body = literals.map((literal) => compileLiteral(literal, vars, program));
   const scopes = literals.length === 0 ? undefined : scopeTree(literals);
-  const layered = scopes !== undefined && hasLayerScope(scopes);
+  const plain = scopes === undefined ? undefined : layerScopes(scopes, literals.length, false);
+  const merged = scopes === undefined ? undefined : layerScopes(scopes, literals.length, true);
+  const layered = plain !== undefined && merged !== undefined && plain.scopes > 0;
   return {
     id,
     head,
@@ -251,8 +255,8 @@ function compileBody(
     nVars: vars.names.length,
     varNames: vars.names,
     groundHead: vars.names.length === 0 && head.every(isConst),
-    scopes: layered ? scopes : undefined,
-    insideMerge: layered ? [mergeFlags(scopes, literals.length, false), mergeFlags(scopes, literals.length, true)] : undefined,
+    insideMerge: layered ? [plain.flags, merged.flags] : undefined,
+    scopeLayers: layered ? [plain.layers, merged.layers] : undefined,
     source,
   };
 }
@@ -280,21 +284,27 @@ function scopeTree(literals: readonly IRLiteral[]): Scope | undefined {
   return any ? root : undefined;
 }
 
-function hasLayerScope(scope: Scope): boolean {
-  if (scope.op === 'merge' || scope.op === 'copy') return true;
-  return scope.items.some((item) => typeof item !== 'number' && hasLayerScope(item));
-}
-
-/** Which positions are inside a merge (a `::copy` operand is its own image: never inside). */
-function mergeFlags(root: Scope, length: number, startInside: boolean): boolean[] {
+/**
+ * Which positions are inside a merge (a `::copy` operand is its own image: never inside), and the
+ * layers the scopes add: a `::merge` or a `::copy` adds one unless it is itself inside a merge.
+ * `scopes` counts every `::merge` and `::copy` scope. A loop: scopes nest as deeply as operators.
+ */
+function layerScopes(root: Scope, length: number, startInside: boolean): { flags: boolean[]; layers: number; scopes: number } {
   const flags = new Array<boolean>(length).fill(false);
-  const walk = (scope: Scope, inside: boolean): void => {
+  let layers = 0;
+  let scopes = 0;
+  const pending: [Scope, boolean][] = [[root, startInside]];
+  while (pending.length > 0) {
+    const [scope, inside] = pending.pop()!;
+    if (scope.op === 'merge' || scope.op === 'copy') {
+      scopes++;
+      if (!inside) layers++;
+    }
     const here = scope.op === 'copy' ? false : inside || scope.op === 'merge';
     for (const item of scope.items) {
       if (typeof item === 'number') flags[item] = here;
-      else walk(item, here);
+      else pending.push([item, here]);
     }
-  };
-  walk(root, startInside);
-  return flags;
+  }
+  return { flags, layers, scopes };
 }

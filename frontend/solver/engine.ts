@@ -14,12 +14,15 @@
  * A call whose clause gets stuck (a literal waiting for an argument nobody in the callee binds)
  * is delayed in its caller, which selects its other literals first and calls again once more is
  * bound; the groundness error is reported only when the caller cannot go on either.
+ *
+ * The search runs on an explicit stack of frames (see `Frame`), not on the JavaScript stack, so
+ * neither a long body nor a long chain of calls limits it: only memory and the resolution budget.
  */
 import type { IRLiteral, IRTerm } from '../translate/ir';
 import type { CostFunction } from './proof';
 import { diagnosticKey, type SolverDiagnostic } from './diagnostics';
 import { fittingMode, fittingModeBits, type Builtin, type BuiltinContext, type BuiltinValue } from './builtins';
-import { clausesWith, type CClause, type CLiteral, type CompiledProgram, type Predicate, type Scope } from './compile';
+import { clausesWith, type CClause, type CLiteral, type CompiledProgram, type Predicate } from './compile';
 import { deref, groundId, isGroundTerm, shiftTerm, Trail, undo, unify, unifyGround, type Bindings, type Term } from './terms';
 import { TupleSet } from './tuples';
 import { isUserPredicate } from '../language';
@@ -107,6 +110,85 @@ interface Run {
   owner: Table | undefined;
 }
 
+const enum FrameKind {
+  /** Choosing the next literal of a run (`i`: where the scan resumes). */
+  Select,
+  /** Literal `i` by its builtin: the tuples it made. */
+  Builtin,
+  /** Literal `i` by a facts-only predicate: the candidate facts. */
+  Facts,
+  /** Literal `i` by a rule predicate: the answers of its table. */
+  Answers,
+  /** Literal `i` negated: at most one way on. */
+  Negation,
+  /** A table's clauses, each a new run. */
+  Clauses,
+  /** A table's evaluation to its fixpoint, with the group it leads. */
+  Evaluate,
+}
+
+const enum NegationPhase {
+  Start,
+  Evaluated,
+  Proceeded,
+}
+
+const enum EvaluatePhase {
+  Start,
+  FirstPass,
+  Check,
+  Rerun,
+}
+
+/**
+ * One activation of the search, on the engine's explicit stack: the search is a depth-first
+ * walk that would otherwise recurse once per resolved body literal and once per table call,
+ * so a long body or a long chain of calls would exhaust the JavaScript stack.
+ *
+ * The machine (`drive`) resumes the top frame until the stack is empty. A frame that iterates
+ * over alternatives (builtin tuples, facts, answers, clauses) binds the next one and goes on with
+ * its run by pushing a Select frame for the rest of the body (`proceed`); when it is resumed
+ * again, everything above it has finished, so it undoes that alternative's bindings (`mark`)
+ * and tries the next. A frame that needs a table evaluated pushes an Evaluate frame and is
+ * resumed at the same place once the table is. When its alternatives are exhausted a frame pops
+ * itself. The order of every step is the recursive search's, so answers, their order, the
+ * chosen proofs and the step counts are exactly those of a depth-first recursion.
+ *
+ * Frames are reused by stack position (one class, one shape), so the search allocates no frame
+ * per step. Only memory bounds the depth: the frames, runs and tables all live on the heap.
+ */
+class Frame {
+  kind = FrameKind.Select;
+  run!: Run;
+  /** The body position being resolved (Select: where the scan resumes). */
+  i = 0;
+  /** Select: literals left to resolve; otherwise, left after this one. */
+  rest = 0;
+  /** The next alternative (tuple, fact, answer, clause or group member); -1: not started. */
+  next = 0;
+  /** Trail top before the alternative the run went on with; -1 when nothing is to be undone. */
+  mark = -1;
+  /** Bindings length before a renamed fact's variables; -1 when none were added. */
+  offset = -1;
+  clauses: CClause[] = NO_CLAUSES;
+  tuples: readonly string[][] = HOLDS;
+  /** Builtin: the argument positions it was given (not unified again). */
+  given = 0;
+  /** Answers/Negation/Clauses/Evaluate: the table. */
+  table: Table | undefined = undefined;
+  /** Select: the first call passed over because it got stuck. */
+  delayed: Table | undefined = undefined;
+  /** Facts/Clauses: some alternative matched. */
+  matched = false;
+  /** Answers: the table was incomplete when its reading began. */
+  incomplete = false;
+  phase = 0;
+}
+
+/** The outcome of a builtin that holds as called: one way on, nothing to unify. */
+const HOLDS: readonly string[][] = [[]];
+const NO_CLAUSES: CClause[] = [];
+
 interface EngineOptions {
   cost: CostFunction;
   budget: number;
@@ -136,6 +218,7 @@ export class Engine {
   readonly errors: SolverDiagnostic[] = [];
   readonly warnings: SolverDiagnostic[] = [];
   private readonly seen = new Set<string>();
+  /** Tables under evaluation, oldest first: the groups of tables that depend on each other. */
   private readonly stack: Table[] = [];
   /** Per predicate id, its tables by call key: owned here so a compiled program can be solved again. */
   private readonly tables: (Map<string, Table> | undefined)[] = [];
@@ -149,8 +232,9 @@ export class Engine {
   private scratch = new Int32Array(16);
   /** Scratch value arrays for builtin calls, by arity (a builtin does not keep its arguments). */
   private readonly valueArrays: BuiltinValue[][] = [];
-  /** The table of the call `select` just chose (already evaluated), for `resolvePositive`. */
-  private selectedTable: Table | undefined;
+  /** The machine's stack of frames, `frames[0 .. top]`; frames above `top` are kept for reuse. */
+  private readonly frames: Frame[] = [];
+  private top = -1;
   /** Figures of the derivation just completed (kept here to avoid allocating per success). */
   private fL = 0;
   private fM = 0;
@@ -175,61 +259,116 @@ export class Engine {
       children: new Array(n),
       owner: undefined,
     };
-    this.step(run, n);
+    this.proceed(run, n);
+    this.drive();
     return this.roots;
   }
 
-  // ---- selection ----------------------------------------------------------------------------
+  // ---- the machine ----------------------------------------------------------------------------
 
-  private step(run: Run, remaining: number): void {
-    if (remaining === 0) {
-      if (run.owner) this.addAnswer(run.owner, run);
-      else this.addRoot(run);
-      return;
+  /** Runs the frames on top of the stack until the stack is empty (see `Frame`). */
+  private drive(): void {
+    const frames = this.frames;
+    while (this.top >= 0) {
+      const frame = frames[this.top]!;
+      switch (frame.kind) {
+        case FrameKind.Select:
+          this.resumeSelect(frame);
+          break;
+        case FrameKind.Builtin:
+          this.nextBuiltinTuple(frame);
+          break;
+        case FrameKind.Facts:
+          this.nextFact(frame);
+          break;
+        case FrameKind.Answers:
+          this.nextAnswer(frame);
+          break;
+        case FrameKind.Negation:
+          this.resumeNegation(frame);
+          break;
+        case FrameKind.Clauses:
+          this.nextClause(frame);
+          break;
+        case FrameKind.Evaluate:
+          this.resumeEvaluate(frame);
+          break;
+      }
     }
-    const i = this.select(run);
-    if (i < 0) return;
-    const table = this.selectedTable;
-    this.selectedTable = undefined;
-    run.done[i] = 1;
-    if (run.clause.body[i]!.positive) this.resolvePositive(run, i, remaining - 1, table);
-    else this.resolveNegative(run, i, remaining - 1);
-    run.done[i] = 0;
+  }
+
+  private push(kind: FrameKind): Frame {
+    const top = ++this.top;
+    let frame = this.frames[top];
+    if (frame === undefined) this.frames.push((frame = new Frame()));
+    frame.kind = kind;
+    frame.mark = -1;
+    return frame;
+  }
+
+  private pop(): void {
+    this.top--;
   }
 
   /**
-   * Index of the leftmost selectable literal, or -1 after recording why there is none. A call of
-   * a rule predicate is evaluated here (its table is left in `selectedTable`); if that call got
-   * stuck waiting for an argument, it is passed over for now, as plain SLD resolution would
-   * carry the callee's waiting literals into this body: a later literal may bind the argument,
-   * and the call is then selected again as a new, more bound variant.
+   * Goes on with `run` once a literal is resolved: with `remaining` literals left, a Select frame
+   * is pushed (true); with none, the derivation is complete and recorded at once (false). The
+   * callers loop on to their next alternative when nothing was pushed.
    */
-  private select(run: Run): number {
+  private proceed(run: Run, remaining: number): boolean {
+    if (remaining === 0) {
+      if (run.owner) this.addAnswer(run.owner, run);
+      else this.addRoot(run);
+      return false;
+    }
+    const frame = this.push(FrameKind.Select);
+    frame.run = run;
+    frame.rest = remaining;
+    frame.i = 0;
+    frame.delayed = undefined;
+    return true;
+  }
+
+  // ---- selection ------------------------------------------------------------------------------
+
+  /**
+   * Selects the leftmost selectable literal of the frame's run, from `frame.i` on. A call of a
+   * rule predicate is evaluated first (an Evaluate frame is pushed and the scan resumes at the
+   * same literal afterwards); if that call got stuck waiting for an argument, it is passed over
+   * for now, as plain SLD resolution would carry the callee's waiting literals into this body: a
+   * later literal may bind the argument, and the call is then selected again as a new, more
+   * bound variant. With no selectable literal, why is recorded and the frame ends.
+   */
+  private resumeSelect(frame: Frame): void {
+    const run = frame.run;
     const body = run.clause.body;
-    let delayed: Table | undefined;
-    for (let i = 0; i < body.length; i++) {
+    for (let i = frame.i; i < body.length; i++) {
       if (run.done[i]) continue;
       const lit = body[i]!;
       if (lit.pred === undefined && lit.builtin === undefined) {
         if (lit.builtinName) continue; // a builtin's name with the wrong arity never fits a mode
         this.unknownPredicate(lit);
-        return -1;
+        return this.pop();
       }
       if (!this.selectable(lit, run.bind)) continue;
       const pred = lit.pred;
+      let table: Table | undefined;
       if (lit.positive && pred !== undefined && !pred.factsOnly && lit.builtin === undefined) {
-        const table = this.tableFor(pred, lit, run.bind);
-        if (table.state === TableState.New) this.evaluate(table);
+        table = this.tableFor(pred, lit, run.bind);
+        if (table.state === TableState.New) {
+          frame.i = i;
+          this.pushEvaluate(table);
+          return;
+        }
         if (table.stuck !== undefined) {
-          delayed ??= table;
+          frame.delayed ??= table;
           continue;
         }
-        this.selectedTable = table;
       }
-      return i;
+      return this.startLiteral(frame, i, table);
     }
-    this.stuck(run, delayed?.stuck);
-    return -1;
+    this.stuck(run, frame.delayed?.stuck);
+    this.pop();
   }
 
   private selectable(lit: CLiteral, bind: Bindings): boolean {
@@ -256,44 +395,112 @@ export class Engine {
     return true;
   }
 
-  // ---- resolution ---------------------------------------------------------------------------
+  // ---- resolution -----------------------------------------------------------------------------
 
-  private resolvePositive(run: Run, i: number, rest: number, table: Table | undefined): void {
+  /** The Select frame becomes the frame resolving literal `i` (`table`: its call, evaluated). */
+  private startLiteral(frame: Frame, i: number, table: Table | undefined): void {
+    const run = frame.run;
+    run.done[i] = 1;
+    frame.i = i;
+    frame.rest--;
     const lit = run.clause.body[i]!;
-    if (lit.builtin !== undefined && this.modeFits(lit.builtin, lit.args, run.bind)) {
-      this.callBuiltin(run, i, rest);
+    if (!lit.positive) {
+      frame.kind = FrameKind.Negation;
+      frame.phase = NegationPhase.Start;
+      return;
     }
-    if (lit.pred !== undefined && this.signatureHolds(lit.pred, lit.args, run.bind)) {
-      if (lit.pred.factsOnly) this.matchFacts(run, i, rest);
-      else this.consumeTable(run, i, rest, table ?? this.tableFor(lit.pred, lit, run.bind));
+    if (lit.builtin !== undefined && this.modeFits(lit.builtin, lit.args, run.bind) && this.startBuiltin(frame)) return;
+    this.startPredicate(frame, table);
+  }
+
+  /** After a builtin's tuples (if any): the literal's user clauses, if their signature allows. */
+  private startPredicate(frame: Frame, table: Table | undefined): void {
+    const run = frame.run;
+    const lit = run.clause.body[frame.i]!;
+    const pred = lit.pred;
+    if (pred === undefined || !this.signatureHolds(pred, lit.args, run.bind)) return this.endLiteral(frame);
+    if (pred.factsOnly) {
+      frame.kind = FrameKind.Facts;
+      frame.clauses = candidatesFor(pred, lit.args, run.bind);
+      frame.next = 0;
+      frame.matched = false;
+      frame.offset = -1;
+      return;
+    }
+    const called = table ?? this.tableFor(pred, lit, run.bind);
+    frame.kind = FrameKind.Answers;
+    frame.table = called;
+    frame.next = -1; // the table is read from the next resumption on, once evaluated
+    if (called.state === TableState.New) this.pushEvaluate(called);
+  }
+
+  private endLiteral(frame: Frame): void {
+    frame.run.done[frame.i] = 0;
+    this.pop();
+  }
+
+  /** Undoes the bindings of the alternative the frame's run went on with. */
+  private backtrack(frame: Frame): void {
+    if (frame.mark < 0) return;
+    const run = frame.run;
+    undo(run.bind, run.trail, frame.mark);
+    frame.mark = -1;
+    if (frame.offset >= 0) {
+      run.bind.length = frame.offset;
+      frame.offset = -1;
     }
   }
 
-  private callBuiltin(run: Run, i: number, rest: number): void {
+  /**
+   * Calls the builtin of the frame's literal: false when it gives nothing (then the literal's
+   * clauses are tried), else the frame iterates over the tuples it made.
+   */
+  private startBuiltin(frame: Frame): boolean {
     this.tick();
-    const lit = run.clause.body[i]!;
+    const run = frame.run;
+    const lit = run.clause.body[frame.i]!;
     const builtin = lit.builtin!;
     const values = this.builtinValues(builtin, lit.args, run.bind);
-    if (values === undefined) return this.builtinFailed(lit, run);
+    if (values === undefined) {
+      this.builtinFailed(lit, run);
+      return false;
+    }
     if (builtin.name === 'from' && this.options.cost === 'available' && !this.isAvailable(values[0]!)) {
       if (this.options.collectWarnings) {
         this.warn({ code: 'image-unavailable', image: values[0]!, span: lit.source.span });
       }
-      return;
+      return false;
     }
     const outcome = builtin.evaluate(values, this.builtinContext);
-    if (outcome === true) {
-      run.children[i] = builtin;
-      this.step(run, rest);
-      return;
+    if (outcome === false || (outcome !== true && outcome.length === 0)) {
+      this.builtinFailed(lit, run);
+      return false;
     }
-    if (outcome === false || outcome.length === 0) return this.builtinFailed(lit, run);
+    frame.kind = FrameKind.Builtin;
+    frame.next = 0;
+    frame.offset = -1;
+    if (outcome === true) {
+      frame.tuples = HOLDS;
+      return true;
+    }
     // A builtin gives back the values it was given: only the other positions need unifying.
     let given = 0;
     for (let j = 0; j < values.length; j++) if (values[j] !== undefined) given |= 1 << j;
+    frame.given = given;
+    frame.tuples = outcome;
+    return true;
+  }
+
+  private nextBuiltinTuple(frame: Frame): void {
+    this.backtrack(frame);
+    const run = frame.run;
     const { bind, trail } = run;
+    const lit = run.clause.body[frame.i]!;
+    const tuples = frame.tuples;
+    const given = frame.given;
     const interner = this.program.interner;
-    for (const tuple of outcome) {
+    while (frame.next < tuples.length) {
+      const tuple = tuples[frame.next++]!;
       const mark = trail.top;
       let ok = true;
       for (let j = 0; j < tuple.length && ok; j++) {
@@ -303,11 +510,15 @@ export class Engine {
         ok = unifyGround(lit.args[j]!, interner.string(value), bind, trail, interner);
       }
       if (ok) {
-        run.children[i] = builtin;
-        this.step(run, rest);
+        run.children[frame.i] = lit.builtin!;
+        if (this.proceed(run, frame.rest)) {
+          frame.mark = mark;
+          return;
+        }
       }
       undo(bind, trail, mark);
     }
+    this.startPredicate(frame, undefined);
   }
 
   /** String values of the arguments (undefined = unbound), or undefined if a list is not accepted. */
@@ -336,25 +547,28 @@ export class Engine {
     return this.availability.get(ref) !== false;
   }
 
-  private matchFacts(run: Run, i: number, rest: number): void {
-    const lit = run.clause.body[i]!;
-    const pred = lit.pred!;
+  private nextFact(frame: Frame): void {
+    this.backtrack(frame);
+    const run = frame.run;
     const { bind, trail } = run;
+    const lit = run.clause.body[frame.i]!;
     const args = lit.args;
-    const candidates = candidatesFor(pred, args, bind);
-    let matched = false;
-    for (let c = 0; c < candidates.length; c++) {
-      const fact = candidates[c]!;
+    const candidates = frame.clauses;
+    const interner = this.program.interner;
+    while (frame.next < candidates.length) {
+      const fact = candidates[frame.next++]!;
       this.tick();
       const mark = trail.top;
       let ok = true;
       if (fact.groundHead) {
-        const interner = this.program.interner;
         for (let j = 0; j < args.length && ok; j++) ok = unifyGround(args[j]!, fact.head[j] as number, bind, trail, interner);
         if (ok) {
-          matched = true;
-          run.children[i] = fact;
-          this.step(run, rest);
+          frame.matched = true;
+          run.children[frame.i] = fact;
+          if (this.proceed(run, frame.rest)) {
+            frame.mark = mark;
+            return;
+          }
         }
         undo(bind, trail, mark);
         continue;
@@ -366,32 +580,45 @@ export class Engine {
         ok = unify(fact.nVars === 0 ? h : shiftTerm(h, offset), args[j]!, bind, trail);
       }
       if (ok) {
-        matched = true;
-        run.children[i] = fact;
-        this.step(run, rest);
+        frame.matched = true;
+        run.children[frame.i] = fact;
+        if (this.proceed(run, frame.rest)) {
+          frame.mark = mark;
+          frame.offset = offset;
+          return;
+        }
       }
       undo(bind, trail, mark);
       bind.length = offset;
     }
-    if (!matched && this.options.collectWarnings) this.noRule(this.instantiate(lit, run.bind, run.clause));
+    if (!frame.matched && this.options.collectWarnings) this.noRule(this.instantiate(lit, run.bind, run.clause));
+    this.endLiteral(frame);
   }
 
-  private consumeTable(run: Run, i: number, rest: number, table: Table): void {
-    const lit = run.clause.body[i]!;
-    if (table.state === TableState.New) this.evaluate(table);
-    table.read = true;
-    const incomplete = table.state !== TableState.Complete;
-    const owner = run.owner;
-    if (incomplete && owner !== undefined && table.low < owner.low) owner.low = table.low;
+  /** Reads the answers of the frame's (evaluated) table, including those added meanwhile. */
+  private nextAnswer(frame: Frame): void {
+    const run = frame.run;
+    const table = frame.table!;
+    if (frame.next < 0) {
+      table.read = true;
+      frame.incomplete = table.state !== TableState.Complete;
+      const owner = run.owner;
+      if (frame.incomplete && owner !== undefined && table.low < owner.low) owner.low = table.low;
+      frame.next = 0;
+    } else {
+      this.backtrack(frame);
+    }
     const { bind, trail } = run;
+    const lit = run.clause.body[frame.i]!;
     const interner = this.program.interner;
     const answers = table.answers;
     const open = table.openPositions;
     const width = open.length;
-    for (let a = 0; a < answers.length; a++) {
+    const incomplete = frame.incomplete;
+    while (frame.next < answers.length) {
+      const a = frame.next++;
       this.tick();
       if (incomplete && a > table.consumedMax) table.consumedMax = a;
-      const answer = answers[a]!;
       const mark = trail.top;
       // Read after each step: the table may have grown (and moved its storage) meanwhile.
       const values = table.tuples.data;
@@ -400,63 +627,89 @@ export class Engine {
         ok = unifyGround(lit.args[open[j]!]!, values[a * width + j]!, bind, trail, interner);
       }
       if (ok) {
-        run.children[i] = answer;
-        this.step(run, rest);
+        run.children[frame.i] = answers[a]!;
+        if (this.proceed(run, frame.rest)) {
+          frame.mark = mark;
+          return;
+        }
       }
       undo(bind, trail, mark);
     }
     if (incomplete) table.consumerFinished = true;
+    this.endLiteral(frame);
   }
 
-  private resolveNegative(run: Run, i: number, rest: number): void {
-    this.tick();
-    const lit = run.clause.body[i]!;
-    const { bind, trail } = run;
-    let proven = false;
-    if (lit.builtin !== undefined && this.modeFits(lit.builtin, lit.args, bind)) {
-      const values = this.builtinValues(lit.builtin, lit.args, bind);
-      const outcome = values === undefined ? false : lit.builtin.evaluate(values, this.builtinContext);
-      proven = outcome === true || (Array.isArray(outcome) && outcome.length > 0);
-    }
-    const pred = lit.pred;
-    if (!proven && pred !== undefined) {
-      if (pred.factsOnly) {
-        for (const fact of candidatesFor(pred, lit.args, bind)) {
-          const mark = trail.top;
-          const offset = bind.length;
-          for (let k = 0; k < fact.nVars; k++) bind.push(undefined);
-          let ok = true;
-          for (let j = 0; j < fact.head.length && ok; j++) {
-            ok = unify(shiftTerm(fact.head[j]!, offset), lit.args[j]!, bind, trail);
-          }
-          undo(bind, trail, mark);
-          bind.length = offset;
-          if (ok) {
-            proven = true;
-            break;
-          }
-        }
-      } else {
-        const table = this.tableFor(pred, lit, bind);
-        if (table.state === TableState.New) this.evaluate(table);
-        table.read = true;
-        if (table.stuck !== undefined) return this.error(table.stuck);
-        if (table.state !== TableState.Complete) {
-          this.error({ code: 'not-stratified', literal: this.instantiate(lit, bind, run.clause), span: lit.source.span });
-          return;
-        }
-        proven = table.answers.length > 0;
+  /** `!L`: holds when L has no proof; a rule predicate's table is evaluated (and complete) first. */
+  private resumeNegation(frame: Frame): void {
+    const run = frame.run;
+    const lit = run.clause.body[frame.i]!;
+    let proven: boolean | undefined;
+    if (frame.phase === NegationPhase.Start) {
+      this.tick();
+      proven = this.negatedByBuiltinOrFact(lit, run);
+      const pred = lit.pred;
+      if (!proven && pred !== undefined && !pred.factsOnly) {
+        const table = this.tableFor(pred, lit, run.bind);
+        frame.table = table;
+        frame.phase = NegationPhase.Evaluated;
+        if (table.state === TableState.New) return this.pushEvaluate(table);
       }
+    }
+    if (frame.phase === NegationPhase.Evaluated) {
+      proven = this.negatedTable(frame.table!, lit, run);
+      if (proven === undefined) return this.endLiteral(frame);
+    } else if (frame.phase === NegationPhase.Proceeded) {
+      return this.endLiteral(frame);
     }
     if (proven) {
       if (this.options.collectWarnings) {
-        const positive = { ...this.instantiate(lit, bind, run.clause), positive: true };
+        const positive = { ...this.instantiate(lit, run.bind, run.clause), positive: true };
         this.warn({ code: 'negation-proved', literal: positive, span: lit.source.span });
       }
-      return;
+      return this.endLiteral(frame);
     }
-    run.children[i] = null;
-    this.step(run, rest);
+    run.children[frame.i] = null;
+    frame.phase = NegationPhase.Proceeded;
+    if (!this.proceed(run, frame.rest)) this.endLiteral(frame);
+  }
+
+  /** Whether a negated literal's builtin or facts prove it (rule predicates: see negatedTable). */
+  private negatedByBuiltinOrFact(lit: CLiteral, run: Run): boolean {
+    const { bind, trail } = run;
+    if (lit.builtin !== undefined && this.modeFits(lit.builtin, lit.args, bind)) {
+      const values = this.builtinValues(lit.builtin, lit.args, bind);
+      const outcome = values === undefined ? false : lit.builtin.evaluate(values, this.builtinContext);
+      if (outcome === true || (Array.isArray(outcome) && outcome.length > 0)) return true;
+    }
+    const pred = lit.pred;
+    if (pred === undefined || !pred.factsOnly) return false;
+    for (const fact of candidatesFor(pred, lit.args, bind)) {
+      const mark = trail.top;
+      const offset = bind.length;
+      for (let k = 0; k < fact.nVars; k++) bind.push(undefined);
+      let ok = true;
+      for (let j = 0; j < fact.head.length && ok; j++) {
+        ok = unify(shiftTerm(fact.head[j]!, offset), lit.args[j]!, bind, trail);
+      }
+      undo(bind, trail, mark);
+      bind.length = offset;
+      if (ok) return true;
+    }
+    return false;
+  }
+
+  /** Whether the evaluated table of a negated call has an answer; undefined after an error. */
+  private negatedTable(table: Table, lit: CLiteral, run: Run): boolean | undefined {
+    table.read = true;
+    if (table.stuck !== undefined) {
+      this.error(table.stuck);
+      return undefined;
+    }
+    if (table.state !== TableState.Complete) {
+      this.error({ code: 'not-stratified', literal: this.instantiate(lit, run.bind, run.clause), span: lit.source.span });
+      return undefined;
+    }
+    return table.answers.length > 0;
   }
 
   // ---- tables -------------------------------------------------------------------------------
@@ -497,42 +750,83 @@ export class Engine {
     return table;
   }
 
-  private evaluate(table: Table): void {
-    table.state = TableState.Evaluating;
-    table.dfn = table.low = ++this.dfnCounter;
-    table.stackPos = this.stack.length;
-    this.stack.push(table);
-    this.runClauses(table);
-    if (table.low < table.dfn) return; // part of a group whose leader is below on the stack
+  private pushEvaluate(table: Table): void {
+    const frame = this.push(FrameKind.Evaluate);
+    frame.table = table;
+    frame.phase = EvaluatePhase.Start;
+  }
+
+  /**
+   * Evaluates a table: its clauses once, then, if it leads a group of tables that read each
+   * other's incomplete answers, the whole group's clauses again until no answer a consumer had
+   * read was added or improved. A table that depends on an older one on the stack leaves the
+   * completion to that one's leader.
+   */
+  private resumeEvaluate(frame: Frame): void {
+    const table = frame.table!;
     const stack = this.stack;
     const base = table.stackPos;
     for (;;) {
-      let dirty = false;
-      for (let s = base; s < stack.length; s++) if (stack[s]!.dirty) dirty = true;
-      if (!dirty) break;
-      for (let s = base; s < stack.length; s++) {
-        const member = stack[s]!;
-        member.dirty = false;
-        member.consumedMax = -1;
-        member.consumerFinished = false;
-      }
-      for (let s = base; s < stack.length; s++) this.runClauses(stack[s]!);
-      let low = table.dfn;
-      for (let s = base; s < stack.length; s++) low = Math.min(low, stack[s]!.low);
-      if (low < table.dfn) {
-        table.low = low; // a new dependency on an older table: its leader takes over
-        return;
+      switch (frame.phase) {
+        case EvaluatePhase.Start:
+          table.state = TableState.Evaluating;
+          table.dfn = table.low = ++this.dfnCounter;
+          table.stackPos = stack.length;
+          stack.push(table);
+          frame.phase = EvaluatePhase.FirstPass;
+          return this.pushClauses(table);
+        case EvaluatePhase.FirstPass:
+          if (table.low < table.dfn) return this.pop(); // part of a group whose leader is below on the stack
+          frame.phase = EvaluatePhase.Check;
+          break;
+        case EvaluatePhase.Check: {
+          let dirty = false;
+          for (let s = base; s < stack.length; s++) if (stack[s]!.dirty) dirty = true;
+          if (!dirty) {
+            for (let s = base; s < stack.length; s++) stack[s]!.state = TableState.Complete;
+            stack.length = base;
+            return this.pop();
+          }
+          for (let s = base; s < stack.length; s++) {
+            const member = stack[s]!;
+            member.dirty = false;
+            member.consumedMax = -1;
+            member.consumerFinished = false;
+          }
+          frame.next = base;
+          frame.phase = EvaluatePhase.Rerun;
+          break;
+        }
+        case EvaluatePhase.Rerun: {
+          // The group may grow while it re-runs: its length is read again for every member.
+          if (frame.next < stack.length) return this.pushClauses(stack[frame.next++]!);
+          let low = table.dfn;
+          for (let s = base; s < stack.length; s++) low = Math.min(low, stack[s]!.low);
+          if (low < table.dfn) {
+            table.low = low; // a new dependency on an older table: its leader takes over
+            return this.pop();
+          }
+          frame.phase = EvaluatePhase.Check;
+          break;
+        }
       }
     }
-    for (let s = base; s < stack.length; s++) stack[s]!.state = TableState.Complete;
-    stack.length = base;
   }
 
-  private runClauses(table: Table): void {
-    const pred = table.pred;
-    const candidates = candidatesFor(pred, table.pattern, NO_BINDINGS);
-    let matched = false;
-    for (const clause of candidates) {
+  /** Runs every clause of a table's predicate that may match its call pattern. */
+  private pushClauses(table: Table): void {
+    const frame = this.push(FrameKind.Clauses);
+    frame.table = table;
+    frame.clauses = candidatesFor(table.pred, table.pattern, NO_BINDINGS);
+    frame.next = 0;
+    frame.matched = false;
+  }
+
+  private nextClause(frame: Frame): void {
+    const table = frame.table!;
+    const candidates = frame.clauses;
+    while (frame.next < candidates.length) {
+      const clause = candidates[frame.next++]!;
       this.tick();
       const bind: Bindings = new Array(clause.nVars + table.nPatternVars);
       const trail = new Trail();
@@ -541,12 +835,13 @@ export class Engine {
         ok = unify(clause.head[j]!, shiftTerm(table.pattern[j]!, clause.nVars), bind, trail);
       }
       if (!ok) continue;
-      matched = true;
+      frame.matched = true;
       const n = clause.body.length;
       const run: Run = { clause, bind, trail, done: new Uint8Array(n), children: new Array(n), owner: table };
-      this.step(run, n);
+      if (this.proceed(run, n)) return;
     }
-    if (!matched && this.options.collectWarnings) this.noRule(table.site);
+    if (!frame.matched && this.options.collectWarnings) this.noRule(table.site);
+    this.pop();
   }
 
   private addAnswer(table: Table, run: Run): void {
@@ -664,21 +959,26 @@ export class Engine {
     }
     this.fH = n === 0 ? 0 : 1 + h;
     this.fHM = n === 0 ? 0 : 1 + hm;
-    const scopes = clause.scopes;
-    if (scopes === undefined) {
-      let l = 0;
-      let m = 0;
+    let l = 0;
+    let m = 0;
+    if (flags === undefined) {
       for (let i = 0; i < n; i++) {
         l += childLayers(children[i]!, false);
         m += childLayers(children[i]!, true);
       }
-      this.fL = l;
-      this.fM = m;
     } else {
-      this.fL = scopeLayers(scopes, false, children);
-      this.fM = scopeLayers(scopes, true, children);
+      const [plain, merged] = flags;
+      for (let i = 0; i < n; i++) {
+        l += childLayers(children[i]!, plain[i]!);
+        m += childLayers(children[i]!, merged[i]!);
+      }
+      l += clause.scopeLayers![0];
+      m += clause.scopeLayers![1];
     }
+    this.fL = l;
+    this.fM = m;
   }
+
 
   // ---- budget and diagnostics ---------------------------------------------------------------
 
@@ -807,22 +1107,6 @@ function childLayers(child: Child, insideMerge: boolean): number {
   if (child instanceof Answer) return insideMerge ? child.M : child.L;
   if (child === null || insideMerge || !('evaluate' in child)) return 0;
   return child.layers;
-}
-
-function scopeLayers(scope: Scope, insideMerge: boolean, children: Child[]): number {
-  if (scope.op === 'copy') {
-    let source = 0;
-    for (const item of scope.items) {
-      source += typeof item === 'number' ? childLayers(children[item]!, false) : scopeLayers(item, false, children);
-    }
-    return source + (insideMerge ? 0 : 1);
-  }
-  const inside = insideMerge || scope.op === 'merge';
-  let sum = 0;
-  for (const item of scope.items) {
-    sum += typeof item === 'number' ? childLayers(children[item]!, inside) : scopeLayers(item, inside, children);
-  }
-  return scope.op === 'merge' && !insideMerge ? sum + 1 : sum;
 }
 
 function callKeyPart(arg: Term, bind: Bindings, slots: number[]): string {
