@@ -55,10 +55,27 @@ export function marshal(state: State, options: MarshalOptions = {}): Definition 
     },
   };
 
-  function visit(vertex: Vertex): Marshaled {
-    const known = done.get(vertex);
+  /** Marshals a vertex after its dependencies, depth first (a loop: image chains are thousands long). */
+  function visit(root: Vertex): Marshaled {
+    const known = done.get(root);
     if (known) return known;
-    for (const dep of vertex.dependencies) visit(dep.vertex);
+    const pending: [Vertex, number][] = [[root, 0]];
+    while (pending.length > 0) {
+      const top = pending[pending.length - 1]!;
+      const [vertex, next] = top;
+      if (next < vertex.dependencies.length) {
+        top[1] = next + 1;
+        const dep = vertex.dependencies[next]!.vertex;
+        if (!done.has(dep)) pending.push([dep, 0]);
+        continue;
+      }
+      pending.pop();
+      emit(vertex);
+    }
+    return done.get(root)!;
+  }
+
+  function emit(vertex: Vertex): void {
     const parts = vertex.toOp(ctx);
     const op: Record<string, unknown> = { inputs: parts.inputs, ...parts.body, constraints: {} };
     if (parts.platform) op.platform = toPbPlatform(parts.platform);
@@ -75,9 +92,7 @@ export function marshal(state: State, options: MarshalOptions = {}): Definition 
     } else {
       definition.metadata[digest] = mergeMetadata(definition.metadata[digest], metadata);
     }
-    const result = { digest };
-    done.set(vertex, result);
-    return result;
+    done.set(vertex, { digest });
   }
 
   const terminal = encodeMessage('pb.Op', { inputs: [ctx.input(state.output)] }, order);

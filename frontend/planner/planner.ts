@@ -2,6 +2,10 @@
  * Proofs → build plan. Walks each chosen proof in depth-first body order, keeping a build state
  * (current image, in_workdir path, in_env variables, the enclosing ::merge, cache control), and
  * emits a hash-consed DAG of plan nodes.
+ *
+ * Proofs nest as deeply as the program's rules and operators do (thousands of levels), so the
+ * walk is not recursive: each walking step is a generator that yields the sub-walk it needs
+ * and gets back that sub-walk's image (`Walk`), and `finish` runs them on a stack of its own.
  */
 import type { Diagnostic, Span } from '../../grammar/source';
 import { isUserPredicate, literalText, operatorSignature, operatorText, parseOperatorMarker, termText } from '../language';
@@ -74,6 +78,34 @@ interface MergeCollector {
 
 type Current = NodeId | undefined;
 
+/** A walking step: yields the sub-walks it needs (each resumed with the image it made), returns the image. */
+interface Walk extends Generator<Walk, Current, Current> {}
+
+/** Siblings `nodes[from .. to)` of one proof node's body; `ends[i]` pairs a begin marker with its end. */
+interface Sequence {
+  nodes: readonly ProofNode[];
+  ends: Int32Array;
+  from: number;
+  to: number;
+}
+
+/** Runs a walk and every sub-walk it yields, on an explicit stack; returns the walk's image. */
+function finish(walk: Walk): Current {
+  const stack: Walk[] = [walk];
+  let value: Current;
+  while (stack.length > 0) {
+    const step = stack[stack.length - 1]!.next(value);
+    if (step.done) {
+      stack.pop();
+      value = step.value;
+    } else {
+      stack.push(step.value);
+      value = undefined;
+    }
+  }
+  return value;
+}
+
 class Planner {
   private readonly nodes: PlanNode[] = [];
   private readonly nodeIds = new Map<string, NodeId>();
@@ -95,7 +127,7 @@ class Planner {
     this.outputLiterals.add(literal);
 
     const scope: Scope = { cwd: '', env: [], cache: noCacheControl(), mounts: [], merge: undefined, image: literal, predicates: [] };
-    let node = this.walkNode(imageProof, scope, undefined);
+    let node = finish(this.walkNode(imageProof, scope, undefined));
     if (node === undefined) {
       this.error(`\`${literal}\` does not build an image`, imageProof.literal.span);
       return;
@@ -123,45 +155,43 @@ class Planner {
 
   // ---- walking ----
 
-  private walkSequence(children: readonly ProofNode[], scope: Scope, current: Current): Current {
-    for (let i = 0; i < children.length; i++) {
-      const child = children[i]!;
+  private *walkSequence(sequence: Sequence, scope: Scope, current: Current): Walk {
+    const { nodes, ends, to } = sequence;
+    for (let i = sequence.from; i < to; i++) {
+      const child = nodes[i]!;
       const marker = child.via.kind === 'marker' ? parseOperatorMarker(child.literal.predicate) : undefined;
       if (!marker) {
-        current = this.walkNode(child, scope, current);
+        current = child.via.kind === 'clause' ? yield this.walkRule(child, scope, current) : this.walkLeaf(child, scope, current);
         continue;
       }
-      const end = marker.edge === 'begin' ? findEndMarker(children, i, marker.op) : -1;
-      if (end < 0) {
+      const end = marker.edge === 'begin' ? ends[i]! : -1;
+      if (end < 0 || end >= to) {
         this.error(`internal error: unpaired operator marker \`${literalText(child.literal)}\``, child.literal.span);
         continue;
       }
-      current = this.applyOperator(marker.op, child.literal, children.slice(i + 1, end), scope, current);
+      current = yield this.applyOperator(marker.op, child.literal, { nodes, ends, from: i + 1, to: end }, scope, current);
       i = end;
     }
     return current;
   }
 
-  private walkNode(node: ProofNode, scope: Scope, current: Current): Current {
-    switch (node.via.kind) {
-      case 'clause':
-        return this.walkRule(node, scope, current);
-      case 'builtin':
-        return this.walkBuiltin(node.literal, scope, current);
-      case 'negation':
-      case 'marker':
-        return current;
-    }
+  private *walkNode(node: ProofNode, scope: Scope, current: Current): Walk {
+    if (node.via.kind === 'clause') return yield this.walkRule(node, scope, current);
+    return this.walkLeaf(node, scope, current);
   }
 
-  private walkRule(node: ProofNode, scope: Scope, current: Current): Current {
+  private walkLeaf(node: ProofNode, scope: Scope, current: Current): Current {
+    return node.via.kind === 'builtin' ? this.walkBuiltin(node.literal, scope, current) : current;
+  }
+
+  private *walkRule(node: ProofNode, scope: Scope, current: Current): Walk {
     const predicates = withPredicate(scope.predicates, node.literal.predicate);
-    if (current !== undefined) return this.walkSequence(node.children, { ...scope, predicates }, current);
-    return this.buildLiteralImage(node, scope);
+    if (current !== undefined) return yield this.walkSequence(sequenceOf(node.children), { ...scope, predicates }, current);
+    return yield this.buildLiteralImage(node, scope);
   }
 
   /** A user literal reached before any base image: an image of its own, shared by ground literal. */
-  private buildLiteralImage(node: ProofNode, scope: Scope): Current {
+  private *buildLiteralImage(node: ProofNode, scope: Scope): Walk {
     const literal = literalText(node.literal);
     const context = { cache: isDefaultCache(scope.cache) ? undefined : scope.cache, mounts: scope.mounts.length > 0 ? scope.mounts : undefined };
     const sharingKey = context.cache || context.mounts ? `${literal} ${JSON.stringify(context, withoutOrigins)}` : literal;
@@ -177,7 +207,7 @@ class Planner {
       image: literal,
       predicates: withPredicate([], node.literal.predicate),
     };
-    const built = this.walkSequence(node.children, inner, undefined);
+    const built = yield this.walkSequence(sequenceOf(node.children), inner, undefined);
     if (built === undefined) return undefined;
     const labelled = this.add({
       kind: 'setLabel',
@@ -245,38 +275,38 @@ class Planner {
 
   // ---- operators ----
 
-  private applyOperator(op: string, begin: IRLiteral, operand: ProofNode[], scope: Scope, current: Current): Current {
+  private *applyOperator(op: string, begin: IRLiteral, operand: Sequence, scope: Scope, current: Current): Walk {
     const args = begin.args.slice(1);
     const text = operatorText(op, args);
     const span = begin.span;
-    if (operatorSignature(op)?.family === 'image') return this.applyImageOperator(op, begin, operand, scope, current);
+    if (operatorSignature(op)?.family === 'image') return yield this.applyImageOperator(op, begin, operand, scope, current);
     switch (op) {
       case 'copy':
-        return this.applyCopyFromImage(begin, operand, scope, current);
+        return yield this.applyCopyFromImage(begin, operand, scope, current);
       case 'in_workdir': {
         const [path] = this.stringArgs(begin, 1, 1);
         if (path === undefined) return current;
-        return this.walkSequence(operand, { ...scope, cwd: joinPath(scope.cwd, path) }, current);
+        return yield this.walkSequence(operand, { ...scope, cwd: joinPath(scope.cwd, path) }, current);
       }
       case 'in_env': {
         const [key, value] = this.stringArgs(begin, 2, 1);
         if (key === undefined || value === undefined) return current;
-        return this.walkSequence(operand, { ...scope, env: withEnv(scope.env, key, value) }, current);
+        return yield this.walkSequence(operand, { ...scope, env: withEnv(scope.env, key, value) }, current);
       }
       case 'merge':
-        return this.applyMerge(operand, scope, current, text, span);
+        return yield this.applyMerge(operand, scope, current, text, span);
       case 'no_cache':
-        return this.walkSequence(operand, { ...scope, cache: withNoCache(scope.cache) }, current);
+        return yield this.walkSequence(operand, { ...scope, cache: withNoCache(scope.cache) }, current);
       case 'cache_key': {
         const [key] = this.stringArgs(begin, 1, 1);
         if (key === undefined) return current;
-        return this.walkSequence(operand, { ...scope, cache: withKey(scope.cache, key) }, current);
+        return yield this.walkSequence(operand, { ...scope, cache: withKey(scope.cache, key) }, current);
       }
       case 'cache_probe': {
         const [command] = this.stringArgs(begin, 1, 1);
         if (command === undefined) return current;
         const cache = withProbe(scope.cache, command, current, this.origin(scope, text, span));
-        return this.walkSequence(operand, { ...scope, cache }, current);
+        return yield this.walkSequence(operand, { ...scope, cache }, current);
       }
       case 'cache_ttl': {
         const [duration] = this.stringArgs(begin, 1, 1);
@@ -284,21 +314,21 @@ class Planner {
         const parsed = parseDuration(duration);
         if ('error' in parsed) {
           this.error(parsed.error, span);
-          return this.walkSequence(operand, scope, current);
+          return yield this.walkSequence(operand, scope, current);
         }
-        return this.walkSequence(operand, { ...scope, cache: withTtl(scope.cache, parsed.seconds) }, current);
+        return yield this.walkSequence(operand, { ...scope, cache: withTtl(scope.cache, parsed.seconds) }, current);
       }
       case 'mount_cache':
       case 'mount_secret':
       case 'mount_ssh':
       case 'mount_tmpfs': {
         const mount = this.mount(op, begin, scope, this.origin(scope, text, span));
-        if (mount === undefined) return this.walkSequence(operand, scope, current);
-        return this.walkSequence(operand, { ...scope, mounts: withMount(scope.mounts, mount) }, current);
+        if (mount === undefined) return yield this.walkSequence(operand, scope, current);
+        return yield this.walkSequence(operand, { ...scope, mounts: withMount(scope.mounts, mount) }, current);
       }
       default:
         this.error(`unknown operator \`::${op}\``, span);
-        return this.walkSequence(operand, scope, current);
+        return yield this.walkSequence(operand, scope, current);
     }
   }
 
@@ -329,11 +359,11 @@ class Planner {
   }
 
   /** `::copy`: the operand is an independent image; the copy lands in the current one. */
-  private applyCopyFromImage(begin: IRLiteral, operand: ProofNode[], scope: Scope, current: Current): Current {
+  private *applyCopyFromImage(begin: IRLiteral, operand: Sequence, scope: Scope, current: Current): Walk {
     const [src, dstArg] = this.stringArgs(begin, 2, 1);
     if (src === undefined || dstArg === undefined) return current;
     const text = operatorText('copy', begin.args.slice(1));
-    const image = this.walkSequence(operand, independentScope(scope), undefined);
+    const image = yield this.walkSequence(operand, independentScope(scope), undefined);
     if (image === undefined) return this.error(`the operand of \`${text}\` does not build an image`, begin.span, current);
     if (current === undefined) return this.errorNoImage(text, begin.span);
     const dst = joinPath(scope.cwd, dstArg);
@@ -346,13 +376,13 @@ class Planner {
   }
 
   /** `::set_*` and `::append_path`: the operand starts a new image, then one config edit. */
-  private applyImageOperator(op: string, begin: IRLiteral, operand: ProofNode[], scope: Scope, current: Current): Current {
+  private *applyImageOperator(op: string, begin: IRLiteral, operand: Sequence, scope: Scope, current: Current): Walk {
     const text = operatorText(op, begin.args.slice(1));
     if (scope.merge) return this.error(`cannot use \`::${op}\` inside ::merge`, begin.span, current);
     if (current !== undefined) {
       return this.error(`\`::${op}\` must be applied to an image expression that comes first`, begin.span, current);
     }
-    const parent = this.walkSequence(operand, scope, undefined);
+    const parent = yield this.walkSequence(operand, scope, undefined);
     if (parent === undefined) return this.error(`the operand of \`${text}\` does not build an image`, begin.span, current);
     const origin = this.origin(scope, text, begin.span);
     if (op === 'set_entrypoint' || op === 'set_cmd') {
@@ -378,11 +408,11 @@ class Planner {
   }
 
   /** `::merge`: one step for everything inside; nested merges flatten into the outer one. */
-  private applyMerge(operand: ProofNode[], scope: Scope, current: Current, text: string, span: Span | undefined): Current {
-    if (scope.merge) return this.walkSequence(operand, scope, current);
+  private *applyMerge(operand: Sequence, scope: Scope, current: Current, text: string, span: Span | undefined): Walk {
+    if (scope.merge) return yield this.walkSequence(operand, scope, current);
     if (current === undefined) return this.errorNoImage(text, span);
     const collector: MergeCollector = { operations: [], cache: scope.cache };
-    this.walkSequence(operand, { ...scope, merge: collector }, current);
+    yield this.walkSequence(operand, { ...scope, merge: collector }, current);
     if (collector.operations.length === 0) return current;
     return this.add({
       kind: 'merge',
@@ -495,15 +525,28 @@ class Planner {
   }
 }
 
-function findEndMarker(siblings: readonly ProofNode[], beginIndex: number, op: string): number {
-  const id = JSON.stringify(siblings[beginIndex]!.literal.args[0] ?? null);
-  for (let i = beginIndex + 1; i < siblings.length; i++) {
-    const node = siblings[i]!;
-    if (node.via.kind !== 'marker') continue;
+/**
+ * A body's siblings with each begin marker paired with the first end marker of the same operator
+ * and id after it, in one pass (operator chains make thousands of markers).
+ */
+function sequenceOf(nodes: readonly ProofNode[]): Sequence {
+  const ends = new Int32Array(nodes.length).fill(-1);
+  const waiting = new Map<string, number[]>();
+  nodes.forEach((node, i) => {
+    if (node.via.kind !== 'marker') return;
     const marker = parseOperatorMarker(node.literal.predicate);
-    if (marker?.edge === 'end' && marker.op === op && JSON.stringify(node.literal.args[0] ?? null) === id) return i;
-  }
-  return -1;
+    if (marker === undefined) return;
+    const key = `${marker.op} ${JSON.stringify(node.literal.args[0] ?? null)}`;
+    const begins = waiting.get(key);
+    if (marker.edge === 'begin') {
+      if (begins) begins.push(i);
+      else waiting.set(key, [i]);
+    } else if (begins) {
+      for (const begin of begins) ends[begin] = i;
+      waiting.delete(key);
+    }
+  });
+  return { nodes, ends, from: 0, to: nodes.length };
 }
 
 /** For a `::copy` operand: a fresh image, but the cache control and origin context carry on. */

@@ -23,7 +23,6 @@ export type SolverDiagnostic =
   /** A proof of a clause leaves its head with variables. */
   | { code: 'head-not-ground'; head: IRLiteral | undefined; span?: Span }
   | { code: 'budget-exceeded'; budget: number }
-  | { code: 'too-deep' }
   | { code: 'no-proof'; goal: IRLiteral[] };
 
 type SolverCode = SolverDiagnostic['code'];
@@ -72,8 +71,6 @@ export function toDiagnostic(d: SolverDiagnostic, text: SourceText): Diagnostic 
       );
     case 'budget-exceeded':
       return { severity, message: `resolution budget of ${d.budget} steps exceeded (raise it with --budget or the MODUS_BUDGET build arg)` };
-    case 'too-deep':
-      return { severity, message: 'the search nests too deeply for the solver (a recursion over very long chains of distinct calls)' };
     case 'no-proof':
       return { severity, message: `no proof found for ${text.conjunction(d.goal)}` };
   }

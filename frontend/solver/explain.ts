@@ -79,14 +79,41 @@ class ProofView {
     return shownNodes(node.children, body);
   }
 
+  /** The leaves below a node, in order (a loop: proofs can be thousands of rules deep). */
   private withoutRules(node: ProofNode): ProofNode[] {
-    if (node.via.kind === 'clause') return this.children(node).flatMap((child) => this.withoutRules(child));
-    return [node];
+    const leaves: ProofNode[] = [];
+    const pending = [node];
+    while (pending.length > 0) {
+      const next = pending.pop()!;
+      if (next.via.kind !== 'clause') {
+        leaves.push(next);
+        continue;
+      }
+      const children = this.children(next);
+      for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]!);
+    }
+    return leaves;
   }
 
-  /** Siblings as tree items: an operator becomes a "(" item holding its operand, then ") ::op(args)". */
+  /**
+   * Siblings as tree items: an operator becomes a "(" item holding its operand, then ") ::op(args)".
+   * `childrenOf` gives the children of these siblings; deeper down, `children` does. Each level's
+   * siblings are laid out by a loop over a work list, not by recursion.
+   */
   items(nodes: readonly ProofNode[], childrenOf: (node: ProofNode) => ProofNode[]): TreeItem[] {
     const root: TreeItem[] = [];
+    const pending: [readonly ProofNode[], TreeItem[], (node: ProofNode) => ProofNode[]][] = [[nodes, root, childrenOf]];
+    const below = (node: ProofNode): ProofNode[] => this.children(node);
+    while (pending.length > 0) {
+      const [siblings, into, childrenOfSibling] = pending.pop()!;
+      for (const [node, item] of this.siblingItems(siblings, into)) pending.push([childrenOfSibling(node), item.children, below]);
+    }
+    return root;
+  }
+
+  /** Lays out one list of siblings into `root`; returns the items still to be given children. */
+  private siblingItems(nodes: readonly ProofNode[], root: TreeItem[]): [ProofNode, TreeItem][] {
+    const unfilled: [ProofNode, TreeItem][] = [];
     const open: TreeItem[][] = [root];
     for (const node of nodes) {
       const top = open[open.length - 1]!;
@@ -100,10 +127,12 @@ class ProofView {
         const args = node.literal.args.slice(1).map((a) => this.text.term(a));
         open[open.length - 1]!.push({ label: `) ::${marker.op}${args.length > 0 ? `(${args.join(', ')})` : ''}`, children: [] });
       } else {
-        top.push({ label: this.text.literal(node.literal), children: this.items(childrenOf(node), (n) => this.children(n)) });
+        const item: TreeItem = { label: this.text.literal(node.literal), children: [] };
+        top.push(item);
+        unfilled.push([node, item]);
       }
     }
-    return root;
+    return unfilled;
   }
 }
 
@@ -124,12 +153,16 @@ function goalOf(solution: Solution, goals: ProofTreeOptions['goals']): readonly 
   });
 }
 
-function drawTree(item: TreeItem, lines: string[], prefix = '', childPrefix = ''): void {
-  lines.push(prefix + item.label);
-  item.children.forEach((child, i) => {
-    const last = i === item.children.length - 1;
-    drawTree(child, lines, childPrefix + (last ? '└── ' : '├── '), childPrefix + (last ? '    ' : '│   '));
-  });
+function drawTree(top: TreeItem, lines: string[]): void {
+  const pending: [TreeItem, string, string][] = [[top, '', '']];
+  while (pending.length > 0) {
+    const [item, prefix, childPrefix] = pending.pop()!;
+    lines.push(prefix + item.label);
+    for (let i = item.children.length - 1; i >= 0; i--) {
+      const last = i === item.children.length - 1;
+      pending.push([item.children[i]!, childPrefix + (last ? '└── ' : '├── '), childPrefix + (last ? '    ' : '│   ')]);
+    }
+  }
 }
 
 // ---- traced SLD search --------------------------------------------------------------------------

@@ -58,10 +58,6 @@ function readable(diagnostics: readonly SolverDiagnostic[], program: IRProgram):
   return diagnostics.map((d) => toDiagnostic(d, text));
 }
 
-function isStackOverflow(e: unknown): boolean {
-  return e instanceof RangeError && /call stack/i.test(e.message);
-}
-
 interface SearchOutcome {
   solutions: Solution[];
   errors: SolverDiagnostic[];
@@ -71,16 +67,8 @@ interface SearchOutcome {
 
 function search(program: IRProgram, goal: IRLiteral[], options: SolveOptions, collectWarnings: boolean): SearchOutcome {
   const interner = new Interner();
-  let compiled: ReturnType<typeof compileProgram>;
-  let goalClause: ReturnType<typeof compileGoal>;
-  try {
-    compiled = compileProgram(program, interner);
-    goalClause = compileGoal(goal, compiled);
-  } catch (e) {
-    // Operator scopes nest as deeply as the source's operators do.
-    if (isStackOverflow(e)) return { solutions: [], errors: [{ code: 'too-deep' }], warnings: [], steps: 0 };
-    throw e;
-  }
+  const compiled = compileProgram(program, interner);
+  const goalClause = compileGoal(goal, compiled);
   const buildArgs = Object.entries(options.buildArgs ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const engine = new Engine(compiled, {
     cost: options.cost,
@@ -93,13 +81,8 @@ function search(program: IRProgram, goal: IRLiteral[], options: SolveOptions, co
   try {
     roots = engine.solveGoal(goalClause);
   } catch (e) {
-    if (e instanceof BudgetExceeded) {
-      engine.errors.push({ code: 'budget-exceeded', budget: e.budget });
-    } else if (isStackOverflow(e)) {
-      engine.errors.push({ code: 'too-deep' });
-    } else {
-      throw e;
-    }
+    if (!(e instanceof BudgetExceeded)) throw e;
+    engine.errors.push({ code: 'budget-exceeded', budget: e.budget });
   }
   const errors = engine.errors;
   if (errors.length > 0) return { solutions: [], errors, warnings: engine.warnings, steps: engine.steps };
