@@ -23,6 +23,8 @@ export type SolverDiagnostic =
   /** A proof of a clause leaves its head with variables. */
   | { code: 'head-not-ground'; head: IRLiteral | undefined; span?: Span }
   | { code: 'budget-exceeded'; budget: number }
+  /** The search filled most of Node's heap (`answers` tabled so far; the heap's limit in MB). */
+  | { code: 'memory-exhausted'; answers: number; heapMegabytes: number }
   | { code: 'no-proof'; goal: IRLiteral[] };
 
 type SolverCode = SolverDiagnostic['code'];
@@ -71,6 +73,11 @@ export function toDiagnostic(d: SolverDiagnostic, text: SourceText): Diagnostic 
       );
     case 'budget-exceeded':
       return { severity, message: `resolution budget of ${d.budget} steps exceeded (raise it with --budget or the MODUS_BUDGET build arg)` };
+    case 'memory-exhausted':
+      return {
+        severity,
+        message: `the search ran out of memory: ${d.answers} answers tabled fill most of the ${d.heapMegabytes} MB heap (narrow the goal, or give Node more with NODE_OPTIONS=--max-old-space-size=MB)`,
+      };
     case 'no-proof':
       return { severity, message: `no proof found for ${text.conjunction(d.goal)}` };
   }

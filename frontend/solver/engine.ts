@@ -159,7 +159,7 @@ const enum EvaluatePhase {
  */
 class Frame {
   kind = FrameKind.Select;
-  run!: Run;
+  run: Run = NO_RUN;
   /** The body position being resolved (Select: where the scan resumes). */
   i = 0;
   /** Select: literals left to resolve; otherwise, left after this one. */
@@ -174,7 +174,7 @@ class Frame {
   tuples: readonly string[][] = HOLDS;
   /** Builtin: the argument positions it was given (not unified again). */
   given = 0;
-  /** Answers/Negation/Clauses/Evaluate: the table. */
+  /** Answers/Negation/Clauses/Evaluate: the table; Select: the call just evaluated at `i`. */
   table: Table | undefined = undefined;
   /** Select: the first call passed over because it got stuck. */
   delayed: Table | undefined = undefined;
@@ -188,6 +188,14 @@ class Frame {
 /** The outcome of a builtin that holds as called: one way on, nothing to unify. */
 const HOLDS: readonly string[][] = [[]];
 const NO_CLAUSES: CClause[] = [];
+const NO_RUN: Run = {
+  clause: { id: -1, head: [], body: [], nVars: 0, varNames: [], groundHead: true, insideMerge: undefined, scopeLayers: undefined, source: undefined },
+  bind: [],
+  trail: new Trail(),
+  done: new Uint8Array(0),
+  children: [],
+  owner: undefined,
+};
 
 interface EngineOptions {
   cost: CostFunction;
@@ -195,6 +203,11 @@ interface EngineOptions {
   buildArgs: ReadonlyArray<readonly [string, string]>;
   isAvailable?: (imageRef: string) => boolean | undefined;
   collectWarnings: boolean;
+  /**
+   * Whether the heap still has room, asked every MEMORY_CHECK_INTERVAL steps: when it has not,
+   * the search stops with MemoryExhausted instead of the process dying out of memory.
+   */
+  memoryLeft?: () => boolean;
 }
 
 export class BudgetExceeded extends Error {
@@ -202,6 +215,16 @@ export class BudgetExceeded extends Error {
     super(`resolution budget of ${budget} steps exceeded`);
   }
 }
+
+/** The search stopped because the heap is nearly full (see `EngineOptions.memoryLeft`). */
+export class MemoryExhausted extends Error {
+  constructor(readonly answers: number) {
+    super(`memory nearly exhausted after ${answers} tabled answers`);
+  }
+}
+
+/** Steps between two looks at the memory left. */
+const MEMORY_CHECK_INTERVAL = 1 << 12;
 
 const MAX_DIAGNOSTICS = 100;
 
@@ -223,6 +246,8 @@ export class Engine {
   /** Per predicate id, its tables by call key: owned here so a compiled program can be solved again. */
   private readonly tables: (Map<string, Table> | undefined)[] = [];
   private dfnCounter = 0;
+  /** The step count past which `check` runs: the budget, or earlier for a look at the memory. */
+  private nextCheck: number;
   private readonly builtinContext: BuiltinContext;
   private readonly availability = new Map<string, boolean | undefined>();
   private readonly roots: RootSolution[] = [];
@@ -246,6 +271,7 @@ export class Engine {
     readonly options: EngineOptions,
   ) {
     this.builtinContext = { buildArgs: options.buildArgs };
+    this.nextCheck = Math.min(options.budget, MEMORY_CHECK_INTERVAL);
   }
 
   /** All distinct solutions of the goal clause (its body), in order of discovery. */
@@ -307,12 +333,15 @@ export class Engine {
   }
 
   private pop(): void {
-    this.top--;
+    // Let go of what the frame held, or a reused slot would keep a finished run's data alive.
+    const frame = this.frames[this.top--]!;
+    frame.run = NO_RUN;
+    frame.tuples = HOLDS;
   }
 
   /**
    * Goes on with `run` once a literal is resolved: with `remaining` literals left, a Select frame
-   * is pushed (true); with none, the derivation is complete and recorded at once (false). The
+   * is pushed and run at once (true; it may have ended already); with none, the derivation is complete and recorded at once (false). The
    * callers loop on to their next alternative when nothing was pushed.
    */
   private proceed(run: Run, remaining: number): boolean {
@@ -325,7 +354,9 @@ export class Engine {
     frame.run = run;
     frame.rest = remaining;
     frame.i = 0;
+    frame.table = undefined;
     frame.delayed = undefined;
+    this.resumeSelect(frame); // selecting never proceeds: no recursion
     return true;
   }
 
@@ -354,9 +385,11 @@ export class Engine {
       const pred = lit.pred;
       let table: Table | undefined;
       if (lit.positive && pred !== undefined && !pred.factsOnly && lit.builtin === undefined) {
-        table = this.tableFor(pred, lit, run.bind);
+        table = frame.table ?? this.tableFor(pred, lit, run.bind);
+        frame.table = undefined;
         if (table.state === TableState.New) {
           frame.i = i;
+          frame.table = table; // the scan resumes at this literal, with its call evaluated
           this.pushEvaluate(table);
           return;
         }
@@ -499,8 +532,8 @@ export class Engine {
     const tuples = frame.tuples;
     const given = frame.given;
     const interner = this.program.interner;
-    while (frame.next < tuples.length) {
-      const tuple = tuples[frame.next++]!;
+    for (let t = frame.next; t < tuples.length; t++) {
+      const tuple = tuples[t]!;
       const mark = trail.top;
       let ok = true;
       for (let j = 0; j < tuple.length && ok; j++) {
@@ -512,6 +545,7 @@ export class Engine {
       if (ok) {
         run.children[frame.i] = lit.builtin!;
         if (this.proceed(run, frame.rest)) {
+          frame.next = t + 1;
           frame.mark = mark;
           return;
         }
@@ -555,8 +589,8 @@ export class Engine {
     const args = lit.args;
     const candidates = frame.clauses;
     const interner = this.program.interner;
-    while (frame.next < candidates.length) {
-      const fact = candidates[frame.next++]!;
+    for (let c = frame.next; c < candidates.length; c++) {
+      const fact = candidates[c]!;
       this.tick();
       const mark = trail.top;
       let ok = true;
@@ -566,6 +600,7 @@ export class Engine {
           frame.matched = true;
           run.children[frame.i] = fact;
           if (this.proceed(run, frame.rest)) {
+            frame.next = c + 1;
             frame.mark = mark;
             return;
           }
@@ -583,6 +618,7 @@ export class Engine {
         frame.matched = true;
         run.children[frame.i] = fact;
         if (this.proceed(run, frame.rest)) {
+          frame.next = c + 1;
           frame.mark = mark;
           frame.offset = offset;
           return;
@@ -615,8 +651,7 @@ export class Engine {
     const open = table.openPositions;
     const width = open.length;
     const incomplete = frame.incomplete;
-    while (frame.next < answers.length) {
-      const a = frame.next++;
+    for (let a = frame.next; a < answers.length; a++) {
       this.tick();
       if (incomplete && a > table.consumedMax) table.consumedMax = a;
       const mark = trail.top;
@@ -629,6 +664,7 @@ export class Engine {
       if (ok) {
         run.children[frame.i] = answers[a]!;
         if (this.proceed(run, frame.rest)) {
+          frame.next = a + 1;
           frame.mark = mark;
           return;
         }
@@ -825,8 +861,8 @@ export class Engine {
   private nextClause(frame: Frame): void {
     const table = frame.table!;
     const candidates = frame.clauses;
-    while (frame.next < candidates.length) {
-      const clause = candidates[frame.next++]!;
+    for (let c = frame.next; c < candidates.length; c++) {
+      const clause = candidates[c]!;
       this.tick();
       const bind: Bindings = new Array(clause.nVars + table.nPatternVars);
       const trail = new Trail();
@@ -838,7 +874,10 @@ export class Engine {
       frame.matched = true;
       const n = clause.body.length;
       const run: Run = { clause, bind, trail, done: new Uint8Array(n), children: new Array(n), owner: table };
-      if (this.proceed(run, n)) return;
+      if (this.proceed(run, n)) {
+        frame.next = c + 1;
+        return;
+      }
     }
     if (!frame.matched && this.options.collectWarnings) this.noRule(table.site);
     this.pop();
@@ -983,12 +1022,26 @@ export class Engine {
   // ---- budget and diagnostics ---------------------------------------------------------------
 
   private tick(): void {
-    if (++this.steps > this.options.budget) throw new BudgetExceeded(this.options.budget);
+    if (++this.steps > this.nextCheck) this.check();
   }
 
   private charge(steps: number): void {
     this.steps += steps;
+    if (this.steps > this.nextCheck) this.check();
+  }
+
+  /** Past the budget, or time to look at the memory left (one comparison per step for both). */
+  private check(): void {
     if (this.steps > this.options.budget) throw new BudgetExceeded(this.options.budget);
+    this.nextCheck = Math.min(this.options.budget, this.steps + MEMORY_CHECK_INTERVAL);
+    this.checkMemory();
+  }
+
+  private checkMemory(): void {
+    if (this.options.memoryLeft?.() !== false) return;
+    let answers = 0;
+    for (const tables of this.tables) if (tables !== undefined) for (const table of tables.values()) answers += table.answers.length;
+    throw new MemoryExhausted(answers + this.roots.length);
   }
 
   instantiate(lit: CLiteral, bind: Bindings, clause: CClause | undefined): IRLiteral {

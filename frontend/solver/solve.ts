@@ -17,7 +17,8 @@ import { QUERY_PREDICATE, literalText, parseOperatorMarker } from '../language';
 import type { CostFunction, ProofNode, Solution } from './proof';
 import { toDiagnostic, type SolverDiagnostic } from './diagnostics';
 import { compileGoal, compileProgram } from './compile';
-import { Answer, BudgetExceeded, Engine, type Derivation, type RootSolution } from './engine';
+import { getHeapStatistics } from 'node:v8';
+import { Answer, BudgetExceeded, Engine, MemoryExhausted, type Derivation, type RootSolution } from './engine';
 import { Interner } from './terms';
 import { SourceText } from './source-text';
 
@@ -76,13 +77,15 @@ function search(program: IRProgram, goal: IRLiteral[], options: SolveOptions, co
     buildArgs,
     ...(options.isAvailable ? { isAvailable: options.isAvailable } : {}),
     collectWarnings,
+    memoryLeft: heapHasRoom,
   });
   let roots: RootSolution[] = [];
   try {
     roots = engine.solveGoal(goalClause);
   } catch (e) {
-    if (!(e instanceof BudgetExceeded)) throw e;
-    engine.errors.push({ code: 'budget-exceeded', budget: e.budget });
+    if (e instanceof BudgetExceeded) engine.errors.push({ code: 'budget-exceeded', budget: e.budget });
+    else if (e instanceof MemoryExhausted) engine.errors.push(memoryExhausted(e.answers));
+    else throw e;
   }
   const errors = engine.errors;
   if (errors.length > 0) return { solutions: [], errors, warnings: engine.warnings, steps: engine.steps };
@@ -90,6 +93,22 @@ function search(program: IRProgram, goal: IRLiteral[], options: SolveOptions, co
   const solutions = new Array<Solution>(roots.length);
   for (let i = 0; i < roots.length; i++) solutions[i] = extractor.solution(roots[i]!);
   return { solutions, errors, warnings: engine.warnings, steps: engine.steps };
+}
+
+/**
+ * The share of Node's heap the search may fill before it stops with a named error: past it, the
+ * rest of the command (proofs, plans, output) and V8's own collection need the room left.
+ */
+const HEAP_SHARE = 0.7;
+
+function heapHasRoom(): boolean {
+  const heap = getHeapStatistics();
+  return heap.used_heap_size < HEAP_SHARE * heap.heap_size_limit;
+}
+
+function memoryExhausted(answers: number): SolverDiagnostic {
+  const limit = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+  return { code: 'memory-exhausted', answers, heapMegabytes: limit };
 }
 
 /**

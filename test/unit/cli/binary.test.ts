@@ -93,4 +93,18 @@ describeBundle('node dist/modus.js', () => {
       expect(r.stderr).not.toMatch(CRASH_PATTERN);
     }
   });
+
+  test('a search that fills the heap stops with a named error, not an out-of-memory crash', () => {
+    let reach = 'reach(X, Y) :- arc(X, Y).\nreach(X, Y) :- arc(X, Z), reach(Z, Y).\n';
+    for (let i = 0; i < 3000; i++) reach += `arc("n${i}", "n${i + 1}").\n`;
+    ws.write('reach.mf', reach);
+    const r = spawnSync(process.execPath, ['--max-old-space-size=150', BUNDLE, 'proof', '--json', '-f', 'reach.mf', 'reach("n0", Y)'], {
+      cwd: ws.dir,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^reach\.mf: error: the search ran out of memory: \d+ answers tabled fill most of the \d+ MB heap \(narrow the goal, or give Node more with NODE_OPTIONS=--max-old-space-size=MB\)\n$/);
+  }, 60_000);
 });
