@@ -26,6 +26,9 @@ interface AvailabilityOptions {
   timeoutMs?: number;
 }
 
+/** `from("scratch")` is the empty image: always there, nothing to look up. */
+const SCRATCH = 'scratch';
+
 const DEFAULT_RESOLVE_CONCURRENCY = 4;
 const DEFAULT_RESOLVE_TIMEOUT_MS = 20_000;
 
@@ -39,7 +42,7 @@ export function constantFromRefs(program: IRProgram): string[] {
   for (const clause of program.clauses) {
     for (const literal of clause.body) {
       const arg: IRTerm | undefined = literal.args[0];
-      if (literal.positive && literal.predicate === 'from' && literal.args.length === 1 && arg?.kind === 'const') refs.add(arg.value);
+      if (literal.positive && literal.predicate === 'from' && literal.args.length === 1 && arg?.kind === 'const' && arg.value !== SCRATCH) refs.add(arg.value);
     }
   }
   return [...refs].sort(compareText);
@@ -122,6 +125,7 @@ export async function solveWithAvailability<T>(
   for (;;) {
     const asked = new Set<string>();
     const result = solveWith((ref) => {
+      if (ref === SCRATCH) return true;
       const available = known.get(ref);
       if (available === undefined) asked.add(ref);
       return available;
@@ -137,7 +141,7 @@ export async function solveWithAvailability<T>(
 /** The solver's `isAvailable` over finished resolutions: unknown references are left undefined. */
 export function availabilityLookup(resolutions: readonly ImageResolution[]): (ref: string) => boolean | undefined {
   const known = new Map(resolutions.map((r) => [r.ref, r.available] as const));
-  return (ref) => known.get(ref);
+  return (ref) => (ref === SCRATCH ? true : known.get(ref));
 }
 
 /** One line per image, sorted: `found    REF (DIGEST)` / `missing  REF: REASON`. */

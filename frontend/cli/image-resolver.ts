@@ -19,6 +19,8 @@ const MANIFEST_TYPES = [
 interface LocalResolverOptions {
   /** The docker client program. */
   docker: string;
+  /** The client's environment (DOCKER_HOST, DOCKER_CONFIG, …): the command's, not this process's. */
+  env?: Readonly<Record<string, string | undefined>>;
   timeoutMs?: number;
 }
 
@@ -26,7 +28,7 @@ export function localImageResolver(options: LocalResolverOptions): ImageResolver
   const client = options.docker;
   const timeoutMs = options.timeoutMs ?? 10_000;
   return async (ref) => {
-    const local = await inLocalStore(client, ref, timeoutMs);
+    const local = await inLocalStore(client, options.env, ref, timeoutMs);
     if (local) return {};
     const parsed = parseImageRef(ref);
     if (!parsed) throw new Error('invalid image reference');
@@ -35,9 +37,9 @@ export function localImageResolver(options: LocalResolverOptions): ImageResolver
   };
 }
 
-function inLocalStore(client: string, ref: string, timeoutMs: number): Promise<boolean> {
+function inLocalStore(client: string, env: LocalResolverOptions['env'], ref: string, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    execFile(client, ['image', 'inspect', '--format', '{{.Id}}', ref], { timeout: timeoutMs }, (err) => resolve(!err));
+    execFile(client, ['image', 'inspect', '--format', '{{.Id}}', ref], { timeout: timeoutMs, ...(env ? { env } : {}) }, (err) => resolve(!err));
   });
 }
 

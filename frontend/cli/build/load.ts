@@ -40,7 +40,7 @@ export async function solveLoadedGoal(program: LoadedProgram, req: GoalRequest, 
     });
   const solved =
     req.cost === 'available' && docker !== undefined
-      ? (await solveWithAvailability(new ImageAvailability(localImageResolver({ docker })), program.ir, solveWith)).result
+      ? (await solveWithAvailability(new ImageAvailability(localImageResolver({ docker, env: io.env })), program.ir, solveWith)).result
       : solveWith();
   if (solved.solutions.length === 0) {
     reportDiagnostics(io, solved.diagnostics, program.file);

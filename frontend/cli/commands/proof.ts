@@ -9,7 +9,7 @@ import { solveGoal, type GoalSolution, type LoadedProgram, type SolvedGoal } fro
 import { explainSearch, proofTreeRenderer, searchGraphDot } from '../../solver/explain';
 import { translateGoal } from '../../translate';
 import { availabilityReport, ImageAvailability, solveWithAvailability } from '../../caching/availability';
-import { formatOptions, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
+import { formatOptions, optionValue, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from '../args';
 import { BUDGET_OPTION, BUILD_ARG_OPTION, COST_OPTION, loadRequestedProgram, MODUSFILE_OPTION, readGoalRequest, solveArgs, type GoalRequest } from '../goal-request';
 import type { CliIO, Command } from '../io';
 import { reportDiagnostics } from './shared';
@@ -23,6 +23,7 @@ const OPTIONS: readonly OptionSpec[] = [
   COST_OPTION,
   BUDGET_OPTION,
   BUILD_ARG_OPTION,
+  { name: 'docker', value: true, valueName: 'PATH', description: 'the docker client cost available asks (default: $MODUS_DOCKER or docker)' },
 ];
 
 const USAGE = `Usage: modus proof [OPTIONS] [CONTEXT] GOAL
@@ -39,6 +40,8 @@ type View = 'tree' | 'json' | 'explain' | 'graph';
 interface ProofRequest extends GoalRequest {
   view: View;
   compact: boolean;
+  /** `--docker`, when given. */
+  docker?: string;
 }
 
 function request(args: ParsedArgs): ProofRequest {
@@ -48,7 +51,12 @@ function request(args: ParsedArgs): ProofRequest {
     ...readGoalRequest('proof', args, 'context-optional'),
     view: views[0] ?? 'tree',
     compact: args.flags.has('compact'),
+    ...docker(optionValue(args, 'docker')),
   };
+}
+
+function docker(option: string | undefined): { docker?: string } {
+  return option === undefined ? {} : { docker: option };
 }
 
 async function runProof(argv: readonly string[], io: CliIO): Promise<number> {
@@ -67,7 +75,7 @@ async function runProof(argv: readonly string[], io: CliIO): Promise<number> {
       forBuild: false,
       ...(isAvailable ? { isAvailable } : {}),
     });
-  const solved = req.cost === 'available' ? await solveWithImages(program, io, solveWith) : solveWith();
+  const solved = req.cost === 'available' ? await solveWithImages(req, program, io, solveWith) : solveWith();
   if (req.view === 'explain' || req.view === 'graph') io.stdout(`${searchView(req, program, solved)}\n`);
   if (solved.solutions.length === 0) {
     reportDiagnostics(io, solved.diagnostics, program.file);
@@ -83,10 +91,11 @@ async function runProof(argv: readonly string[], io: CliIO): Promise<number> {
  * Cost `available`: which `from(...)` images exist (local image store, or the registry a
  * reference names), constant or computed, listed on stderr so that --json output stays one object.
  */
-async function solveWithImages(program: LoadedProgram, io: CliIO, solveWith: (isAvailable: (ref: string) => boolean | undefined) => SolvedGoal): Promise<SolvedGoal> {
+async function solveWithImages(req: ProofRequest, program: LoadedProgram, io: CliIO, solveWith: (isAvailable: (ref: string) => boolean | undefined) => SolvedGoal): Promise<SolvedGoal> {
   // Loaded here: it needs `docker` and the LLB image references, which no other view does.
   const { localImageResolver } = require('../image-resolver') as { localImageResolver: typeof import('../image-resolver').localImageResolver };
-  const resolver = localImageResolver({ docker: io.env.MODUS_DOCKER ?? '/usr/bin/docker' });
+  const { clientCommand } = require('../build/docker') as { clientCommand: typeof import('../build/docker').clientCommand };
+  const resolver = localImageResolver({ docker: clientCommand(req.docker, io.env), env: io.env });
   const { result, resolutions } = await solveWithAvailability(new ImageAvailability(resolver), program.ir, solveWith);
   if (resolutions.length > 0) io.stderr(`modus proof: images (cost available):\n${availabilityReport(resolutions).map((l) => `  ${l}\n`).join('')}`);
   return result;

@@ -8,6 +8,7 @@ import {
   availabilityReport,
   constantFromRefs,
   ImageAvailability,
+  solveWithAvailability,
   type ImageResolver,
 } from '../../../frontend/caching/availability';
 
@@ -70,6 +71,26 @@ describe('the proof chosen per cost function', () => {
 describe('constantFromRefs', () => {
   test('distinct constant references, sorted; computed ones are left out', () => {
     expect(constantFromRefs(load().ir)).toEqual([REGISTRY_IMAGE, 'modus-test/busybox:1']);
+  });
+});
+
+describe('scratch', () => {
+  test('is never looked up and always available', async () => {
+    const text = 'app :- from("missing/base:1"), run("true").\napp :- from("scratch").\n';
+    const program = load(text);
+    expect(constantFromRefs(program.ir)).toEqual(['missing/base:1']);
+    const asked: string[] = [];
+    const availability = new ImageAvailability(async (ref) => {
+      asked.push(ref);
+      throw new Error('not found');
+    });
+    const { result, resolutions } = await solveWithAvailability(availability, program.ir, (isAvailable) =>
+      solveGoal(program, 'app', { cost: 'available', forBuild: true, isAvailable }),
+    );
+    expect(asked).toEqual(['missing/base:1']);
+    expect(resolutions.map((r) => r.ref)).toEqual(['missing/base:1']);
+    expect(result.solutions.flatMap((s) => fromsOf(s.solution.proof))).toEqual(['from("scratch")']);
+    expect(availabilityLookup([])('scratch')).toBe(true);
   });
 });
 
