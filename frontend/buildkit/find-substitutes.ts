@@ -14,10 +14,10 @@ import {
   sha256Text,
   type ContextFileDigest,
 } from '../caching/content-keys';
-import { cacheable, neededNodes, portableBases, type KeyedLiteral } from '../caching/substitution';
+import { cacheable, neededNodes, type KeyedLiteral } from '../caching/substitution';
 import type { FrontendContext } from '../gateway';
 import type { ImageConfig } from '../imagegen/config';
-import { generateImages, type GeneratedImage, type GenerateOptions } from '../imagegen/generate';
+import { generateImages, type BaseImage, type GeneratedImage, type GenerateOptions } from '../imagegen/generate';
 import { FileAction, image, local, marshal, scratch, type State } from '../llb';
 import type { Platform } from '../llb/types';
 import { LITERAL_LABEL, type BuildPlan, type NodeId } from '../planner/plan';
@@ -39,7 +39,7 @@ export async function keyLiterals(ctx: FrontendContext, plan: BuildPlan, generat
   const namedFiles = new Map<string, ContextFiles>();
   const out: KeyedLiteral[] = [];
   for (const literal of literalNodes(plan)) {
-    if (!cacheable(plan, literal.node, generate)) continue;
+    if (!cacheable(plan, literal.node, generate.noCache)) continue;
     const contextFiles: ContextFileDigest[] = [];
     for (const path of copiedContextPaths(plan, literal.node)) contextFiles.push(...(await files.digests(path)));
     const namedContexts = [];
@@ -51,6 +51,23 @@ export async function keyLiterals(ctx: FrontendContext, plan: BuildPlan, generat
     }
     const ops = marshal(keyed[literal.node]!.fs, { platform, encoding: 'gogo' }).def;
     out.push({ ...literal, key: contentKey({ ops, config: JSON.stringify(keyed[literal.node]!.config), contextFiles, namedContexts }) });
+  }
+  return out;
+}
+
+/**
+ * Bases as content keys see them: pinned by the digest of their configuration instead of the
+ * digest the daemon resolved. Docker 20.10 reports a local image's id, the containerd image store
+ * (current Docker) its manifest digest; the configuration, with its layers' diff ids, is the same
+ * on both, so machines with different image stores share one cache repository. A directory named
+ * context becomes a placeholder source without the build's session (its files enter the key apart).
+ */
+export function portableBases(bases: ReadonlyMap<string, BaseImage>): Map<string, BaseImage> {
+  const out = new Map<string, BaseImage>();
+  for (const [written, base] of bases) {
+    const name = base.ref.split('@')[0]!;
+    const portable = { ...base, ref: `${name}@${sha256Text(Buffer.from(JSON.stringify(base.config), 'utf8'))}` };
+    out.set(written, base.fs ? { ...portable, fs: local(base.ref) } : portable);
   }
   return out;
 }

@@ -19,6 +19,12 @@ type CacheKeyPart =
   | { kind: 'probe'; command: string; digest: string; short: string }
   | { kind: 'ttl'; seconds: number; bucket: number };
 
+/** `no-cache`: every step, or the steps that come from these predicates. */
+export interface NoCacheRequest {
+  all: boolean;
+  predicates: readonly string[];
+}
+
 export interface StepCacheKey {
   parts: CacheKeyPart[];
   /** What enters the step's cache key; undefined when nothing does (plain BuildKit caching). */

@@ -4,30 +4,12 @@
  * nodes the outputs still need once some are substituted. The frontend computes the content keys
  * and looks the images up through the gateway (buildkit/find-substitutes.ts).
  */
-import type { BaseImage, GenerateOptions } from '../imagegen/generate';
-import { local } from '../llb';
 import type { BuildPlan, NodeId } from '../planner/plan';
-import { sha256Text, subgraph, type LiteralNode } from './content-keys';
+import type { NoCacheRequest } from './keys';
+import { subgraph, type LiteralNode } from './content-keys';
 
 export interface KeyedLiteral extends LiteralNode {
   key: string;
-}
-
-/**
- * Bases as content keys see them: pinned by the digest of their configuration instead of the
- * digest the daemon resolved. Docker 20.10 reports a local image's id, the containerd image store
- * (current Docker) its manifest digest; the configuration, with its layers' diff ids, is the same
- * on both, so machines with different image stores share one cache repository. A directory named
- * context becomes a placeholder source without the build's session (its files enter the key apart).
- */
-export function portableBases(bases: ReadonlyMap<string, BaseImage>): Map<string, BaseImage> {
-  const out = new Map<string, BaseImage>();
-  for (const [written, base] of bases) {
-    const name = base.ref.split('@')[0]!;
-    const portable = { ...base, ref: `${name}@${sha256Text(Buffer.from(JSON.stringify(base.config), 'utf8'))}` };
-    out.set(written, base.fs ? { ...portable, fs: local(base.ref) } : portable);
-  }
-  return out;
 }
 
 /** Nodes the outputs still need once the substituted ones are cut off. */
@@ -52,11 +34,11 @@ function isDirectInput(plan: BuildPlan, id: NodeId, candidate: NodeId): boolean 
   return 'cache' in node && node.cache.probes.some((p) => p.base === candidate);
 }
 
-export function cacheable(plan: BuildPlan, root: NodeId, generate: GenerateOptions): boolean {
-  if (generate.noCache.all) return false;
+export function cacheable(plan: BuildPlan, root: NodeId, noCache: NoCacheRequest): boolean {
+  if (noCache.all) return false;
   return subgraph(plan, root).every((id) => {
     const node = plan.nodes[id]!;
     if ('cache' in node && node.cache.noCache) return false;
-    return !node.origin.predicates.some((p) => generate.noCache.predicates.includes(p));
+    return !node.origin.predicates.some((p) => noCache.predicates.includes(p));
   });
 }

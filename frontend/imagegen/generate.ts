@@ -23,7 +23,7 @@ import {
   type ImageConfig,
 } from './config';
 import { mergeScript, MERGE_MOUNT_ROOT } from './merge';
-import { describeKey, withBuildNonce, type StepCacheKey } from '../caching/keys';
+import { describeKey, withBuildNonce, type NoCacheRequest, type StepCacheKey } from '../caching/keys';
 
 export interface BaseImage {
   /** The reference to pull, normalised and pinned by digest when one is known. */
@@ -36,8 +36,7 @@ export interface BaseImage {
 export interface GenerateOptions {
   platform: Platform;
   network: NetworkMode;
-  /** `no-cache`: every step, or the steps that come from these predicates. */
-  noCache: { all: boolean; predicates: readonly string[] };
+  noCache: NoCacheRequest;
   /** The build context (`local://context` with the .dockerignore excludes). */
   context: State;
   /** Resolved base images, keyed by the reference as written in `from(...)`. */

@@ -1,10 +1,10 @@
-import { cacheable, neededNodes, portableBases } from '../../../frontend/caching/substitution';
-import type { GenerateOptions } from '../../../frontend/imagegen/generate';
+import { portableBases } from '../../../frontend/buildkit/find-substitutes';
+import { cacheable, neededNodes } from '../../../frontend/caching/substitution';
 import type { ImageConfig } from '../../../frontend/imagegen/config';
 import { planOf } from '../../support/plan-of';
 
 const BASE = 'modus-test/busybox:1';
-const noCache = (all: boolean, predicates: string[] = []) => ({ noCache: { all, predicates } }) as unknown as GenerateOptions;
+const noCache = (all: boolean, predicates: string[] = []) => ({ all, predicates });
 
 test('cacheable: a literal with no_cache anywhere inside, or under --no-cache, is never taken from the repository', () => {
   const plan = planOf(`img("a") :- from("${BASE}"), run("echo a").\nimg("b") :- from("${BASE}"), run("echo b")::no_cache.`, 'img(X)');
