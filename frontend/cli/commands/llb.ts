@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OptionError, readPlatform } from '../../buildkit/options';
+import { formatPlatform, OptionError, readPlatform } from '../../buildkit/options';
 import { parseClock, stepCacheKey } from '../../caching/keys';
 import { probeIdentity, probeJobs } from '../../caching/probes';
 import { scratchConfig } from '../../imagegen/config';
@@ -25,7 +25,7 @@ import { GOAL_OPTIONS, hostPlatform, readGoalRequest, type GoalRequest } from '.
 
 const OPTIONS: readonly OptionSpec[] = [
   ...GOAL_OPTIONS,
-  { name: 'platform', value: true, valueName: 'OS/ARCH', description: 'target platform (default: linux/amd64, or linux/arm64 on arm64)' },
+  { name: 'platform', value: true, valueName: 'OS/ARCH', description: 'target platform (default: this machine\'s, e.g. linux/amd64 on x86-64)' },
   { name: 'encoding', value: true, valueName: 'gogo|canonical', description: 'op encoding: BuildKit <= 0.16 (gogo, default) or >= 0.17 (canonical)' },
   { name: 'no-cache', description: 'mark every step ignore-cache, as docker build --no-cache does' },
   { name: 'network', value: true, valueName: 'MODE', description: 'network of the run steps: default, none or host' },
@@ -118,7 +118,7 @@ async function runLlb(argv: readonly string[], io: CliIO): Promise<number> {
   );
   const report = {
     goal: req.goal.trim(),
-    platform: [req.platform.os, req.platform.architecture, req.platform.variant].filter(Boolean).join('/'),
+    platform: formatPlatform(req.platform),
     encoding: req.encoding,
     bases: basesReport,
     notes,
