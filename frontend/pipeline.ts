@@ -107,7 +107,9 @@ export function solveGoal(program: LoadedProgram, goalText: string, options: Sol
     for (const solution of result.solutions) results.push(goalSolution(solution, index, sourceText));
   });
   if (hasErrors(diagnostics)) return { goalFile, goal: parsed.goal, solutions: [], diagnostics, steps };
-  const solutions = distinctByLiteral(results, options.cost);
+  // One solve of a one-literal goal gives distinct ground literals already: nothing to merge.
+  const alreadyDistinct = translated.goals.length === 1 && translated.goals[0]!.length === 1;
+  const solutions = alreadyDistinct ? results : distinctByLiteral(results, options.cost);
   return { goalFile, goal: parsed.goal, solutions, diagnostics: solutions.length > 0 ? [] : diagnostics, steps };
 }
 

@@ -146,28 +146,28 @@ class AstBuilder extends BaseVisitor {
   }
 
   /**
-   * The clause of a fact written `name.` or `name(t1, ..., tn).` with string, f-string or
+   * The clause of a fact (tokens[start, end)) written `name.` or `name(t1, ..., tn).` with string, f-string or
    * variable terms, built straight from its tokens (the same AST the parser and `clause` give);
    * undefined for any other token sequence. Generated programs are mostly such facts.
    */
-  flatFact(clauseTokens: readonly IToken[]): Clause | undefined {
-    const n = clauseTokens.length;
-    const name = clauseTokens[0]!;
-    const dot = clauseTokens[n - 1]!;
+  flatFact(tokens: readonly IToken[], start: number, end: number): Clause | undefined {
+    const n = end - start;
+    const name = tokens[start]!;
+    const dot = tokens[end - 1]!;
     if (name.tokenType !== Ident || dot.tokenType !== Dot) return undefined;
     if (n === 2) return this.fact(name, [], tokenEnd(name), dot);
-    if (n < 5 || n % 2 === 0 || clauseTokens[1]!.tokenType !== LParen || clauseTokens[n - 2]!.tokenType !== RParen) return undefined;
+    if (n < 5 || n % 2 === 0 || tokens[start + 1]!.tokenType !== LParen || tokens[end - 2]!.tokenType !== RParen) return undefined;
     const args: Term[] = [];
-    for (let i = 2; i < n - 2; i += 2) {
-      if (i > 2 && clauseTokens[i - 1]!.tokenType !== Comma) return undefined;
-      const token = clauseTokens[i]!;
+    for (let i = start + 2; i < end - 2; i += 2) {
+      if (i > start + 2 && tokens[i - 1]!.tokenType !== Comma) return undefined;
+      const token = tokens[i]!;
       const type = token.tokenType;
       if (type === StringLit) args.push(this.plainString(token));
       else if (type === FString) args.push(this.formatString(token));
       else if (type === Ident) args.push(isAnonymousName(token.image) ? { kind: 'anon', span: tokenSpan(token) } : { kind: 'var', name: token.image, span: tokenSpan(token) });
       else return undefined;
     }
-    return this.fact(name, args, tokenEnd(clauseTokens[n - 2]!), dot);
+    return this.fact(name, args, tokenEnd(tokens[end - 2]!), dot);
   }
 
   private fact(name: IToken, args: Term[], end: number, dot: IToken): Clause {
@@ -185,14 +185,15 @@ class AstBuilder extends BaseVisitor {
 /** One builder per source file; `diagnostics` collects string-content errors of everything built. */
 export function createAstBuilder(file: SourceFile): {
   buildClause(cst: CstNode): Clause;
-  buildFlatFact(tokens: readonly IToken[]): Clause | undefined;
+  /** The clause tokens[start, end) when it is a fact of plain terms (see `flatFact`). */
+  buildFlatFact(tokens: readonly IToken[], start?: number, end?: number): Clause | undefined;
   buildGoal(cst: CstNode): Expression;
   diagnostics: Diagnostic[];
 } {
   const builder = new AstBuilder(file);
   return {
     buildClause: (cst) => builder.visit(cst) as Clause,
-    buildFlatFact: (tokens) => builder.flatFact(tokens),
+    buildFlatFact: (tokens, start = 0, end = tokens.length) => builder.flatFact(tokens, start, end),
     buildGoal: (cst) => builder.visit(cst) as Expression,
     diagnostics: builder.diagnostics,
   };

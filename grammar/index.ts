@@ -26,19 +26,12 @@ function internalError(file: SourceFile, error: unknown): Diagnostic {
   return { severity: 'error', message: `internal error in the parser: ${reason}`, file };
 }
 
-/** Splits a token stream after every `.`: each piece is one clause, parsed on its own. */
-function splitClauses(tokens: IToken[]): IToken[][] {
-  const clauses: IToken[][] = [];
-  let current: IToken[] = [];
-  for (const token of tokens) {
-    current.push(token);
-    if (token.tokenType === Dot) {
-      clauses.push(current);
-      current = [];
-    }
-  }
-  if (current.length > 0) clauses.push(current);
-  return clauses;
+/** Where each clause ends in a token stream (exclusive): after every `.`, and at the end. */
+function clauseEnds(tokens: readonly IToken[]): number[] {
+  const ends: number[] = [];
+  for (let i = 0; i < tokens.length; i++) if (tokens[i]!.tokenType === Dot) ends.push(i + 1);
+  if (ends[ends.length - 1] !== tokens.length && tokens.length > 0) ends.push(tokens.length);
+  return ends;
 }
 
 /** Sorts by position (stable) and keeps the first MAX_REPORTED_ERRORS errors. */
@@ -81,17 +74,21 @@ export function parseModusfile(file: SourceFile): { ast: Modusfile; diagnostics:
     let previousEnd = 0;
     let syntaxErrors = 0;
     let detailTokensLeft = DETAIL_TOKEN_BUDGET;
-    for (const clauseTokens of splitClauses(lexed.tokens)) {
-      const last = clauseTokens[clauseTokens.length - 1]!;
+    let first = 0;
+    for (const next of clauseEnds(lexed.tokens)) {
+      const start = first;
+      first = next;
+      const last = lexed.tokens[next - 1]!;
       const end = last.tokenType === Dot ? tokenEnd(last) : file.text.length + 1;
       const from = previousEnd;
       previousEnd = end;
       if (hasLexingErrorIn(from, end)) continue;
-      const fact = builder.buildFlatFact(clauseTokens);
+      const fact = builder.buildFlatFact(lexed.tokens, start, next);
       if (fact) {
         clauses.push(fact);
         continue;
       }
+      const clauseTokens = lexed.tokens.slice(start, next);
       // Only the first errors are shown, so only they get the (costlier) detailed message.
       const detailed = syntaxErrors < MAX_REPORTED_ERRORS && clauseTokens.length <= detailTokensLeft;
       const outcome = parseTokens(clauseTokens, 'clause', file, detailed);

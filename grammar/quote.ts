@@ -1,5 +1,8 @@
+const NEEDS_ESCAPE = /["\\\n\r\t\0]/;
+
 /** Writes a string value as a Modus plain string literal that parses back to the same value. */
 export function quoteModusString(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return `"${value}"`;
   let out = '"';
   for (const ch of value) {
     switch (ch) {

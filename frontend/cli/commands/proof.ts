@@ -126,19 +126,16 @@ function proofTrees(req: ProofRequest, program: LoadedProgram, solved: SolvedGoa
  * json.dumps writes by default, so a byte comparison against it also holds).
  */
 function solutionsJson(solutions: readonly GoalSolution[]): string {
-  const entries = solutions.map((s) =>
-    jsonObject([
-      ['literal', JSON.stringify(s.text)],
-      ['predicate', JSON.stringify(s.predicate)],
-      ['args', `[${s.args.map((a) => (typeof a === 'string' ? JSON.stringify(a) : `[${a.map((x) => JSON.stringify(x)).join(', ')}]`)).join(', ')}]`],
-      ['layers', String(s.solution.layers)],
-    ]),
+  const entries = solutions.map(
+    (s) =>
+      `{"literal": ${JSON.stringify(s.text)}, "predicate": ${JSON.stringify(s.predicate)}, ` +
+      `"args": [${s.args.map(jsonArg).join(', ')}], "layers": ${s.solution.layers}}`,
   );
-  return jsonObject([['solutions', `[${entries.join(', ')}]`]]);
+  return `{"solutions": [${entries.join(', ')}]}`;
 }
 
-function jsonObject(fields: readonly (readonly [string, string])[]): string {
-  return `{${fields.map(([k, v]) => `${JSON.stringify(k)}: ${v}`).join(', ')}}`;
+function jsonArg(arg: string | string[]): string {
+  return typeof arg === 'string' ? JSON.stringify(arg) : `[${arg.map((x) => JSON.stringify(x)).join(', ')}]`;
 }
 
 export const proofCommand: Command = {
