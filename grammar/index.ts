@@ -83,9 +83,9 @@ export function parseModusfile(file: SourceFile): { ast: Modusfile; diagnostics:
       const from = previousEnd;
       previousEnd = end;
       if (hasLexingErrorIn(from, end)) continue;
-      const fact = builder.buildFlatFact(lexed.tokens, start, next);
-      if (fact) {
-        clauses.push(fact);
+      const clause = builder.parseClause(lexed.tokens, start, next);
+      if (clause) {
+        clauses.push(clause);
         continue;
       }
       const clauseTokens = lexed.tokens.slice(start, next);
@@ -114,13 +114,14 @@ export function parseGoal(file: SourceFile): { goal?: Expression; diagnostics: D
     const lexed = tokenize(file);
     append(diagnostics, lexed.diagnostics);
     if (lexed.diagnostics.length === 0) {
-      const outcome = parseTokens(lexed.tokens, 'goal', file, lexed.tokens.length <= DETAIL_TOKEN_BUDGET);
-      append(diagnostics, outcome.diagnostics);
-      if (outcome.cst) {
-        const builder = createAstBuilder(file);
-        goal = builder.buildGoal(outcome.cst);
-        append(diagnostics, builder.diagnostics);
+      const builder = createAstBuilder(file);
+      goal = builder.parseGoal(lexed.tokens);
+      if (!goal) {
+        const outcome = parseTokens(lexed.tokens, 'goal', file, lexed.tokens.length <= DETAIL_TOKEN_BUDGET);
+        append(diagnostics, outcome.diagnostics);
+        if (outcome.cst) goal = builder.buildGoal(outcome.cst);
       }
+      append(diagnostics, builder.diagnostics);
     }
   } catch (error) {
     diagnostics.push(internalError(file, error));

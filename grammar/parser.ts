@@ -139,8 +139,15 @@ export class ModusParser extends CstParser {
   });
 }
 
-/** One parser for the process: Chevrotain's self-analysis is the expensive part. */
-export const modusParser = new ModusParser({ validate: false });
+let sharedParser: ModusParser | undefined;
+
+/**
+ * One parser for the process, built when first needed: Chevrotain's self-analysis is the
+ * expensive part, and valid input is parsed without it (grammar/ast-builder.ts, `DirectParser`).
+ */
+export function modusParser(): ModusParser {
+  return (sharedParser ??= new ModusParser({ validate: false }));
+}
 
 type StartRule = 'clause' | 'goal';
 
@@ -169,8 +176,9 @@ export function parseTokens(tokens: IToken[], rule: StartRule, file: SourceFile,
   }
   let cst: CstNode;
   try {
-    modusParser.input = tokens;
-    cst = rule === 'clause' ? modusParser.clause() : modusParser.goal();
+    const parser = modusParser();
+    parser.input = tokens;
+    cst = rule === 'clause' ? parser.clause() : parser.goal();
   } catch (error) {
     if (error instanceof RangeError) {
       const at = tokens[0];
@@ -187,7 +195,7 @@ export function parseTokens(tokens: IToken[], rule: StartRule, file: SourceFile,
     }
     throw error;
   }
-  const first = modusParser.errors[0];
+  const first = modusParser().errors[0];
   if (first) return { diagnostics: [syntaxErrorDiagnostic(first, tokens, rule, file, detailed)] };
   return { cst, diagnostics: [] };
 }
@@ -263,7 +271,7 @@ function describeFound(token: IToken | undefined): string {
 
 function expectedAfter(tokens: IToken[], index: number, rule: StartRule): TokenType[] {
   try {
-    const paths = modusParser.computeContentAssist(rule, tokens.slice(0, index));
+    const paths = modusParser().computeContentAssist(rule, tokens.slice(0, index));
     return paths.map((p) => p.nextTokenType);
   } catch {
     return [];
