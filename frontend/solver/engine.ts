@@ -130,7 +130,6 @@ const enum FrameKind {
 const enum NegationPhase {
   Start,
   Evaluated,
-  Proceeded,
 }
 
 const enum EvaluatePhase {
@@ -183,6 +182,15 @@ class Frame {
   /** Answers: the table was incomplete when its reading began. */
   incomplete = false;
   phase = 0;
+  /**
+   * Body positions this frame resolved in the only way they had (a builtin with one outcome, a
+   * negation that holds) before it went on selecting: undone together when the frame ends.
+   */
+  settled: number[] = [];
+  /** How many of `settled` are in use (the array is reused, never shrunk). */
+  settledCount = 0;
+  /** Trail top before the first settled position. */
+  settledMark = -1;
 }
 
 /** The outcome of a builtin that holds as called: one way on, nothing to unify. */
@@ -373,36 +381,40 @@ export class Engine {
   private resumeSelect(frame: Frame): void {
     const run = frame.run;
     const body = run.clause.body;
-    for (let i = frame.i; i < body.length; i++) {
-      if (run.done[i]) continue;
-      const lit = body[i]!;
-      if (lit.pred === undefined && lit.builtin === undefined) {
-        if (lit.builtinName) continue; // a builtin's name with the wrong arity never fits a mode
-        this.unknownPredicate(lit);
-        return this.pop();
-      }
-      if (!this.selectable(lit, run.bind)) continue;
-      const pred = lit.pred;
-      let table: Table | undefined;
-      if (lit.positive && pred !== undefined && !pred.factsOnly && lit.builtin === undefined) {
-        table = frame.table ?? this.tableFor(pred, lit, run.bind);
-        frame.table = undefined;
-        if (table.state === TableState.New) {
-          frame.i = i;
-          frame.table = table; // the scan resumes at this literal, with its call evaluated
-          this.pushEvaluate(table);
-          return;
+    scan: for (;;) {
+      for (let i = frame.i; i < body.length; i++) {
+        if (run.done[i]) continue;
+        const lit = body[i]!;
+        if (lit.pred === undefined && lit.builtin === undefined) {
+          if (lit.builtinName) continue; // a builtin's name with the wrong arity never fits a mode
+          this.unknownPredicate(lit);
+          return this.release(frame);
         }
-        if (table.stuck !== undefined) {
-          frame.delayed ??= table;
-          continue;
+        if (!this.selectable(lit, run.bind)) continue;
+        const pred = lit.pred;
+        let table: Table | undefined;
+        if (lit.positive && pred !== undefined && !pred.factsOnly && lit.builtin === undefined) {
+          table = frame.table ?? this.tableFor(pred, lit, run.bind);
+          frame.table = undefined;
+          if (table.state === TableState.New) {
+            frame.i = i;
+            frame.table = table; // the scan resumes at this literal, with its call evaluated
+            this.pushEvaluate(table);
+            return;
+          }
+          if (table.stuck !== undefined) {
+            frame.delayed ??= table;
+            continue;
+          }
         }
+        if (this.startLiteral(frame, i, table)) continue scan;
+        return;
       }
-      return this.startLiteral(frame, i, table);
+      this.stuck(run, frame.delayed?.stuck);
+      return this.release(frame);
     }
-    this.stuck(run, frame.delayed?.stuck);
-    this.pop();
   }
+
 
   private selectable(lit: CLiteral, bind: Bindings): boolean {
     if (!lit.positive) {
@@ -430,8 +442,11 @@ export class Engine {
 
   // ---- resolution -----------------------------------------------------------------------------
 
-  /** The Select frame becomes the frame resolving literal `i` (`table`: its call, evaluated). */
-  private startLiteral(frame: Frame, i: number, table: Table | undefined): void {
+  /**
+   * The Select frame becomes the frame resolving literal `i` (`table`: its call, evaluated).
+   * True when the literal was settled at once and the frame selects again (see `settle`).
+   */
+  private startLiteral(frame: Frame, i: number, table: Table | undefined): boolean {
     const run = frame.run;
     run.done[i] = 1;
     frame.i = i;
@@ -440,11 +455,57 @@ export class Engine {
     if (!lit.positive) {
       frame.kind = FrameKind.Negation;
       frame.phase = NegationPhase.Start;
-      return;
+      return this.resumeNegation(frame);
     }
-    if (lit.builtin !== undefined && this.modeFits(lit.builtin, lit.args, run.bind) && this.startBuiltin(frame)) return;
+    if (lit.builtin !== undefined && this.modeFits(lit.builtin, lit.args, run.bind) && this.startBuiltin(frame)) {
+      return lit.pred === undefined && frame.tuples.length === 1 && this.settleBuiltin(frame);
+    }
     this.startPredicate(frame, table);
+    return false;
   }
+
+  /**
+   * Goes on with the frame's run after a literal that had only one way on, without a frame of
+   * its own: the frame records the position and selects again (true), or, with nothing left,
+   * records the derivation and ends (false). What the literal bound and marked is undone when
+   * the frame ends, as it would be when a frame of its own ended just below this one.
+   */
+  private settle(frame: Frame, mark: number): boolean {
+    const count = frame.settledCount++;
+    if (count === 0) frame.settledMark = mark;
+    if (count < frame.settled.length) frame.settled[count] = frame.i;
+    else frame.settled.push(frame.i);
+    const run = frame.run;
+    if (frame.rest === 0) {
+      if (run.owner) this.addAnswer(run.owner, run);
+      else this.addRoot(run);
+      this.release(frame);
+      return false;
+    }
+    frame.kind = FrameKind.Select;
+    frame.i = 0;
+    frame.table = undefined;
+    frame.delayed = undefined;
+    return true;
+  }
+
+  /** A builtin (and no user predicate of its name) that made one tuple: unified and settled. */
+  private settleBuiltin(frame: Frame): boolean {
+    const run = frame.run;
+    const { bind, trail } = run;
+    const lit = run.clause.body[frame.i]!;
+    const tuple = frame.tuples[0]!;
+    frame.tuples = HOLDS;
+    const mark = trail.top;
+    if (!this.unifyTuple(lit, tuple, frame.given, run)) {
+      undo(bind, trail, mark);
+      this.endLiteral(frame);
+      return false;
+    }
+    run.children[frame.i] = lit.builtin!;
+    return this.settle(frame, mark);
+  }
+
 
   /** After a builtin's tuples (if any): the literal's user clauses, if their signature allows. */
   private startPredicate(frame: Frame, table: Table | undefined): void {
@@ -469,6 +530,19 @@ export class Engine {
 
   private endLiteral(frame: Frame): void {
     frame.run.done[frame.i] = 0;
+    this.release(frame);
+  }
+
+  /** Ends a frame: what it settled is undone, then it is popped. */
+  private release(frame: Frame): void {
+    const count = frame.settledCount;
+    if (count > 0) {
+      const run = frame.run;
+      undo(run.bind, run.trail, frame.settledMark);
+      const settled = frame.settled;
+      for (let k = 0; k < count; k++) run.done[settled[k]!] = 0;
+      frame.settledCount = 0;
+    }
     this.pop();
   }
 
@@ -514,6 +588,7 @@ export class Engine {
     frame.offset = -1;
     if (outcome === true) {
       frame.tuples = HOLDS;
+      frame.given = 0;
       return true;
     }
     // A builtin gives back the values it was given: only the other positions need unifying.
@@ -530,19 +605,9 @@ export class Engine {
     const { bind, trail } = run;
     const lit = run.clause.body[frame.i]!;
     const tuples = frame.tuples;
-    const given = frame.given;
-    const interner = this.program.interner;
     for (let t = frame.next; t < tuples.length; t++) {
-      const tuple = tuples[t]!;
       const mark = trail.top;
-      let ok = true;
-      for (let j = 0; j < tuple.length && ok; j++) {
-        if (j < 31 && (given & (1 << j)) !== 0) continue;
-        const value = tuple[j]!;
-        if (value.length >= CHARS_PER_STEP) this.charge(Math.floor(value.length / CHARS_PER_STEP));
-        ok = unifyGround(lit.args[j]!, interner.string(value), bind, trail, interner);
-      }
-      if (ok) {
+      if (this.unifyTuple(lit, tuples[t]!, frame.given, run)) {
         run.children[frame.i] = lit.builtin!;
         if (this.proceed(run, frame.rest)) {
           frame.next = t + 1;
@@ -554,6 +619,19 @@ export class Engine {
     }
     this.startPredicate(frame, undefined);
   }
+
+  /** Unifies the positions of a builtin's tuple it was not given (`given`: a bit per position). */
+  private unifyTuple(lit: CLiteral, tuple: readonly string[], given: number, run: Run): boolean {
+    const interner = this.program.interner;
+    for (let j = 0; j < tuple.length; j++) {
+      if (j < 31 && (given & (1 << j)) !== 0) continue;
+      const value = tuple[j]!;
+      if (value.length >= CHARS_PER_STEP) this.charge(Math.floor(value.length / CHARS_PER_STEP));
+      if (!unifyGround(lit.args[j]!, interner.string(value), run.bind, run.trail, interner)) return false;
+    }
+    return true;
+  }
+
 
   /** String values of the arguments (undefined = unbound), or undefined if a list is not accepted. */
   private builtinValues(builtin: Builtin, args: Term[], bind: Bindings): BuiltinValue[] | undefined {
@@ -676,7 +754,7 @@ export class Engine {
   }
 
   /** `!L`: holds when L has no proof; a rule predicate's table is evaluated (and complete) first. */
-  private resumeNegation(frame: Frame): void {
+  private resumeNegation(frame: Frame): boolean {
     const run = frame.run;
     const lit = run.clause.body[frame.i]!;
     let proven: boolean | undefined;
@@ -688,26 +766,31 @@ export class Engine {
         const table = this.tableFor(pred, lit, run.bind);
         frame.table = table;
         frame.phase = NegationPhase.Evaluated;
-        if (table.state === TableState.New) return this.pushEvaluate(table);
+        if (table.state === TableState.New) {
+          this.pushEvaluate(table);
+          return false;
+        }
       }
     }
     if (frame.phase === NegationPhase.Evaluated) {
       proven = this.negatedTable(frame.table!, lit, run);
-      if (proven === undefined) return this.endLiteral(frame);
-    } else if (frame.phase === NegationPhase.Proceeded) {
-      return this.endLiteral(frame);
+      if (proven === undefined) {
+        this.endLiteral(frame);
+        return false;
+      }
     }
     if (proven) {
       if (this.options.collectWarnings) {
         const positive = { ...this.instantiate(lit, run.bind, run.clause), positive: true };
         this.warn({ code: 'negation-proved', literal: positive, span: lit.source.span });
       }
-      return this.endLiteral(frame);
+      this.endLiteral(frame);
+      return false;
     }
     run.children[frame.i] = null;
-    frame.phase = NegationPhase.Proceeded;
-    if (!this.proceed(run, frame.rest)) this.endLiteral(frame);
+    return this.settle(frame, run.trail.top);
   }
+
 
   /** Whether a negated literal's builtin or facts prove it (rule predicates: see negatedTable). */
   private negatedByBuiltinOrFact(lit: CLiteral, run: Run): boolean {
@@ -1006,13 +1089,15 @@ export class Engine {
         m += childLayers(children[i]!, true);
       }
     } else {
-      const [plain, merged] = flags;
+      const plain = flags[0];
+      const merged = flags[1];
       for (let i = 0; i < n; i++) {
         l += childLayers(children[i]!, plain[i]!);
         m += childLayers(children[i]!, merged[i]!);
       }
-      l += clause.scopeLayers![0];
-      m += clause.scopeLayers![1];
+      const added = clause.scopeLayers!;
+      l += added[0];
+      m += added[1];
     }
     this.fL = l;
     this.fM = m;
