@@ -92,7 +92,7 @@ test('runScript: the bare command when there is nothing to wrap; cache keys as a
   expect(runScript('make', '', [], ['v2'])).toBe(`: 'modus cache key v2' && exec /bin/sh -c 'make'`);
 });
 
-test('relative ::copy sources resolve against the source image working directory (issue #98)', () => {
+test('relative ::copy sources resolve against the source image working directory', () => {
   const src = [
     'a :- from("busybox")::set_workdir("/tmp/"), run("echo x > file").',
     'b :- from("busybox"), a::copy("file", "/tmp/copied").',
