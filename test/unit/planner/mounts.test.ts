@@ -1,10 +1,11 @@
 /** `::mount_cache`, `::mount_secret`, `::mount_ssh`, `::mount_tmpfs`: checks, plan and LLB. */
 import { SourceFile } from '../../../grammar/source';
 import { loadProgramText, planSolutions, solveGoal } from '../../../frontend/pipeline';
-import { printPlan, type BuildPlan } from '../../../frontend/planner';
+import { printPlan } from '../../../frontend/planner';
 import { buildMounts } from '../../../frontend/imagegen/generate';
 import { image, marshal, requiredCaps, sha256Digest, type Definition } from '../../../frontend/llb';
 import { decodeMessage } from '../../../proto/schema';
+import { planWithMessages as planOf } from '../../support/plan-of';
 
 type ExecMount = { dest: string; mountType?: number; secretOpt?: Record<string, unknown>; SSHOpt?: Record<string, unknown> };
 type Op = { inputs: { digest: string }[]; exec?: { meta: { env: string[] }; mounts: ExecMount[] } };
@@ -21,15 +22,6 @@ function load(modusfile: string) {
 
 function errorsOf(modusfile: string): string[] {
   return load(modusfile).diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
-}
-
-function planOf(modusfile: string, goal: string): { plan: BuildPlan; messages: string[] } {
-  const loaded = load(modusfile);
-  expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const solved = solveGoal(loaded.program!, goal, { cost: 'layers', forBuild: true });
-  expect(solved.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const { plan, diagnostics } = planSolutions(solved.solutions);
-  return { plan, messages: diagnostics.map((d) => d.message) };
 }
 
 function runLines(modusfile: string, goal: string): string[] {

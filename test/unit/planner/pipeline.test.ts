@@ -2,18 +2,9 @@
 import { SourceFile } from '../../../grammar/source';
 import { loadProgramText, planSolutions, solveGoal } from '../../../frontend/pipeline';
 import { printPlan, LITERAL_LABEL, type BuildPlan, type PlanNode } from '../../../frontend/planner';
+import { planWithMessages as planOf } from '../../support/plan-of';
 
 const LABEL = `"${LITERAL_LABEL}"`;
-
-function planOf(modusfile: string, goal: string): { plan: BuildPlan; messages: string[]; file: SourceFile } {
-  const file = new SourceFile('Modusfile', modusfile);
-  const loaded = loadProgramText(file);
-  expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const solved = solveGoal(loaded.program!, goal, { cost: 'layers', forBuild: true });
-  expect(solved.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const { plan, diagnostics } = planSolutions(solved.solutions);
-  return { plan, messages: diagnostics.map((d) => d.message), file };
-}
 
 function listing(modusfile: string, goal: string): string {
   const { plan, messages } = planOf(modusfile, goal);

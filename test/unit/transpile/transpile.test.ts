@@ -1,18 +1,12 @@
 /** Plan → Dockerfile text, through the real parser, checks, solver and planner. */
-import { SourceFile } from '../../../grammar/source';
-import { loadProgramText, planSolutions, solveGoal } from '../../../frontend/pipeline';
 import { LITERAL_LABEL, type BuildPlan } from '../../../frontend/planner';
 import { outputStages, runScript, transpile, type TranspileOptions } from '../../../frontend/transpile';
 import { quoteWord, expandingJsonElement } from '../../../frontend/transpile/quote';
+import { planWithMessages } from '../../support/plan-of';
 
 function planOf(modusfile: string, goal: string): BuildPlan {
-  const file = new SourceFile('Modusfile', modusfile);
-  const loaded = loadProgramText(file);
-  expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const solved = solveGoal(loaded.program!, goal, { cost: 'layers', forBuild: true });
-  expect(solved.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const { plan, diagnostics } = planSolutions(solved.solutions);
-  expect(diagnostics).toEqual([]);
+  const { plan, messages } = planWithMessages(modusfile, goal);
+  expect(messages).toEqual([]);
   return plan;
 }
 
