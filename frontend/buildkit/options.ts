@@ -41,7 +41,8 @@ export interface BuildOptions {
   /** MODUS_MAX_FILE_SIZE: the largest Modusfile read, in bytes. */
   maxFileSize: number;
   /** MODUS_CLOCK: fixed unix seconds for `::cache_ttl` buckets (tests); the real clock otherwise. */
-  clock?: number;  /**
+  clock?: number;
+  /**
    * MODUS_BUILD_NONCE: the value that makes the steps that run again but keep their cache mounts
    * new to BuildKit (see imagegen's `buildNonce`). `modus build` gives all its builds one; tests
    * fix it; a random one otherwise.

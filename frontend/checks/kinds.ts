@@ -1,7 +1,8 @@
 /**
  * Predicate kinds (Image / Layer / Logic). The kind of a predicate is keyed on its NAME, not its
- * arity (`foo` and `foo(X)` must agree, so a name means one kind of thing wherever it is read). Builtins have fixed kinds, fact-only
- * predicates are Logic, and rules get the kind of their bodies, found by a fixpoint:
+ * arity (`foo` and `foo(X)` must agree, so a name means one kind of thing wherever it is read).
+ * Builtins have fixed kinds, fact-only predicates are Logic, and rules get the kind of their
+ * bodies, found by a fixpoint:
  *
  *  1. Plain passes: evaluate every rule with the kinds known so far until nothing new is learnt.
  *  2. When stuck, one presumptive pass: where a kind is expected (operator input, the other side
