@@ -51,8 +51,15 @@ function evaluate(bundle, cachedData) {
   return { exports: bundleModule.exports, script };
 }
 
-/** The bundle's exports, compiled from the code cache when it fits. */
+/**
+ * The bundle's exports, compiled from the code cache when it fits. A checkout where the bundle
+ * was never built gets one line that says how to build it, not node's stack trace.
+ */
 function loadBundle(bundle) {
+  if (!fs.existsSync(bundle)) {
+    process.stderr.write(`modus: ${bundle} is missing: build it with \`npm run build\`\n`);
+    process.exit(1);
+  }
   return evaluate(bundle, readCache(bundle)).exports;
 }
 

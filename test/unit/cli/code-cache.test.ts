@@ -60,6 +60,12 @@ describeBundle('the code cache of bin/modus', () => {
     expect(proof()).toEqual(EXPECTED);
   });
 
+  test('without the bundle (not built yet) bin/modus says how to make it, without a stack trace', () => {
+    fs.rmSync(path.join(dir, 'dist/modus.js'));
+    const r = node(['bin/modus', 'check']);
+    expect(r).toEqual({ code: 1, stdout: '', stderr: `modus: ${path.join(fs.realpathSync(dir), 'dist/modus.js')} is missing: build it with \`npm run build\`\n` });
+  });
+
   test('a cache cut short (an interrupted write) is refused by V8 and the program still runs', () => {
     node(['-e', WRITE_AND_PROBE]);
     const cache = path.join(dir, 'dist/modus.js.cache');
