@@ -101,6 +101,17 @@ describeBundle('node dist/modus.js', () => {
     expect(JSON.parse(check.stdout).diagnostics[0]).toEqual(expect.objectContaining({ file: 'x/Modusfile', line: 1, column: 16 }));
   });
 
+  test('a reader that stops early (`| head`): the rest of the output is dropped, exit 0, nothing on stderr', () => {
+    ws.write('many.mf', Array.from({ length: 20_000 }, (_, i) => `m("${i}").\n`).join(''));
+    const r = spawnSync('bash', ['--norc', '-c', `"${process.execPath}" "${BUNDLE}" proof --json -f many.mf 'm(X)' | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`], {
+      cwd: ws.dir,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+      timeout: 60_000,
+    });
+    expect({ status: r.stdout.trim(), stderr: r.stderr }).toEqual({ status: '0', stderr: '' });
+  });
+
   test('binary input and deep nesting: diagnostics and exit 1, no stack trace', () => {
     for (const file of ['binary.mf', 'nested.mf']) {
       const r = modus('check', '-f', file);
