@@ -3,9 +3,8 @@
  * consulting the Prolog twin and collecting the same answers with findall (bench/solver/whole.pl),
  * on large generated programs. Each side's start-up is its own process on a one-fact program
  * (ours: `modus proof --json` of `x("a").`; SWI: the same fact and findall), and is subtracted.
- * Wall time is measured around the process (under /usr/bin/time, which gives CPU time, user +
- * sys, to 10 ms, and peak RSS); runs alternate between
- * the sides; medians. Then the steady state of the same work in one warm process on each side:
+ * Wall time is measured around the process (a python3 parent gives its CPU time and peak RSS);
+ * runs alternate between the sides; medians. Then the steady state of the same work in one warm process on each side:
  * ours the `proof` command in-process (read, parse, check, translate, solve, choose proofs, JSON),
  * SWI unloading, consulting and querying again.
  *
@@ -102,17 +101,27 @@ function swiCommand(dir: string, program: BenchProgram): string[] {
   return ['swipl', path.join(BENCH_DIR, 'whole.pl'), '--', path.join(dir, `${program.name}.pl`)];
 }
 
-/** Runs a command under /usr/bin/time; its stdout goes to `out` (a file path). */
+/**
+ * Runs a command with its stdout going to `out` (a file path); CPU time (user + sys, to the
+ * microsecond) and peak RSS come from wait4 in a small python3 parent (GNU time gives only
+ * hundredths of a second, too coarse for SWI's tens of milliseconds).
+ */
+const WAIT4 = `import os, sys
+pid = os.fork()
+if pid == 0:
+    fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    os.dup2(fd, 1)
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime, usage.ru_maxrss)`;
+
 function timed(command: string[], out: string): ProcessFigures {
-  const stats = path.join(path.dirname(out), 'time.txt');
-  const fd = fs.openSync(out, 'w');
   const t0 = performance.now();
-  const result = spawnSync('/usr/bin/time', ['-o', stats, '-f', '%U %S %M', ...command], { stdio: ['ignore', fd, 'inherit'] });
+  const result = spawnSync('python3', ['-c', WAIT4, out, ...command], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const wallMs = performance.now() - t0;
-  fs.closeSync(fd);
-  if (result.status !== 0) throw new Error(`${command.join(' ')} exited with ${result.status}`);
-  const [user, sys, peak] = fs.readFileSync(stats, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
-  return { wallMs, cpuMs: (user! + sys!) * 1000, peakKb: peak! };
+  const [status, cpu, peak] = result.stdout.trim().split(' ').map(Number);
+  if (result.status !== 0 || status !== 0) throw new Error(`${command.join(' ')} exited with ${status}`);
+  return { wallMs, cpuMs: cpu! * 1000, peakKb: peak! };
 }
 
 function countAnswers(side: 'ours' | 'swi', out: string): number {
