@@ -150,8 +150,11 @@ const enum EvaluatePhase {
  * again, everything above it has finished, so it undoes that alternative's bindings (`mark`)
  * and tries the next. A frame that needs a table evaluated pushes an Evaluate frame and is
  * resumed at the same place once the table is. When its alternatives are exhausted a frame pops
- * itself. The order of every step is the recursive search's, so answers, their order, the
- * chosen proofs and the step counts are exactly those of a depth-first recursion.
+ * itself. A literal with only one way on (a builtin with one outcome, a negation that holds)
+ * needs no frame of its own: the frame that selected it records it and selects again
+ * (`settle`), and undoes it when it ends. The order of every step is the recursive search's, so
+ * answers, their order, the chosen proofs and the step counts are exactly those of a
+ * depth-first recursion.
  *
  * Frames are reused by stack position (one class, one shape), so the search allocates no frame
  * per step. Only memory bounds the depth: the frames, runs and tables all live on the heap.
