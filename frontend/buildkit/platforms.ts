@@ -7,6 +7,9 @@ import { FrontendError, type ReturnResult, type WorkerInfo } from '../gateway';
 import type { Platform } from '../llb/types';
 import { formatPlatform } from './options';
 
+// The build args alone, without the gateway, for the `modus` program too.
+export { platformBuildArgs } from './platform-args';
+
 /** The requested platforms, or the worker's default; each with whether this builder can run steps for it. */
 export function buildPlatforms(requested: readonly Platform[], workers: readonly WorkerInfo[]): Platform[] {
   const supported = workers.flatMap((w) => w.platforms);
@@ -27,24 +30,6 @@ export function cannotRunError(platform: Platform, workers: readonly WorkerInfo[
     `platform ${formatPlatform(platform)} cannot run \`run\` steps on this builder; it runs ${supported.join(', ')}. ` +
       'Register an emulator for it (binfmt_misc, e.g. qemu-user-static) or build images without `run` for it (copy-only, on scratch)',
   );
-}
-
-/**
- * TARGETPLATFORM, TARGETOS, TARGETARCH, TARGETVARIANT, BUILDPLATFORM, BUILDOS, BUILDARCH; given
- * build args win. `builder` is the platform the steps run on (the target's when unknown).
- */
-export function platformBuildArgs(target: Platform, builder: Platform | undefined, given: Readonly<Record<string, string>>): Record<string, string> {
-  const build = builder ?? target;
-  const automatic: Record<string, string> = {
-    TARGETPLATFORM: formatPlatform(target),
-    TARGETOS: target.os,
-    TARGETARCH: target.architecture,
-    TARGETVARIANT: target.variant ?? '',
-    BUILDPLATFORM: formatPlatform(build),
-    BUILDOS: build.os,
-    BUILDARCH: build.architecture,
-  };
-  return { ...automatic, ...given };
 }
 
 interface PlatformImage {

@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import { decodeSource } from '../../grammar/index';
-import { platformBuildArgs } from '../buildkit/platforms';
+import { platformBuildArgs } from '../buildkit/platform-args';
 import type { Platform } from '../llb/types';
 import { loadProgramText, type LoadedProgram } from '../pipeline';
 import { budgetFrom, COST_FUNCTIONS, costFunctionNamed } from '../solver/options';
