@@ -41,7 +41,7 @@ export interface FakeSetup {
 }
 
 /** How the fake docker answers the build of each target literal. */
-type FakeSpec = Record<string, { fail?: boolean; sleepMs?: number; stepLineAfterMs?: number }>;
+type FakeSpec = Record<string, { fail?: boolean; sleepMs?: number; stepLineAfterMs?: number; dropFrontendOnce?: boolean }>;
 
 /** A directory holding `files` and the fake docker's call log. */
 function fakeSetup(files: Record<string, string>, spec: FakeSpec = {}): FakeSetup {

@@ -13,7 +13,7 @@ import { bakeFile, bakeJson, bakeTargetNames, type BakeRequest } from './bake-fi
 import { bakeArguments, bakeError, bakeFailures, CACHE_ONLY_OUTPUT, imageIdCandidates, type Builder } from './buildx';
 import { dockerEnv, runDocker, type BuildInputs } from './docker';
 import { BuildProgress, infoWriter, printQuietIds, progressOptions, seconds, type ProgressMode } from './progress';
-import { runBuilds, type JobResult } from './runner';
+import { retryDroppedFrontend, runBuilds, type JobResult } from './runner';
 import { INTERRUPTED_EXIT_CODE, reportJson, tagImages, withSharedArgs, type ImageToBuild } from './build-images';
 
 interface BakeImagesRequest extends BuildInputs {
@@ -140,6 +140,7 @@ async function runBake(
     cwd: req.context,
     concurrency: 1,
     signal,
+    retry: retryDroppedFrontend(() => `the ${phase} bake`, (text) => io.stderr(text)),
     onEvent: (event) => {
       if (event.kind === 'output' && req.progress === 'plain') io.stderr(`[${phase}] ${event.line}\n`);
     },

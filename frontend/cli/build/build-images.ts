@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { CliIO } from '../io';
 import { dockerEnv, runDocker, targetBuildJob, type BuildInputs, type DockerClient } from './docker';
 import { BuildProgress, failureLog, infoWriter, printQuietIds, progressOptions, seconds, type ProgressMode } from './progress';
-import { runBuilds, type BuildJob, type JobResult } from './runner';
+import { retryDroppedFrontend, runBuilds, type BuildJob, type JobResult } from './runner';
 import { explainCacheReport } from '../explain-cache';
 import { pushCache } from './push-cache';
 
@@ -83,6 +83,7 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
         concurrency,
         signal,
         onEvent: (event) => progress.onEvent(event),
+        retry: retryDroppedFrontend((i) => jobs[i]!.literal, (text) => io.stderr(text)),
       })),
     ]);
     progress.end();
@@ -189,6 +190,7 @@ async function buildAllInOneSolve(
     cwd: io.cwd,
     concurrency: 1,
     signal,
+    retry: retryDroppedFrontend(() => `the one solve of ${req.goal!}`, (text) => io.stderr(text)),
     onEvent: (event) => {
       // Every image is being built by this one solve; the export pass reports how each ended.
       if (event.kind === 'start') req.images.forEach((_, index) => progress.onEvent({ kind: 'start', index }));

@@ -38,6 +38,30 @@ interface RunnerOptions {
   signal?: AbortSignal;
   onEvent: (event: JobEvent) => void;
   killGraceMs?: number;
+  /** A failed job for which this answers true is run once more (its first failure is forgotten). */
+  retry?: (index: number, result: JobResult) => boolean;
+}
+
+/**
+ * BuildKit's words when it gave up on a frontend whose container did not start in time (a daemon
+ * under heavy load): the build itself is sound, and run again it usually starts.
+ */
+const FRONTEND_DROPPED = 'frontend grpc server closed unexpectedly';
+
+/** Whether a failed build ended because BuildKit dropped its frontend (its last error says so). */
+export function frontendDropped(result: JobResult): boolean {
+  if (result.state !== 'failed') return false;
+  const last = result.log.split('\n').reverse().find((l) => /\berror\b|ERROR|failed to solve/.test(l));
+  return last?.includes(FRONTEND_DROPPED) ?? false;
+}
+
+/** `retry` for `modus build`: a build whose frontend BuildKit dropped is run once more, with a note. */
+export function retryDroppedFrontend(literalOf: (index: number) => string, note: (text: string) => void): (index: number, result: JobResult) => boolean {
+  return (index, result) => {
+    if (!frontendDropped(result)) return false;
+    note(`modus build: ${literalOf(index)}: BuildKit dropped the frontend (${FRONTEND_DROPPED}); building it once more\n`);
+    return true;
+  };
 }
 
 const LOG_LIMIT = 4 * 1024 * 1024;
@@ -58,12 +82,22 @@ export function runBuilds(jobs: readonly BuildJob[], options: RunnerOptions): Pr
       else pump();
     };
 
+    const retried = new Set<number>();
+    const launch = (index: number) => {
+      running.set(
+        index,
+        start(jobs[index]!, index, options, (result) => {
+          if (!retried.has(index) && !options.signal?.aborted && options.retry?.(index, result)) {
+            retried.add(index);
+            launch(index);
+          } else finish(index, result);
+        }),
+      );
+    };
+
     const pump = () => {
       if (options.signal?.aborted) return;
-      while (running.size < options.concurrency && next < jobs.length) {
-        const index = next++;
-        running.set(index, start(jobs[index]!, index, options, (result) => finish(index, result)));
-      }
+      while (running.size < options.concurrency && next < jobs.length) launch(next++);
     };
 
     const abort = () => {

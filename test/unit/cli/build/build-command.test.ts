@@ -161,6 +161,21 @@ test('a failing image among good ones: exit 1, its log, the failed literals, not
   expect(report.every((r) => r.tags.length === 0)).toBe(true);
 });
 
+test('a build whose frontend BuildKit dropped is run once more, with a note; other failures are not retried', async () => {
+  const { s, rec } = setup({ 'a("2")': { dropFrontendOnce: true }, 'a(X)': { dropFrontendOnce: true } });
+  expect(await main(['build', 'ctx', 'a(X)', '--tag', 'app:{0}'], rec.io)).toBe(0);
+  expect(rec.stderr()).toContain('modus build: a("2"): BuildKit dropped the frontend (frontend grpc server closed unexpectedly); building it once more\n');
+  expect(rec.stderr()).toContain('modus build: the one solve of a(X): BuildKit dropped the frontend');
+  expect(builds(s).filter((c) => c.target === 'a("2")')).toHaveLength(2);
+  expect(builds(s).filter((c) => c.target === 'a("1")')).toHaveLength(1);
+  expect(tags(s)).toHaveLength(4);
+  // Any other failure is not retried.
+  const failing = setup({ 'a("3")': { fail: true } });
+  expect(await main(['build', 'ctx', 'a(X)'], failing.rec.io)).toBe(1);
+  expect(builds(failing.s).filter((c) => c.target === 'a("3")')).toHaveLength(1);
+  expect(failing.rec.stderr()).not.toContain('once more');
+});
+
 test('an interrupt stops every running build, starts no more and tags nothing', async () => {
   const slow = { sleepMs: 20_000 };
   const { s, rec } = setup({ 'a("1")': slow, 'a("2")': slow, 'a("3")': slow, 'a("4")': slow });
