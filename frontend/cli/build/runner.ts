@@ -49,7 +49,7 @@ interface RunnerOptions {
 const FRONTEND_DROPPED = 'frontend grpc server closed unexpectedly';
 
 /** Whether a failed build ended because BuildKit dropped its frontend (its last error says so). */
-export function frontendDropped(result: JobResult): boolean {
+function frontendDropped(result: JobResult): boolean {
   if (result.state !== 'failed') return false;
   const last = result.log.split('\n').reverse().find((l) => /\berror\b|ERROR|failed to solve/.test(l));
   return last?.includes(FRONTEND_DROPPED) ?? false;
