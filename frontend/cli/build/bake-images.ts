@@ -205,8 +205,10 @@ function reportFailedBake(req: BakeImagesRequest, names: readonly string[], resu
 
 /**
  * A second bake with the tags and `--push`: every step comes from the build cache of the first,
- * so only the export and the push are left. The pushed digests, or an error naming what the
- * registry refused.
+ * so only the export and the push are left. So that a step that ignores the cache (`--no-cache`,
+ * `::no_cache`) is not run again with other bytes than the images just built, this bake neither
+ * asks for no-cache nor lets a step ignore the cache (MODUS_EXPORT_ONLY): the first bake's fresh
+ * results are its steps. The pushed digests, or an error naming what the registry refused.
  */
 async function pushImages(
   req: BakeImagesRequest,
@@ -219,7 +221,8 @@ async function pushImages(
   const allTags = req.images.flatMap((i) => i.tags);
   infoWriter(req.progress, io)(`modus build: pushing ${allTags.join(', ')}\n`);
   const localBefore = await localTags(req.command, allTags, io);
-  const pushed = await runBake('push', bakeFile({ ...setting, images: req.images }), { load: false, push: true }, req, scratchDir, io, signal);
+  const fromFirstBake = { ...setting, noCache: false, buildArgs: { ...setting.buildArgs, MODUS_EXPORT_ONLY: '1' } };
+  const pushed = await runBake('push', bakeFile({ ...fromFirstBake, images: req.images }), { load: false, push: true }, req, scratchDir, io, signal);
   if (pushed.ok) return { digests: names.map((name) => imageIdCandidates(pushed.metadata[name]).at(-1)) };
   // The docker driver names the images in the local store as it pushes them: take back the
   // names this failed push gave, so that nothing stays tagged half-way.

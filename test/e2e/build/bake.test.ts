@@ -100,6 +100,22 @@ describeE2e(
       }
     });
 
+    test('--push --load --no-cache: the pushed images have the bytes of the loaded ones (the no-cache step ran once)', async () => {
+      const context = sharedRandomContext(nonce());
+      const repo = `${REGISTRY}/modus-e2e/pushed-no-cache-${process.pid}`;
+      const result = await modus(['build', '--push', '--load', '--no-cache', '--json', '-t', `${repo}:{0}`, context, 'a(X)'], context);
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout) as { tags: string[] }[];
+      for (const image of report) {
+        const tag = image.tags[0]!;
+        created.push(tag);
+        const local = (await inspectImage(tag)).RootFS.Layers;
+        const remote = await docker(['buildx', 'imagetools', 'inspect', '--format', '{{json .Image.RootFS}}', tag]);
+        expect(remote.code).toBe(0);
+        expect((JSON.parse(remote.stdout) as { diff_ids: string[] }).diff_ids).toEqual(local);
+      }
+    });
+
     test('a daemon on another machine through DOCKER_HOST: built there, tagged there', async () => {
       const context = sharedRandomContext(nonce());
       const repo = `modus-e2e/tcp-${process.pid}`;

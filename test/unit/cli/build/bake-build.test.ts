@@ -118,6 +118,19 @@ test('--push: the first bake only builds (cache), the second pushes under the ta
   expect(report[0]).toMatchObject({ image_id: digest('a("1") pushed'), tags: ['localhost:5000/app:1'] });
 });
 
+test('--push --no-cache: the pushing bake takes every step from the first (no no-cache, export only), so it pushes the bytes just built', async () => {
+  const { s, rec } = setup();
+  expect(await main(['build', 'ctx', 'a(X)', '--push', '--no-cache', '-t', 'localhost:5000/app:{0}'], rec.io)).toBe(0);
+  const [build, push] = bakes(s);
+  expect(build!.file.target['a-1']).toMatchObject({ 'no-cache': true });
+  expect(build!.file.target['a-1']!.args).not.toHaveProperty('MODUS_EXPORT_ONLY');
+  expect(push!.file.target['a-1']).not.toHaveProperty('no-cache');
+  expect(push!.file.target['a-1']!.args).toMatchObject({ MODUS_EXPORT_ONLY: '1' });
+  // Both bakes have the same clock and nonce: the pushing one finds the first one's steps.
+  const shared = (b: Bake) => [(b.file.target['a-1']!.args as Record<string, string>).MODUS_CLOCK, (b.file.target['a-1']!.args as Record<string, string>).MODUS_BUILD_NONCE];
+  expect(shared(push!)).toEqual(shared(build!));
+});
+
 test('--push --load: loaded and tagged locally too', async () => {
   const { s, rec } = setup();
   expect(await main(['build', 'ctx', 'a("1")', '--push', '--load', '-t', 'localhost:5000/app:{0}'], rec.io)).toBe(0);
