@@ -15,7 +15,7 @@ import { performance } from 'perf_hooks';
 import { parseGoal, parseModusfile } from '../../grammar';
 import { SourceFile } from '../../grammar/source';
 import { solve } from '../../frontend/solver/solve';
-import type { IRLiteral, IRProgram } from '../../frontend/translate/ir';
+import type { IRLiteral, IRProgram } from '../../frontend/language/ir';
 import { translateGoal, translateProgram } from '../../frontend/translate/translate';
 import { allPrograms, BenchProgram } from './programs';
 

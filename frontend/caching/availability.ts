@@ -5,7 +5,7 @@
  * I/O itself: it memoises, bounds concurrency, applies a timeout and turns failures into
  * "unavailable" with a reason.
  */
-import type { IRProgram, IRTerm } from '../translate/ir';
+import type { IRProgram, IRTerm } from '../language/ir';
 
 export interface ImageResolution {
   ref: string;

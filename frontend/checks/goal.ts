@@ -6,7 +6,7 @@
  */
 import type { Expression, Literal } from '../../grammar/ast';
 import type { Diagnostic, SourceFile } from '../../grammar/source';
-import type { IRLiteral } from '../translate/ir';
+import type { IRLiteral } from '../language/ir';
 import type { GoalLiteralOrigin } from '../translate/translate';
 import { forEachNode } from './ast-util';
 import type { Kind } from '../language';

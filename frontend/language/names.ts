@@ -3,7 +3,7 @@
  * [A-Za-z_][A-Za-z0-9_-]*, so names containing `$` can never clash with them; the other invented
  * predicate names start with `_` and a word a user would not pick.
  */
-import type { IRLiteral, IRTerm } from '../translate/ir';
+import type { IRLiteral, IRTerm } from './ir';
 
 /** The head of the clause a goal is translated into. */
 export const QUERY_PREDICATE = '_query';

@@ -1,6 +1,6 @@
 /** IR literals and terms as Modus source text, the way every stage names them to the user. */
 import { quoteModusString } from '../../grammar/quote';
-import type { IRLiteral, IRTerm } from '../translate/ir';
+import type { IRLiteral, IRTerm } from './ir';
 
 /** A literal as Modus source text: `b("0")`, `app("x", ["sh", "-c"])`, `a`, `!p(X)`. */
 export function literalText(literal: IRLiteral): string {

@@ -10,7 +10,7 @@
 import type { Diagnostic, Span } from '../../grammar/source';
 import { isUserPredicate, literalText, operatorSignature, operatorText, parseOperatorMarker, termText } from '../language';
 import type { ProofNode } from '../solver/proof';
-import type { IRLiteral } from '../translate/ir';
+import type { IRLiteral } from '../language/ir';
 import {
   isDefaultCache,
   noCacheControl,

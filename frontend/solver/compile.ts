@@ -3,7 +3,7 @@
  * per clause, clauses grouped by predicate name/arity and indexed by a constant first argument,
  * builtins looked up once, and each clause's operator scopes (for the layer count).
  */
-import type { IRClause, IRLiteral, IRProgram, IRTerm } from '../translate/ir';
+import type { IRClause, IRLiteral, IRProgram, IRTerm } from '../language/ir';
 import { parseOperatorMarker } from '../language';
 import { builtinNamed, lookupBuiltin, type Builtin } from './builtins';
 import { clausePositions, signatureKey } from './groundness';

@@ -5,7 +5,7 @@
  * literals back out of message text.
  */
 import type { Diagnostic, Label, Span } from '../../grammar/source';
-import type { IRLiteral, IRTerm } from '../translate/ir';
+import type { IRLiteral, IRTerm } from '../language/ir';
 import { isFormatChainStep, isInventedVariable, literalText, termText } from '../language';
 import type { SourceText } from './source-text';
 

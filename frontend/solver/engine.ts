@@ -18,7 +18,7 @@
  * The search runs on an explicit stack of frames (see `Frame`), not on the JavaScript stack, so
  * neither a long body nor a long chain of calls limits it: only memory and the resolution budget.
  */
-import type { IRLiteral, IRTerm } from '../translate/ir';
+import type { IRLiteral, IRTerm } from '../language/ir';
 import type { CostFunction } from './proof';
 import { diagnosticKey, type SolverDiagnostic } from './diagnostics';
 import { fittingMode, fittingModeBits, type Builtin, type BuiltinContext, type BuiltinValue } from './builtins';

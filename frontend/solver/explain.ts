@@ -7,7 +7,7 @@
  * All three read like the Modusfile (see SourceText): no f-string `string_concat` steps, operator
  * markers, negation helpers or invented variables.
  */
-import type { IRLiteral, IRProgram } from '../translate/ir';
+import type { IRLiteral, IRProgram } from '../language/ir';
 import { isFormatChainStep, parseOperatorMarker } from '../language';
 import type { ProofNode, Solution } from './proof';
 import { fittingMode, lookupBuiltin, builtinNamed, type BuiltinValue } from './builtins';

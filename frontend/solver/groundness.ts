@@ -4,7 +4,7 @@
  * argument is a constant, a variable that occurs in the clause body, or a list of such; across
  * the clauses of a predicate the answers are AND-ed.
  */
-import type { IRClause, IRProgram, IRTerm } from '../translate/ir';
+import type { IRClause, IRProgram, IRTerm } from '../language/ir';
 import { termVariables } from './unify';
 
 /** `name/arity`, the identity of a predicate during resolution. */

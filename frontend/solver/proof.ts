@@ -2,7 +2,7 @@
  * What the solver hands to the planner and the CLI: the distinct ground solutions of a goal and,
  * for each, the one proof chosen by the cost function.
  */
-import type { IRLiteral } from '../translate/ir';
+import type { IRLiteral } from '../language/ir';
 
 export type CostFunction = 'layers' | 'height' | 'first' | 'available';
 

@@ -12,7 +12,7 @@
  * program order and body literals in selection order, so this is clause order in the common case.
  */
 import type { Diagnostic } from '../../grammar/source';
-import type { IRLiteral, IRProgram } from '../translate/ir';
+import type { IRLiteral, IRProgram } from '../language/ir';
 import { QUERY_PREDICATE, literalText, parseOperatorMarker } from '../language';
 import type { CostFunction, ProofNode, Solution } from './proof';
 import { toDiagnostic, type SolverDiagnostic } from './diagnostics';

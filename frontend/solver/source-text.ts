@@ -16,7 +16,7 @@
  */
 import { quoteModusString } from '../../grammar/quote';
 import { isFormatChainStep, isInventedVariable, isNegationHelper, parseOperatorMarker, writtenName } from '../language';
-import type { IRClause, IRLiteral, IRProgram, IRTerm } from '../translate/ir';
+import type { IRClause, IRLiteral, IRProgram, IRTerm } from '../language/ir';
 
 type Shape = 'call' | 'operator' | 'group' | 'unification' | 'other';
 

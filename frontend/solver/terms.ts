@@ -4,7 +4,7 @@
  * a negative integer `-1 - slot`, the slot indexing the bindings array of one clause activation.
  * Lists that still contain variables are `ListTerm` objects (rare: entrypoint/cmd arguments).
  */
-import type { IRTerm } from '../translate/ir';
+import type { IRTerm } from '../language/ir';
 
 interface ListTerm {
   items: Term[];

@@ -4,7 +4,7 @@
  * tests; the solver's hot loop works on interned terms (engine.ts) with the same rules.
  */
 import { renamedApart } from '../language';
-import type { IRClause, IRLiteral, IRTerm } from '../translate/ir';
+import type { IRClause, IRLiteral, IRTerm } from '../language/ir';
 
 /** Variable name → term. Kept idempotent by `unify` (no bound variable occurs in a value). */
 export type Substitution = Map<string, IRTerm>;

@@ -2,4 +2,4 @@ export {
   translateProgram,
   translateGoal,
 } from './translate';
-export * from './ir';
+export * from '../language/ir';

@@ -35,7 +35,7 @@ import {
   operatorEnd,
   parseOperatorMarker,
 } from '../language';
-import type { IRClause, IRLiteral, IRProgram, IRTerm } from './ir';
+import type { IRClause, IRLiteral, IRProgram, IRTerm } from '../language/ir';
 
 /** Where a goal literal came from, so later stages can tell the user's literals from helpers. */
 export type GoalLiteralOrigin =

@@ -1,6 +1,6 @@
 /** Builders for proof trees as the solver would produce them, for planner tests. */
 import type { ProofNode } from '../../../frontend/solver/proof';
-import type { IRLiteral, IRTerm } from '../../../frontend/translate/ir';
+import type { IRLiteral, IRTerm } from '../../../frontend/language/ir';
 import { operatorBegin, operatorEnd, QUERY_PREDICATE } from '../../../frontend/language';
 import type { PlannedSolution } from '../../../frontend/planner/planner';
 import type { Span } from '../../../grammar/source';

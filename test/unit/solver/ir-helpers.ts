@@ -1,5 +1,5 @@
 /** Small builders for IR programs in solver tests. */
-import type { IRClause, IRLiteral, IRProgram, IRTerm } from '../../../frontend/translate/ir';
+import type { IRClause, IRLiteral, IRProgram, IRTerm } from '../../../frontend/language/ir';
 import { literalText } from '../../../frontend/language';
 import type { Solution } from '../../../frontend/solver/proof';
 

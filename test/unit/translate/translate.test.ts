@@ -1,4 +1,4 @@
-import type { IRProgram } from '../../../frontend/translate/ir';
+import type { IRProgram } from '../../../frontend/language/ir';
 import {
   namedVariables,
   printIRClause,
