@@ -14,7 +14,7 @@ import { budgetFrom, COST_FUNCTIONS, costFunctionNamed } from '../solver/options
 import type { CostFunction } from '../solver/proof';
 import { optionValue, optionValues, UsageError, type OptionSpec, type ParsedArgs } from './args';
 import type { CliIO } from './io';
-import { readModusfile, reportDiagnostics } from './commands/shared';
+import { displayName, readModusfile, reportDiagnostics, STDIN } from './commands/shared';
 
 export interface GoalRequest {
   /** The command's name, for its messages (`modus build: …`). */
@@ -84,8 +84,14 @@ export const GOAL_OPTIONS: readonly OptionSpec[] = [MODUSFILE_OPTION, BUILD_ARG_
 /** `[CONTEXT] GOAL` (the context defaults to `.`), or `CONTEXT GOAL` for the commands that build. */
 type GoalPositionals = 'context-optional' | 'context-required';
 
+/** Commands that hand the Modusfile's path to docker, so it must be a file. */
+const NEEDS_A_FILE = new Set(['build', 'bake']);
+
 export function readGoalRequest(command: string, args: ParsedArgs, positionals: GoalPositionals): GoalRequest {
   const [context, goal] = positionals === 'context-optional' ? optionalContextAndGoal(args.positionals) : contextAndGoal(args.positionals);
+  if (NEEDS_A_FILE.has(command) && optionValue(args, 'modusfile') === STDIN) {
+    throw new UsageError(`-f - (standard input) cannot be used with ${command}: docker reads the Modusfile from a file`);
+  }
   const buildArgs = parseBuildArgs(optionValues(args, 'build-arg'));
   const costOption = optionValue(args, 'cost');
   const budget = parseBudget(optionValue(args, 'budget') ?? buildArgs.MODUS_BUDGET);
@@ -144,12 +150,13 @@ function parseBuildArgs(values: readonly string[]): Record<string, string> {
 
 /** The requested Modusfile read, parsed, checked and translated; undefined after reporting why not. */
 export function loadRequestedProgram(req: Pick<GoalRequest, 'command' | 'modusfile'>, io: CliIO): LoadedProgram | undefined {
-  const read = readModusfile(req.modusfile, io);
+  const read = readModusfile(req.modusfile, io, true);
+  const name = displayName(req.modusfile, undefined);
   if ('error' in read) {
-    io.stderr(`modus ${req.command}: cannot read ${req.modusfile}: ${read.error}\n`);
+    io.stderr(`modus ${req.command}: cannot read ${name}: ${read.error}\n`);
     return undefined;
   }
-  const decoded = decodeSource(read.bytes, req.modusfile);
+  const decoded = decodeSource(read.bytes, name);
   const loaded = decoded.file ? loadProgramText(decoded.file) : { diagnostics: decoded.diagnostics };
   if (!loaded.program) {
     reportDiagnostics(io, loaded.diagnostics, decoded.file);
