@@ -17,12 +17,10 @@ import { SourceFile } from '../../grammar/source';
 import { solve } from '../../frontend/solver/solve';
 import type { IRLiteral, IRProgram } from '../../frontend/language/ir';
 import { translateGoal, translateProgram } from '../../frontend/translate/translate';
+import { parseBenchArgs, writeProgram, type BenchOptions } from './options';
 import { allPrograms, BenchProgram } from './programs';
 
-interface Options {
-  reps: number;
-  only: string[] | undefined;
-  dir: string;
+interface Options extends BenchOptions {
   json: string | undefined;
   skipSwi: boolean;
   skipOurs: boolean;
@@ -73,37 +71,14 @@ function main(): void {
 }
 
 function parseArgs(args: string[]): Options {
-  const options: Options = {
-    reps: 7,
-    only: undefined,
-    dir: path.join(os.tmpdir(), 'modus-solver-bench'),
-    json: undefined,
-    skipSwi: false,
-    skipOurs: false,
-  };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--reps') options.reps = Number(value());
-    else if (arg === '--only') options.only = value().split(',');
-    else if (arg === '--dir') options.dir = path.resolve(value());
-    else if (arg === '--json') options.json = path.resolve(value());
-    else if (arg === '--skip-swi') options.skipSwi = true;
-    else if (arg === '--skip-ours') options.skipOurs = true;
-    else throw new Error(`unknown argument ${arg}`);
-  }
-  if (!Number.isInteger(options.reps) || options.reps < 1) throw new Error('--reps must be a positive integer');
-  return options;
-}
-
-function writeProgram(dir: string, program: BenchProgram): void {
-  fs.writeFileSync(path.join(dir, `${program.name}.Modusfile`), program.modusfile);
-  fs.writeFileSync(path.join(dir, `${program.name}.goal`), program.goal + '\n');
-  fs.writeFileSync(path.join(dir, `${program.name}.pl`), program.prolog);
+  const defaults: Options = { reps: 7, only: undefined, dir: path.join(os.tmpdir(), 'modus-solver-bench'), json: undefined, skipSwi: false, skipOurs: false };
+  return parseBenchArgs(args, defaults, (arg, value) => {
+    if (arg === '--json') defaults.json = path.resolve(value());
+    else if (arg === '--skip-swi') defaults.skipSwi = true;
+    else if (arg === '--skip-ours') defaults.skipOurs = true;
+    else return false;
+    return true;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,13 +16,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { proofCommand } from '../../frontend/cli/commands/proof';
+import { parseBenchArgs, writeProgram, type BenchOptions } from './options';
 import { largeMatrix, LARGE_MATRIX_100K, LARGE_MATRIX_40K, reachability, type BenchProgram } from './programs';
 
-interface Options {
-  reps: number;
-  only: string[] | undefined;
-  dir: string;
-}
+type Options = BenchOptions;
 
 interface ProcessFigures {
   wallMs: number;
@@ -68,26 +65,7 @@ async function main(): Promise<void> {
 }
 
 function parseArgs(args: string[]): Options {
-  const options: Options = { reps: 7, only: undefined, dir: path.join(os.tmpdir(), 'modus-solver-bench-whole') };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--reps') options.reps = Number(value());
-    else if (arg === '--only') options.only = value().split(',');
-    else if (arg === '--dir') options.dir = path.resolve(value());
-    else throw new Error(`unknown argument ${arg}`);
-  }
-  if (!Number.isInteger(options.reps) || options.reps < 1) throw new Error('--reps must be a positive integer');
-  return options;
-}
-
-function writeProgram(dir: string, program: BenchProgram): void {
-  fs.writeFileSync(path.join(dir, `${program.name}.Modusfile`), program.modusfile);
-  fs.writeFileSync(path.join(dir, `${program.name}.pl`), program.prolog);
+  return parseBenchArgs(args, { reps: 7, only: undefined, dir: path.join(os.tmpdir(), 'modus-solver-bench-whole') });
 }
 
 // ---------------------------------------------------------------------------------------------
