@@ -57,8 +57,9 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
   const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modus-build-'));
   try {
     const oneSolve = usesOneSolve(req);
-    const buildArgs = oneSolve ? withSharedArgs(req.buildArgs) : req.buildArgs;
-    const jobs = perImageJobs({ ...req, buildArgs }, scratchDir, oneSolve);
+    // Every build of the run, the sub-images built again for --push-cache included.
+    const shared = { ...req, buildArgs: withSharedArgs(req.buildArgs) };
+    const jobs = perImageJobs(shared, scratchDir, oneSolve);
     const concurrency = Math.max(1, Math.min(req.concurrency, jobs.length));
     const via = req.client.buildx ? `${req.client.command} buildx build` : `DOCKER_BUILDKIT=1 ${req.client.command} build`;
     const info = infoWriter(req.progress, io);
@@ -75,7 +76,7 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
     let stepsStarted = () => {};
     const oneSolveRunning = new Promise<void>((resolve) => (stepsStarted = resolve));
     const [, results] = await Promise.all([
-      oneSolve ? buildAllInOneSolve({ ...req, buildArgs }, scratchDir, io, signal, progress, stepsStarted) : stepsStarted(),
+      oneSolve ? buildAllInOneSolve(shared, scratchDir, io, signal, progress, stepsStarted) : stepsStarted(),
       oneSolveRunning.then(() => runBuilds(jobs, {
         command: req.client.command,
         env: dockerEnv(io.env),
@@ -113,7 +114,7 @@ export async function buildImages(req: BuildImagesRequest, io: CliIO, signal: Ab
     const tagging = await tagImages({ images: req.images, command: req.client.command, info }, results, io);
     if (req.json) io.stdout(reportJson(req.images, results, tagging.applied));
     if (!tagging.ok) return 1;
-    if (req.pushCache !== undefined && !(await pushBuiltSubImages(req, req.pushCache, results, io, signal))) return 1;
+    if (req.pushCache !== undefined && !(await pushBuiltSubImages(shared, req.pushCache, results, io, signal))) return 1;
     printQuietIds(req.progress, req.json, results.map((r) => r.imageId), io);
     info(`modus build: ${req.images.length} image${req.images.length === 1 ? '' : 's'} built in ${elapsed}\n`);
     if (signal.aborted) {

@@ -33,7 +33,7 @@ const ANNOUNCE = {
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-function run(argv: string[], env: Record<string, string> = {}) {
+function run(argv: string[], env: Record<string, string> = {}, goal = 'a(X)') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modus-push-cache-'));
   dirs.push(dir);
   fs.mkdirSync(path.join(dir, 'ctx'));
@@ -54,7 +54,7 @@ function run(argv: string[], env: Record<string, string> = {}) {
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l) as Record<string, string | null>);
-  return { done: main(['build', ...argv, 'ctx', 'a(X)'], io), calls, stderr: () => stderr };
+  return { done: main(['build', ...argv, 'ctx', goal], io), calls, stderr: () => stderr };
 }
 
 /** The per-image builds (not the one-solve build of the whole goal `a(X)` that comes first). */
@@ -116,6 +116,18 @@ describe('modus build --cache-repo/--push-cache', () => {
     );
     expect(calls.filter((c) => c.cmd === 'push').map((c) => c.ref).sort()).toEqual([`${REPO}:${key('1')}`, `${REPO}:${key('2')}`, `${REPO}:${key('b')}`].sort());
     expect(r.stderr()).toContain(`pushed base as ${REPO}:${key('b')}`);
+  });
+
+  // A sub-image built again under another clock or nonce could get another TTL bucket, so
+  // another key, or run a step again: the pushed image would not be the one just built.
+  test.each([['several goals', 'a(X)'], ['one goal', 'a("1")']])('with %s, the sub-image built again to be pushed gets the run\'s clock and nonce', async (_, goal) => {
+    const r = run(['--cache-repo', REPO, '--push-cache'], {}, goal);
+    expect(await r.done).toBe(0);
+    const builds = r.calls().filter((c) => c.cmd === 'build');
+    expect(builds.map((c) => c.target)).toContain('base');
+    expect(builds[0]!.clock).toMatch(/^\d+$/);
+    expect(builds[0]!.nonce).toMatch(/^[0-9a-f]{32}$/);
+    for (const build of builds) expect([build.target, build.clock, build.nonce]).toEqual([build.target, builds[0]!.clock, builds[0]!.nonce]);
   });
 
   test('the build arg MODUS_CACHE_REPO is enough for --push-cache', async () => {
