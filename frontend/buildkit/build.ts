@@ -18,12 +18,13 @@ import { runProbes } from './run-probes';
 import { findSubstitutes, keyLiterals } from './find-substitutes';
 import { ImageAvailability, solveWithAvailability, type ImageResolution } from '../caching/availability';
 import { copy, local, marshal, normalizeImageRef, parseImageRef, scratch, SourceMapFile, type State } from '../llb';
+import { platformBuildArgs } from '../llb/platform';
 import type { Platform } from '../llb/types';
 import { loadProgram, planSolutions, solveGoal, type LoadedProgram, type SolvedGoal } from '../pipeline';
 import type { BuildPlan, PlanNode } from '../planner/plan';
 import { namedContextFor, type NamedContext } from './named-contexts';
 import { readBuildOptions, type BuildOptions } from './options';
-import { buildPlatforms, canRun, cannotRunError, multiPlatformResult, platformBuildArgs } from './platforms';
+import { buildPlatforms, canRun, cannotRunError, multiPlatformResult } from './platforms';
 import { locateStepError, sessionMountsOf } from './step-error';
 import { reportWarnings, type BuildWarning } from './warnings';
 

@@ -7,7 +7,7 @@
 import { FrontendError } from '../gateway';
 import { normalizeImageRef } from '../llb';
 import type { Platform } from '../llb/types';
-import { formatPlatform } from './options';
+import { formatPlatform } from '../llb/platform';
 
 export type NamedContext =
   | { kind: 'image'; name: string; ref: string }

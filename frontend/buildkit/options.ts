@@ -4,6 +4,7 @@
  */
 import { parseClock } from '../caching/keys';
 import { FrontendError } from '../gateway/errors';
+import { parsePlatforms, PlatformError } from '../llb/platform';
 import type { NetworkMode, Platform } from '../llb/types';
 import { budgetFrom, COST_FUNCTIONS, costFunctionNamed } from '../solver/options';
 import { DEFAULT_MAX_FILE_SIZE } from '../pipeline';
@@ -151,41 +152,13 @@ function readNetwork(value: string | undefined): NetworkMode {
   throw new OptionError(`invalid network mode \`${value}\`: expected none, host or default`);
 }
 
-/** `os/arch[/variant]`, several separated by commas (as `--platform` takes them). */
-export function readPlatforms(value: string | undefined): Platform[] {
+/** `os/arch[/variant]`, several separated by commas (as `--platform` takes them); none when empty. */
+function readPlatforms(value: string | undefined): Platform[] {
   if (value === undefined || value.trim() === '') return [];
-  const list = value.split(',').map((p) => p.trim()).filter((p) => p !== '');
-  const platforms = list.map(parsePlatform);
-  return platforms.filter((p, i) => platforms.findIndex((q) => formatPlatform(q) === formatPlatform(p)) === i);
-}
-
-/** One platform (`modus llb --platform`). */
-export function readPlatform(value: string | undefined): Platform | undefined {
-  const platforms = readPlatforms(value);
-  if (platforms.length > 1) throw new OptionError(`several platforms (${platforms.map(formatPlatform).join(', ')}) were given; one is expected here`);
-  return platforms[0];
-}
-
-const KNOWN_OS = ['linux', 'windows', 'darwin', 'freebsd', 'netbsd', 'openbsd', 'solaris', 'illumos', 'aix', 'android', 'ios', 'js', 'wasip1', 'plan9', 'dragonfly'];
-const KNOWN_ARCH = ['amd64', 'arm64', 'arm', '386', 'ppc64le', 'ppc64', 's390x', 'riscv64', 'mips64le', 'mips64', 'mipsle', 'mips', 'loong64', 'wasm'];
-
-function parsePlatform(text: string): Platform {
-  const parts = text.split('/');
-  if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[a-z0-9_.-]+$/i.test(p))) {
-    throw new OptionError(`invalid platform \`${text}\`: expected os/architecture[/variant], e.g. linux/amd64`);
+  try {
+    return parsePlatforms(value);
+  } catch (err) {
+    if (err instanceof PlatformError) throw new OptionError(err.message);
+    throw err;
   }
-  const platform: Platform = { os: parts[0]!.toLowerCase(), architecture: normalArch(parts[1]!.toLowerCase()) };
-  if (!KNOWN_OS.includes(platform.os)) throw new OptionError(`unknown operating system \`${parts[0]}\` in platform \`${text}\` (e.g. linux/amd64, linux/arm64)`);
-  if (!KNOWN_ARCH.includes(platform.architecture)) throw new OptionError(`unknown architecture \`${parts[1]}\` in platform \`${text}\` (e.g. linux/amd64, linux/arm64, linux/arm/v7)`);
-  if (parts[2]) platform.variant = parts[2].toLowerCase();
-  return platform;
-}
-
-/** The spellings containerd accepts for the same architecture. */
-function normalArch(arch: string): string {
-  return ({ x86_64: 'amd64', 'x86-64': 'amd64', aarch64: 'arm64', i386: '386' } as Record<string, string>)[arch] ?? arch;
-}
-
-export function formatPlatform(p: Platform): string {
-  return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
 }

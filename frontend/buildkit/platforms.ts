@@ -1,14 +1,11 @@
 /**
- * Building for platforms: which platforms a build makes, the automatic platform build args
- * (as the Dockerfile frontend makes them), and a multi-platform result (one ref per platform
- * with BuildKit's `refs.platforms` metadata and a configuration per platform).
+ * Building for platforms: which platforms a build makes, whether this builder runs steps for
+ * them, and a multi-platform result (one ref per platform with BuildKit's `refs.platforms`
+ * metadata and a configuration per platform).
  */
 import { FrontendError, type ReturnResult, type WorkerInfo } from '../gateway';
 import type { Platform } from '../llb/types';
-import { formatPlatform } from './options';
-
-// The build args alone, without the gateway, for the `modus` program too.
-export { platformBuildArgs } from './platform-args';
+import { formatPlatform } from '../llb/platform';
 
 /** The requested platforms, or the worker's default; each with whether this builder can run steps for it. */
 export function buildPlatforms(requested: readonly Platform[], workers: readonly WorkerInfo[]): Platform[] {

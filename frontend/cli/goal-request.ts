@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import { decodeSource } from '../../grammar/index';
-import { platformBuildArgs } from '../buildkit/platform-args';
+import { parsePlatforms, platformBuildArgs, PlatformError } from '../llb/platform';
 import type { Platform } from '../llb/types';
 import { loadProgramText, type LoadedProgram } from '../pipeline';
 import { budgetFrom, COST_FUNCTIONS, costFunctionNamed } from '../solver/options';
@@ -28,6 +28,21 @@ export interface GoalRequest {
   costGiven: boolean;
   budget?: number;
   buildArgs: Record<string, string>;
+}
+
+/**
+ * The platforms of every `--platform` value given (each a comma-separated list; none when no
+ * value), as the frontend reads its `platform` option; an empty or unknown one is a usage error
+ * naming the option.
+ */
+export function platformsOption(values: readonly string[]): Platform[] {
+  if (values.length === 0) return [];
+  try {
+    return parsePlatforms(values.join(','));
+  } catch (err) {
+    if (err instanceof PlatformError) throw new UsageError(`--platform: ${err.message}`);
+    throw err;
+  }
 }
 
 /** The platform images are built for when none is asked: this machine's, as docker names it. */

@@ -13,10 +13,10 @@ import { buildImages, type ImageToBuild } from '../build/build-images';
 import { inspectBuilder, type BuilderAnswer } from '../build/buildx';
 import { clientCommand, DEFAULT_FRONTEND, detectClient, type BuildInputs, type SessionInputs } from '../build/docker';
 import { frontendBuildArgs, solveLoadedGoal } from '../build/load';
-import { formatPlatform, OptionError, readPlatforms } from '../../buildkit/options';
+import { formatPlatform } from '../../llb/platform';
 import type { Platform } from '../../llb/types';
 import { planTags } from '../build/tags';
-import { BUDGET_OPTION, BUILD_ARG_OPTION, COST_OPTION, loadRequestedProgram, MODUSFILE_OPTION, readGoalRequest, type GoalRequest } from '../goal-request';
+import { BUDGET_OPTION, BUILD_ARG_OPTION, COST_OPTION, loadRequestedProgram, MODUSFILE_OPTION, platformsOption, readGoalRequest, type GoalRequest } from '../goal-request';
 
 const OPTIONS: readonly OptionSpec[] = [
   MODUSFILE_OPTION,
@@ -103,7 +103,7 @@ function request(args: ParsedArgs, io: CliIO): BuildRequest {
   }
   const concurrency = parseConcurrency(optionValue(args, 'concurrency'));
   const builder = optionValue(args, 'builder');
-  const platforms = platformOption(optionValues(args, 'platform'));
+  const platforms = platformsOption(optionValues(args, 'platform'));
   if (args.flags.has('push') && optionValues(args, 'tag').length === 0) throw new UsageError('--push needs --tag TEMPLATE: the names to push the images under');
   const perImageOnly = ['explain-cache', 'push-cache'].filter((f) => args.flags.has(f));
   const bakeOnly = [...(builder === undefined ? [] : ['builder']), ...['push', 'load'].filter((f) => args.flags.has(f)), ...(platforms.length > 0 ? ['platform'] : [])];
@@ -138,16 +138,6 @@ function buildxOptions(req: BuildRequest): string[] {
     ...(req.load ? ['--load'] : []),
     ...(req.platforms.length > 0 ? ['--platform'] : []),
   ];
-}
-
-function platformOption(values: readonly string[]): Platform[] {
-  if (values.some((v) => v.split(',').some((p) => p.trim() === ''))) throw new UsageError('--platform needs platforms like linux/amd64,linux/arm64');
-  try {
-    return readPlatforms(values.join(','));
-  } catch (err) {
-    if (err instanceof OptionError) throw new UsageError(`--platform: ${err.message}`);
-    throw err;
-  }
 }
 
 function parseProgress(value: string | undefined, verbose: boolean, quiet: boolean): ProgressMode {

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatPlatform, OptionError, readPlatform } from '../../buildkit/options';
+import { formatPlatform } from '../../llb/platform';
 import { parseClock, stepCacheKey } from '../../caching/keys';
 import { probeIdentity, probeJobs } from '../../caching/probes';
 import { scratchConfig } from '../../imagegen/config';
@@ -21,7 +21,7 @@ import { baseRefs, inspectBases, type InspectedBase } from '../build/bases';
 import { clientCommand } from '../build/docker';
 import { llbDump } from '../build/llb-json';
 import { planOrReport, solveBuildGoal } from '../build/load';
-import { GOAL_OPTIONS, hostPlatform, readGoalRequest, type GoalRequest } from '../goal-request';
+import { GOAL_OPTIONS, hostPlatform, platformsOption, readGoalRequest, type GoalRequest } from '../goal-request';
 
 const OPTIONS: readonly OptionSpec[] = [
   ...GOAL_OPTIONS,
@@ -68,13 +68,12 @@ function request(args: ParsedArgs, io: CliIO): LlbRequest {
   };
 }
 
+/** One platform, this machine's when none is given. */
 function platformOption(value: string | undefined): Platform {
-  try {
-    return readPlatform(value) ?? hostPlatform();
-  } catch (err) {
-    if (err instanceof OptionError) throw new UsageError(err.message);
-    throw err;
-  }
+  if (value === undefined) return hostPlatform();
+  const platforms = platformsOption([value]);
+  if (platforms.length > 1) throw new UsageError(`--platform: several platforms (${platforms.map(formatPlatform).join(', ')}) were given; one is expected here`);
+  return platforms[0]!;
 }
 
 async function runLlb(argv: readonly string[], io: CliIO): Promise<number> {

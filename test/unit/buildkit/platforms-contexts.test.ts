@@ -58,6 +58,11 @@ describe('--platform a,b', () => {
     const b = await build(modusfile, { target: 'app', platform: 'linux/amd64,linux/sparc99' });
     expect(b.returned.error?.message).toBe('unknown architecture `sparc99` in platform `linux/sparc99` (e.g. linux/amd64, linux/arm64, linux/arm/v7)');
   }, 30_000);
+
+  test('an empty platform in the list is an error, worded as modus build and modus llb word it', async () => {
+    const b = await build(modusfile, { target: 'app', platform: 'linux/amd64,' });
+    expect(b.returned.error?.message).toBe('empty platform in `linux/amd64,`: expected os/architecture[/variant], several separated by commas, e.g. linux/amd64,linux/arm64');
+  }, 30_000);
 });
 
 describe('named contexts', () => {

@@ -54,3 +54,27 @@ test('a platform the goal has no solution on, and an unknown platform: named err
   expect(await main(['build', 'ctx', 'img(A)', '--platform', 'linux/sparc99'], unknown.rec.io)).toBe(2);
   expect(unknown.rec.stderr()).toContain('--platform: unknown architecture `sparc99`');
 });
+
+test.each([
+  ['bogus', '--platform: invalid platform `bogus`: expected os/architecture[/variant], e.g. linux/amd64'],
+  ['linux/sparc99', '--platform: unknown architecture `sparc99` in platform `linux/sparc99`'],
+  ['linux/amd64,', '--platform: empty platform in `linux/amd64,`: expected os/architecture[/variant], several separated by commas, e.g. linux/amd64,linux/arm64'],
+  [',', '--platform: empty platform in `,`'],
+  ['', '--platform: empty platform in ``'],
+])('modus build and modus llb say the same of --platform %j', async (value, message) => {
+  const said: string[] = [];
+  for (const command of [['build', 'ctx', 'img(A)'], ['llb', '--offline', 'ctx', 'img(A)']]) {
+    const { s, rec } = setup();
+    expect(await main([...command, '--platform', value], rec.io)).toBe(2);
+    expect(s.calls()).toEqual([]);
+    said.push(rec.stderr().split('\n')[0]!.replace(`modus ${command[0]}: `, ''));
+  }
+  expect(said[0]).toContain(message);
+  expect(said[1]).toBe(said[0]);
+});
+
+test('modus llb takes one platform: several are a usage error naming them', async () => {
+  const { rec } = setup();
+  expect(await main(['llb', '--offline', 'ctx', 'img(A)', '--platform', 'linux/amd64,linux/arm64'], rec.io)).toBe(2);
+  expect(rec.stderr()).toContain('--platform: several platforms (linux/amd64, linux/arm64) were given; one is expected here');
+});
