@@ -24,9 +24,9 @@ const USAGE = `Usage: modus fmt [-w | --check] [FILE... | -]
 
 Prints each Modusfile (default ./Modusfile; \`-\` is standard input) in the canonical layout: a
 clause on one line when it fits in 80 columns, else one body item per line indented by two
-spaces; spacing around \`,\` \`;\` \`::\` \`:-\`; every comment kept in place. The meaning never
-changes. Exit 0, or 1 when a file cannot be read or parsed (or, with --check, is not in the
-canonical layout).
+spaces; spacing around \`,\` \`;\` \`::\` \`:-\`; every comment kept in place; \`!!x\` written \`x\`
+and \`__\` written \`_\`, which the language reads alike. The meaning never changes. Exit 0, or
+1 when a file cannot be read or parsed (or, with --check, is not in the canonical layout).
 
 Options:
 ${formatOptions(OPTIONS)}`;

@@ -48,6 +48,15 @@ describe('modus fmt layout', () => {
     expect(expectCanonical('x :- ! # not\n  y("1", # one\n  "2"), z.')).toBe('x :-\n  ! # not\n  y("1", # one\n      "2"),\n  z.\n');
   });
 
+  // The language reads `!` by parity and any run of underscores as `_` (docs/language.md), so
+  // fmt writes the one spelling of each: `!!b` binds what `b` binds, which `!!` would hide.
+  test('repeated `!` are written by their parity, and `__` as `_`', () => {
+    expect(expectCanonical('a :- !!b, !!!b, !!(b; c), !!!(b, c), b(__, _, ___).')).toBe('a :- b, !b, (b; c), !(b, c), b(_, _, _).\n');
+    expect(expectCanonical('!!a :- b.\n!!!c :- d.')).toBe('a :- b.\n!c :- d.\n');
+    expect(expectCanonical('a :- ! # why\n  !b.')).toBe('a :-\n  # why\n  b.\n');
+    expect(expectCanonical('a :- run(f"echo ${__} !!").')).toBe('a :- run(f"echo ${__} !!").\n');
+  });
+
   test('the example is already canonical', () => {
     const example = fs.readFileSync(path.join(__dirname, '../../../examples/hello/Modusfile'), 'utf8');
     expect(fmt(example)).toBe(example);
