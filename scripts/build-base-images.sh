@@ -7,18 +7,13 @@
 # differs from the one in its label, so a second run takes about a second.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/lib.sh
 
-DOCKER="${MODUS_DOCKER:-/usr/bin/docker}"
 BUSYBOX_IMAGE="${MODUS_BUSYBOX_IMAGE:-modus-test/busybox:1}"
 NODE_BASE_IMAGE="${MODUS_NODE_BASE_IMAGE:-modus-node-base:20}"
 SHELL_BINARY="$(readlink -f /bin/dash 2>/dev/null || echo /bin/dash)"
 INPUTS_LABEL="dev.modus.base-image.inputs"
 FULL_PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
-fail() {
-  echo "build-base-images: error: $*" >&2
-  exit 1
-}
 
 WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/modus-base-images.XXXXXX")"
 trap 'rm -rf "$WORK_DIR"' EXIT
@@ -124,6 +119,6 @@ build_node_base_image() {
     'CMD ["/usr/local/bin/node"]'
 }
 
-"$DOCKER" info >/dev/null 2>&1 || fail "no docker daemon answers '$DOCKER info' (run scripts/setup-machine.sh)"
+docker_answers || fail "no docker daemon answers '$DOCKER info' (run scripts/setup-machine.sh)"
 build_busybox_image
 build_node_base_image

@@ -9,8 +9,8 @@
 #   MODUS_SKIP_SETUP=1    skip scripts/setup-machine.sh (when the caller has just run it)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/lib.sh
 
-DOCKER="${MODUS_DOCKER:-/usr/bin/docker}"
 IMAGE="${MODUS_FRONTEND_IMAGE:-modus-frontend:dev}"
 NODE_IMAGE="${MODUS_NODE_IMAGE:-modus-node-base:20}"
 BUILD_LOG="${TMPDIR:-/tmp}/modus-frontend-image.log"
@@ -19,12 +19,8 @@ BUILD_LOG="${TMPDIR:-/tmp}/modus-frontend-image.log"
 npm run --silent build
 bash scripts/build-base-images.sh
 
-if ! DOCKER_BUILDKIT=1 "$DOCKER" build --progress=plain -t "$IMAGE" \
-  --build-arg NODE_IMAGE="$NODE_IMAGE" . >"$BUILD_LOG" 2>&1; then
-  tail -n 40 "$BUILD_LOG" >&2
-  echo "build-frontend-image: error: docker build failed (log: $BUILD_LOG)" >&2
-  exit 1
-fi
+logged "$BUILD_LOG" "docker build failed" \
+  env DOCKER_BUILDKIT=1 "$DOCKER" build --progress=plain -t "$IMAGE" --build-arg NODE_IMAGE="$NODE_IMAGE" .
 
 size_bytes="$("$DOCKER" image inspect -f '{{.Size}}' "$IMAGE")"
-echo "build-frontend-image: $IMAGE is $((size_bytes / 1000000)) MB ($size_bytes bytes)"
+say "$IMAGE is $((size_bytes / 1000000)) MB ($size_bytes bytes)"

@@ -9,18 +9,13 @@
 #   MODUS_GIT_IMAGE     tag to build (default modus-test/git:1)
 #   MODUS_DEBIAN_MIRROR Debian archive (default http://deb.debian.org/debian)
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-DOCKER="${MODUS_DOCKER:-/usr/bin/docker}"
 IMAGE="${MODUS_GIT_IMAGE:-modus-test/git:1}"
 MIRROR="${MODUS_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 LOG="${TMPDIR:-/tmp}/modus-git-image.log"
 
-fail() {
-  echo "build-git-image: error: $*" >&2
-  exit 1
-}
-
-"$DOCKER" info >/dev/null 2>&1 || fail "no docker daemon answers '$DOCKER info' (run scripts/setup-machine.sh)"
+docker_answers || fail "no docker daemon answers '$DOCKER info' (run scripts/setup-machine.sh)"
 if "$DOCKER" image inspect "$IMAGE" >/dev/null 2>&1; then
   exit 0
 fi
@@ -29,11 +24,8 @@ command -v debootstrap >/dev/null || fail "debootstrap is not installed (run scr
 ROOT="$(mktemp -d "${TMPDIR:-/tmp}/modus-git-rootfs.XXXXXX")"
 trap 'rm -rf "$ROOT"' EXIT
 
-echo "build-git-image: debootstrap bookworm with git (log: $LOG)"
-if ! debootstrap --variant=minbase --include=git,ca-certificates bookworm "$ROOT" "$MIRROR" >"$LOG" 2>&1; then
-  tail -n 30 "$LOG" >&2
-  fail "debootstrap failed (full log: $LOG)"
-fi
+say "debootstrap bookworm with git (log: $LOG)"
+logged "$LOG" "debootstrap failed" debootstrap --variant=minbase --include=git,ca-certificates bookworm "$ROOT" "$MIRROR"
 # Package lists and caches are of no use in a test image and only make it bigger.
 rm -rf "$ROOT"/var/cache/apt/archives/*.deb "$ROOT"/var/lib/apt/lists/*
 
@@ -43,4 +35,4 @@ tar --numeric-owner -C "$ROOT" -cf - . |
     --change 'CMD ["/bin/sh"]' \
     - "$IMAGE" >/dev/null
 size_bytes="$("$DOCKER" image inspect -f '{{.Size}}' "$IMAGE")"
-echo "build-git-image: built $IMAGE ($((size_bytes / 1000000)) MB)"
+say "built $IMAGE ($((size_bytes / 1000000)) MB)"

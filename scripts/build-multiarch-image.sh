@@ -13,17 +13,13 @@
 #   MODUS_MULTIARCH_IMAGE  repository:tag in that registry (default modus-test/busybox-multi:1)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/lib.sh
 
-DOCKER="${MODUS_CURRENT_DOCKER:-/var/lib/modus-current/bin/docker}"
+CURRENT_DOCKER="${MODUS_CURRENT_DOCKER:-/var/lib/modus-current/bin/docker}"
 REGISTRY="${MODUS_REGISTRY_ADDR:-127.0.0.1:5000}"
 IMAGE="$REGISTRY/${MODUS_MULTIARCH_IMAGE:-modus-test/busybox-multi:1}"
 CACHE=/var/cache/modus-multiarch
 LOG="${TMPDIR:-/tmp}/modus-multiarch-image.log"
-
-fail() {
-  echo "build-multiarch-image: error: $*" >&2
-  exit 1
-}
 
 # The arm64 busybox binary, from Debian's archive, kept in $CACHE.
 arm64_busybox() {
@@ -48,16 +44,13 @@ add_rootfs() {
   for applet in sh cat echo uname ls; do ln -s busybox "$dir/rootfs-$arch/bin/$applet"; done
 }
 
-"$DOCKER" info >/dev/null 2>&1 || fail "current Docker does not answer (run scripts/start-current-docker.sh)"
+docker_answers "$CURRENT_DOCKER" || fail "current Docker does not answer (run scripts/start-current-docker.sh)"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/modus-multiarch.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 arm64_binary="$(arm64_busybox)"
 add_rootfs "$WORK" amd64 "$(command -v busybox || echo /bin/busybox)"
 add_rootfs "$WORK" arm64 "$arm64_binary"
 printf 'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\n' >"$WORK/Dockerfile"
-if ! "$DOCKER" buildx build --platform linux/amd64,linux/arm64 --provenance=false \
-  -t "$IMAGE" --push "$WORK" >"$LOG" 2>&1; then
-  tail -n 20 "$LOG" >&2
-  fail "buildx build --push of $IMAGE failed (log: $LOG)"
-fi
-echo "build-multiarch-image: pushed $IMAGE (linux/amd64, linux/arm64)"
+logged "$LOG" "buildx build --push of $IMAGE failed" \
+  "$CURRENT_DOCKER" buildx build --platform linux/amd64,linux/arm64 --provenance=false -t "$IMAGE" --push "$WORK"
+say "pushed $IMAGE (linux/amd64, linux/arm64)"

@@ -9,19 +9,14 @@
 #   MODUS_DOCKERD_TIMEOUT seconds to wait for the daemon to answer (default 60)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/lib.sh
 
-DOCKER="${MODUS_DOCKER:-/usr/bin/docker}"
 DOCKERD_LOG="${MODUS_DOCKERD_LOG:-/var/log/modus-dockerd.log}"
 DOCKERD_TIMEOUT="${MODUS_DOCKERD_TIMEOUT:-60}"
 APT_LOG="${TMPDIR:-/tmp}/modus-apt.log"
 # zsh and fish: the tests run `modus completion zsh|fish` in the real shells.
 PACKAGES=(docker.io busybox-static git docker-registry debootstrap swi-prolog-nox ca-certificates iproute2
   qemu-user-static binfmt-support zsh fish)
-
-fail() {
-  echo "setup-machine: error: $*" >&2
-  exit 1
-}
 
 package_installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
@@ -33,15 +28,10 @@ install_missing_packages() {
     package_installed "$package" || missing+=("$package")
   done
   ((${#missing[@]} == 0)) && return 0
-  echo "setup-machine: installing ${missing[*]} (log: $APT_LOG)"
+  say "installing ${missing[*]} (log: $APT_LOG)"
   # needrestart (recommended by docker.io) would otherwise ask about services after the install.
-  if ! {
-    DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get update -q &&
-      DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get install -y -q "${missing[@]}"
-  } >"$APT_LOG" 2>&1; then
-    tail -n 30 "$APT_LOG" >&2
-    fail "apt-get failed (full log: $APT_LOG)"
-  fi
+  logged "$APT_LOG" "apt-get failed" env DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 \
+    sh -c 'apt-get update -q && apt-get install -y -q "$@"' apt-get "${missing[@]}"
 }
 
 check_node() {
@@ -51,10 +41,6 @@ check_node() {
   ((major >= 20)) || fail "node $(node --version) is too old (Node 20 or newer is needed)"
 }
 
-daemon_answers() {
-  timeout 10 "$DOCKER" info >/dev/null 2>&1
-}
-
 # A dockerd may already be starting (for instance one started by the package's init script):
 # wait for it instead of starting a second one on the same socket and data root.
 # The main daemon is starting when a dockerd serves its socket (machine B, if any, has its own).
@@ -62,24 +48,14 @@ dockerd_running() {
   pgrep -f '^dockerd --host unix:///var/run/docker.sock' >/dev/null 2>&1
 }
 
+# wait_for_daemon [PID]: until `$DOCKER info` answers.
 wait_for_daemon() {
-  local started_pid="${1:-}" deadline=$((SECONDS + DOCKERD_TIMEOUT))
-  until daemon_answers; do
-    if [[ -n "$started_pid" ]] && ! kill -0 "$started_pid" 2>/dev/null; then
-      tail -n 30 "$DOCKERD_LOG" >&2 || true
-      fail "dockerd exited while starting (log: $DOCKERD_LOG)"
-    fi
-    if ((SECONDS >= deadline)); then
-      tail -n 30 "$DOCKERD_LOG" >&2 || true
-      fail "the docker daemon did not answer '$DOCKER info' within ${DOCKERD_TIMEOUT}s (log: $DOCKERD_LOG)"
-    fi
-    sleep 1
-  done
+  wait_for "$DOCKERD_TIMEOUT" "$DOCKERD_LOG" "${1:-}" "dockerd ('$DOCKER info')" docker_answers
 }
 
 ensure_daemon() {
   [[ -x "$DOCKER" ]] || fail "docker client $DOCKER not found (set MODUS_DOCKER)"
-  daemon_answers && return 0
+  docker_answers && return 0
   if dockerd_running; then
     wait_for_daemon
     return 0
@@ -89,7 +65,7 @@ ensure_daemon() {
   # setsid: the daemon must outlive this script and not receive the caller's signals.
   setsid dockerd --host unix:///var/run/docker.sock >>"$DOCKERD_LOG" 2>&1 </dev/null &
   local pid=$!
-  echo "setup-machine: started dockerd (pid $pid, log: $DOCKERD_LOG)"
+  say "started dockerd (pid $pid, log: $DOCKERD_LOG)"
   wait_for_daemon "$pid"
 }
 
@@ -101,12 +77,12 @@ ensure_arm64_emulator() {
   [[ -e "$binfmt/register" ]] || mount -t binfmt_misc binfmt_misc "$binfmt" 2>/dev/null || true
   [[ -e "$binfmt/qemu-aarch64" ]] || update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || true
   [[ -e "$binfmt/qemu-aarch64" ]] ||
-    echo "setup-machine: warning: no arm64 emulator (binfmt_misc qemu-aarch64); arm64 run steps will fail" >&2
+    say "warning: no arm64 emulator (binfmt_misc qemu-aarch64); arm64 run steps will fail" >&2
 }
 
 ensure_node_modules() {
   [[ -d node_modules ]] && return 0
-  echo "setup-machine: npm ci"
+  say "npm ci"
   npm ci --no-audit --no-fund --loglevel=error >&2 || fail "npm ci failed"
 }
 

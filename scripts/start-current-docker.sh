@@ -26,13 +26,13 @@
 #   MODUS_DOCKERD_TIMEOUT seconds to wait for the daemon (default 90)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/lib.sh
 
 STATE="${MODUS_CURRENT_STATE:-/var/lib/modus-current}"
 SUITE="${MODUS_CURRENT_SUITE:-sid}"
 ROOT="$STATE/root-$SUITE"
 TCP="${MODUS_CURRENT_TCP:-127.0.0.1:2385}"
 IMAGES="${MODUS_CURRENT_IMAGES:-modus-test/busybox:1 modus-test/git:1 modus-node-base:20}"
-MAIN_DOCKER="${MODUS_DOCKER:-/usr/bin/docker}"
 TIMEOUT="${MODUS_DOCKERD_TIMEOUT:-90}"
 BRIDGE="${MODUS_CURRENT_BRIDGE:-modus-c0}"
 BRIDGE_ADDR="${MODUS_CURRENT_BRIDGE_ADDR:-172.31.253.1/24}"
@@ -41,13 +41,6 @@ HOST_SOCKET="unix://$ROOT$SOCKET_IN_ROOT"
 CLIENT="$STATE/bin/docker"
 LOG="$STATE/dockerd.log"
 PACKAGES=docker.io,docker-buildx,docker-cli,iptables,ca-certificates
-
-fail() {
-  echo "start-current-docker: error: $*" >&2
-  exit 1
-}
-
-say() { echo "start-current-docker: $*"; }
 
 machine_mirror() {
   local uri
@@ -63,10 +56,8 @@ make_chroot() {
   say "making a Debian $SUITE chroot with docker.io and buildx in $ROOT (log: $log)"
   mkdir -p "$STATE"
   rm -rf "$ROOT"
-  if ! debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$ROOT" "$mirror" >"$log" 2>&1; then
-    tail -n 20 "$log" >&2
-    fail "debootstrap $SUITE failed (log: $log); MODUS_CURRENT_SUITE=trixie is the fallback"
-  fi
+  logged "$log" "debootstrap $SUITE failed (MODUS_CURRENT_SUITE=trixie is the fallback)" \
+    debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$ROOT" "$mirror"
   printf '127.0.0.1 localhost\n::1 localhost\n' >"$ROOT/etc/hosts"
   mkdir -p "$ROOT/etc/docker"
   printf '{\n  "features": { "containerd-snapshotter": true }\n}\n' >"$ROOT/etc/docker/daemon.json"
@@ -81,13 +72,6 @@ mount_chroot() {
   mountpoint -q "$ROOT/dev" || mount --bind /dev "$ROOT/dev"
   mountpoint -q "$ROOT/dev/pts" || mount --bind /dev/pts "$ROOT/dev/pts"
   mountpoint -q "$ROOT/sys" || mount --rbind /sys "$ROOT/sys"
-}
-
-ensure_bridge() {
-  ip link show "$BRIDGE" >/dev/null 2>&1 && return 0
-  ip link add name "$BRIDGE" type bridge
-  ip addr add "$BRIDGE_ADDR" dev "$BRIDGE"
-  ip link set "$BRIDGE" up
 }
 
 # The client: the chroot's docker CLI when it runs on the host, else a docker >= 23 on PATH.
@@ -113,36 +97,20 @@ EOF
   mv -f "$CLIENT.tmp" "$CLIENT"
 }
 
-daemon_answers() {
-  timeout 10 "$CLIENT" info >/dev/null 2>&1
-}
-
-daemon_pid() {
-  local pid
-  pid="$(cat "$ROOT/run/modus-current.pid" 2>/dev/null)" || return 1
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == dockerd ]]
-}
-
+# wait_for_daemon [PID]: until the current daemon answers.
 wait_for_daemon() {
-  local deadline=$((SECONDS + TIMEOUT))
-  until daemon_answers; do
-    if ((SECONDS >= deadline)); then
-      tail -n 30 "$LOG" >&2 || true
-      fail "current dockerd did not answer on $HOST_SOCKET within ${TIMEOUT}s (log: $LOG)"
-    fi
-    sleep 1
-  done
+  wait_for "$TIMEOUT" "$LOG" "${1:-}" "current dockerd on $HOST_SOCKET" docker_answers "$CLIENT"
 }
 
 start_daemon() {
-  daemon_answers && return 0
-  if daemon_pid; then
+  docker_answers "$CLIENT" && return 0
+  if live_dockerd "$ROOT/run/modus-current.pid"; then
     wait_for_daemon
     return 0
   fi
   mkdir -p "$ROOT/run/modus-current"
   rm -f "$ROOT$SOCKET_IN_ROOT"
-  ensure_bridge
+  ensure_bridge "$BRIDGE" "$BRIDGE_ADDR"
   # setsid: the daemon outlives this script and does not get the caller's signals.
   setsid chroot "$ROOT" /usr/sbin/dockerd \
     --host "unix://$SOCKET_IN_ROOT" \
@@ -153,12 +121,9 @@ start_daemon() {
     --bridge="$BRIDGE" \
     --iptables=false --ip6tables=false \
     >>"$LOG" 2>&1 </dev/null &
-  say "started dockerd ($SUITE) on $HOST_SOCKET and tcp://$TCP (log: $LOG)"
-  wait_for_daemon
-}
-
-image_id() {
-  "$@" image inspect --format '{{.Id}}' 2>/dev/null || true
+  local pid=$!
+  say "started dockerd ($SUITE) on $HOST_SOCKET and tcp://$TCP (pid $pid, log: $LOG)"
+  wait_for_daemon "$pid"
 }
 
 # Images are copied by name; a label of ours records the main daemon's id so an unchanged image
@@ -166,14 +131,14 @@ image_id() {
 copy_images() {
   local image main_id copied_id
   for image in $IMAGES; do
-    main_id="$("$MAIN_DOCKER" image inspect --format '{{.Id}}' "$image" 2>/dev/null)" ||
+    main_id="$("$DOCKER" image inspect --format '{{.Id}}' "$image" 2>/dev/null)" ||
       fail "image $image is missing on the main daemon (run .ci/run's image phases)"
     copied_id="$(cat "$STATE/copied/${image//[\/:]/_}" 2>/dev/null || true)"
     if [[ "$main_id" == "$copied_id" ]] && "$CLIENT" image inspect "$image" >/dev/null 2>&1; then
       continue
     fi
     say "copying $image from the main daemon"
-    "$MAIN_DOCKER" save "$image" | "$CLIENT" load >/dev/null || fail "could not copy $image"
+    "$DOCKER" save "$image" | "$CLIENT" load >/dev/null || fail "could not copy $image"
     mkdir -p "$STATE/copied"
     echo "$main_id" >"$STATE/copied/${image//[\/:]/_}"
   done

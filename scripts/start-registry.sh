@@ -7,15 +7,11 @@
 #   MODUS_REGISTRY_ADDR  host:port to serve on (default 127.0.0.1:5000)
 #   MODUS_REGISTRY_DIR   configuration, storage and log (default /var/lib/modus-registry)
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ADDR="${MODUS_REGISTRY_ADDR:-127.0.0.1:5000}"
 DIR="${MODUS_REGISTRY_DIR:-/var/lib/modus-registry}"
 TIMEOUT=30
-
-fail() {
-  echo "start-registry: error: $*" >&2
-  exit 1
-}
 
 # node is always there (busybox's static wget crashes on some hosts, curl may be missing).
 registry_answers() {
@@ -42,13 +38,5 @@ EOF
 
 setsid docker-registry serve "$DIR/config.yml" >>"$DIR/registry.log" 2>&1 </dev/null &
 pid=$!
-deadline=$((SECONDS + TIMEOUT))
-until registry_answers; do
-  if ! kill -0 "$pid" 2>/dev/null; then
-    tail -n 20 "$DIR/registry.log" >&2 || true
-    fail "docker-registry exited while starting (log: $DIR/registry.log)"
-  fi
-  ((SECONDS < deadline)) || fail "the registry did not answer on http://$ADDR/v2/ within ${TIMEOUT}s"
-  sleep 0.5
-done
-echo "start-registry: serving on $ADDR (pid $pid, log: $DIR/registry.log)"
+wait_for "$TIMEOUT" "$DIR/registry.log" "$pid" "docker-registry on http://$ADDR/v2/" registry_answers
+say "serving on $ADDR (pid $pid, log: $DIR/registry.log)"

@@ -18,8 +18,8 @@
 #   MODUS_B_IMAGES          images copied from the main daemon (default: the frontend and busybox)
 #   MODUS_DOCKERD_TIMEOUT   seconds to wait for B to answer (default 60)
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-DOCKER="${MODUS_DOCKER:-/usr/bin/docker}"
 B_HOST="${MODUS_B_HOST:-unix:///var/run/modus-b.sock}"
 B_ROOT="${MODUS_B_ROOT:-/var/lib/modus-docker-b}"
 B_EXEC_ROOT="${MODUS_B_EXEC_ROOT:-/var/run/modus-docker-b}"
@@ -30,49 +30,19 @@ TIMEOUT="${MODUS_DOCKERD_TIMEOUT:-60}"
 B_BRIDGE="${MODUS_B_BRIDGE:-modus-b0}"
 B_BRIDGE_ADDR="${MODUS_B_BRIDGE_ADDR:-172.31.254.1/24}"
 
-fail() {
-  echo "start-second-daemon: error: $*" >&2
-  exit 1
-}
-
-# B's own bridge interface (dockerd uses an existing one as given, and creates nothing).
-ensure_bridge() {
-  ip link show "$B_BRIDGE" >/dev/null 2>&1 && return 0
-  ip link add name "$B_BRIDGE" type bridge
-  ip addr add "$B_BRIDGE_ADDR" dev "$B_BRIDGE"
-  ip link set "$B_BRIDGE" up
-}
-
 b_answers() {
   timeout 10 "$DOCKER" -H "$B_HOST" info >/dev/null 2>&1
 }
 
-# A pid file naming a live dockerd means B is starting (or hung): wait for it, never start twice.
-b_process() {
-  [[ -f "$B_PIDFILE" ]] || return 1
-  local pid
-  pid="$(cat "$B_PIDFILE" 2>/dev/null)" || return 1
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == dockerd ]]
-}
-
+# wait_for_b [PID]: until B answers.
 wait_for_b() {
-  local started_pid="${1:-}" deadline=$((SECONDS + TIMEOUT))
-  until b_answers; do
-    if [[ -n "$started_pid" ]] && ! kill -0 "$started_pid" 2>/dev/null; then
-      tail -n 30 "$B_LOG" >&2 || true
-      fail "the second dockerd exited while starting (log: $B_LOG)"
-    fi
-    if ((SECONDS >= deadline)); then
-      tail -n 30 "$B_LOG" >&2 || true
-      fail "the second dockerd did not answer on $B_HOST within ${TIMEOUT}s (log: $B_LOG)"
-    fi
-    sleep 1
-  done
+  wait_for "$TIMEOUT" "$B_LOG" "${1:-}" "the second dockerd on $B_HOST" b_answers
 }
 
 start_b() {
   b_answers && return 0
-  if b_process; then
+  # A pid file naming a live dockerd means B is starting (or hung): wait for it, never start twice.
+  if live_dockerd "$B_PIDFILE"; then
     wait_for_b
     return 0
   fi
@@ -80,7 +50,7 @@ start_b() {
   mkdir -p "$B_ROOT" "$B_EXEC_ROOT" "$(dirname "$B_LOG")"
   # A socket left by a killed daemon would make dockerd refuse to listen.
   [[ "$B_HOST" == unix://* ]] && rm -f "${B_HOST#unix://}"
-  ensure_bridge
+  ensure_bridge "$B_BRIDGE" "$B_BRIDGE_ADDR"
   # setsid: B must outlive this script and not receive the caller's signals.
   setsid dockerd \
     --host "$B_HOST" \
@@ -91,7 +61,7 @@ start_b() {
     --iptables=false \
     >>"$B_LOG" 2>&1 </dev/null &
   local pid=$!
-  echo "start-second-daemon: started dockerd B (pid $pid, $B_HOST, log: $B_LOG)"
+  say "started dockerd B (pid $pid, $B_HOST, log: $B_LOG)"
   wait_for_b "$pid"
 }
 
@@ -109,7 +79,7 @@ copy_images() {
     [[ -n "$a_id" ]] || fail "image $image is missing on the main daemon (build it: npm run image)"
     b_id="$(image_id "$image" -H "$B_HOST")"
     [[ "$a_id" == "$b_id" ]] && continue
-    echo "start-second-daemon: copying $image to B"
+    say "copying $image to B"
     "$DOCKER" save "$image" | "$DOCKER" -H "$B_HOST" load >/dev/null || fail "could not copy $image to B"
   done
 }
