@@ -28,8 +28,12 @@ function toDiagnostic(found) {
 function activate(context) {
   const collection = vscode.languages.createDiagnosticCollection('modus');
   context.subscriptions.push(collection);
-  /** The latest check asked for each document: an older answer that arrives late is dropped. */
+  /**
+   * The latest check asked for each document: an older answer that arrives late is dropped. The
+   * tickets never repeat, so a check from before a document was closed and opened again is older.
+   */
   const latest = new Map();
+  let lastTicket = 0;
   const timers = new Map();
   let warnedMissing = false;
 
@@ -38,7 +42,7 @@ function activate(context) {
 
   const check = (document) => {
     const key = document.uri.toString();
-    const ticket = (latest.get(key) || 0) + 1;
+    const ticket = ++lastTicket;
     latest.set(key, ticket);
     const modus = settings(document).get('path', 'modus') || 'modus';
     const options = { timeout: 30000, maxBuffer: 16 * 1024 * 1024 };

@@ -194,6 +194,19 @@ describeBundle('the VS Code extension with a real modus', () => {
     dispose();
   });
 
+  test('closed and opened again: the answer to a check from before the close is dropped', async () => {
+    const { fire, problems, dispose } = activate();
+    const doc = document(path.join(dir, 'reopen.Modusfile'), 'a :- . # slow\n');
+    fire('open', doc);
+    fire('close', doc);
+    doc.text = 'a.\n';
+    fire('open', doc);
+    await until(() => (problems.get(doc.uri.toString())?.length === 0 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the slow check from before the close has ended by now
+    expect(problems.get(doc.uri.toString())).toEqual([]);
+    dispose();
+  });
+
   test('other languages and disabled settings are left alone; a missing modus warns once', async () => {
     const quiet = activate({ checkOnSave: false, checkWhileTyping: false });
     const doc = document(path.join(dir, 'Modusfile'), 'a :- .\n');
