@@ -143,14 +143,37 @@ function goalSolution(solution: Solution, index: number, sourceText: LazySourceT
     const negated = sourceText.get().negatedCall(literal);
     return { literal, text, predicate: negated?.predicate ?? '', args: negated?.args.map(argValue) ?? [], solution, index };
   }
-  return {
-    literal,
-    text: literalText(literal),
-    predicate: literal.predicate,
-    args: literal.args.map(argValue),
-    solution,
-    index,
-  };
+  return new LiteralSolution(literal, solution, index);
+}
+
+/**
+ * A result that is its literal as written: its text and argument values are made when first
+ * read (prototype getters), so a command that writes them straight from the literal
+ * (`proof --json`) does not pay for them per solution.
+ */
+class LiteralSolution implements GoalSolution {
+  #text: string | undefined;
+  #args: (string | string[])[] | undefined;
+
+  constructor(
+    readonly literal: IRLiteral,
+    readonly solution: Solution,
+    readonly index: number,
+  ) {}
+
+  get predicate(): string {
+    return this.literal.predicate;
+  }
+
+  get text(): string {
+    this.#text ??= literalText(this.literal);
+    return this.#text;
+  }
+
+  get args(): (string | string[])[] {
+    this.#args ??= this.literal.args.map(argValue);
+    return this.#args;
+  }
 }
 
 function argValue(term: IRTerm): string | string[] {

@@ -126,16 +126,48 @@ function proofTrees(req: ProofRequest, program: LoadedProgram, solved: SolvedGoa
  * json.dumps writes by default, so a byte comparison against it also holds).
  */
 function solutionsJson(solutions: readonly GoalSolution[]): string {
-  const entries = solutions.map(
-    (s) =>
-      `{"literal": ${JSON.stringify(s.text)}, "predicate": ${JSON.stringify(s.predicate)}, ` +
-      `"args": [${s.args.map(jsonArg).join(', ')}], "layers": ${s.solution.layers}}`,
+  let out = '{"solutions": [';
+  for (let i = 0; i < solutions.length; i++) {
+    const s = solutions[i]!;
+    if (i > 0) out += ', ';
+    out += plainSolutionJson(s) ?? solutionJson(s);
+  }
+  return `${out}]}`;
+}
+
+function solutionJson(s: GoalSolution): string {
+  return (
+    `{"literal": ${JSON.stringify(s.text)}, "predicate": ${JSON.stringify(s.predicate)}, ` +
+    `"args": [${s.args.map(jsonArg).join(', ')}], "layers": ${s.solution.layers}}`
   );
-  return `{"solutions": [${entries.join(', ')}]}`;
 }
 
 function jsonArg(arg: string | string[]): string {
   return typeof arg === 'string' ? JSON.stringify(arg) : `[${arg.map((x) => JSON.stringify(x)).join(', ')}]`;
+}
+
+/** A character that Modus source (`quoteModusString`) or JSON would escape, or half a surrogate pair. */
+const ESCAPED_SOMEWHERE = /[\x00-\x1f"\\\ud800-\udfff]/;
+
+/**
+ * The common case written straight from the literal, without its text or argument list: a
+ * positive literal whose arguments are strings with nothing to escape. Undefined otherwise.
+ */
+function plainSolutionJson(s: GoalSolution): string | undefined {
+  const literal = s.literal;
+  if (!literal.positive || ESCAPED_SOMEWHERE.test(literal.predicate)) return undefined;
+  const args = literal.args;
+  let quoted = '';
+  let values = '';
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg.kind !== 'const' || ESCAPED_SOMEWHERE.test(arg.value)) return undefined;
+    const separator = i === 0 ? '' : ', ';
+    quoted += `${separator}\\"${arg.value}\\"`;
+    values += `${separator}"${arg.value}"`;
+  }
+  const text = args.length === 0 ? literal.predicate : `${literal.predicate}(${quoted})`;
+  return `{"literal": "${text}", "predicate": "${literal.predicate}", "args": [${values}], "layers": ${s.solution.layers}}`;
 }
 
 export const proofCommand: Command = {
