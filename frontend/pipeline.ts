@@ -90,10 +90,9 @@ export function solveGoal(program: LoadedProgram, goalText: string, options: Sol
   const invalid = options.forBuild ? validateBuildGoal(parsed.goal, program.kinds, goalFile) : validateGoal(parsed.goal, goalFile);
   if (hasErrors(invalid)) return { goalFile, goal: parsed.goal, solutions: [], diagnostics: invalid, steps: 0 };
   const translated = translateGoal(parsed.goal, program.ir);
-  const helperIds = new Set(translated.program.clauses.slice(program.ir.clauses.length).map((c) => c.id));
-  const ir: IRProgram = {
-    clauses: translated.program.clauses.map((c) => (helperIds.has(c.id) ? inFile(c, goalFile) : c)),
-  };
+  // The goal's helper clauses follow the program's in a fresh array: they name the goal file.
+  const ir: IRProgram = translated.program;
+  for (let i = program.ir.clauses.length; i < ir.clauses.length; i++) ir.clauses[i] = inFile(ir.clauses[i]!, goalFile);
   const results: GoalSolution[] = [];
   const diagnostics: Diagnostic[] = [];
   const sourceText = new LazySourceText(ir);

@@ -275,17 +275,7 @@ function lexingErrorDiagnostic(file: SourceFile, start: number, length: number):
 export function tokenize(file: SourceFile): LexResult {
   const result = scanTokens(file.text);
   const diagnostics = result.errors.map((e) => lexingErrorDiagnostic(file, e.offset, e.length));
-  let previousStray: Diagnostic | undefined;
-  const tokens = result.tokens.filter((token) => {
-    if (token.tokenType !== Stray) return true;
-    if (previousStray && previousStray.span!.end === token.startOffset) {
-      previousStray.span!.end = tokenEnd(token);
-    } else {
-      previousStray = lexingErrorDiagnostic(file, token.startOffset, token.image.length);
-      diagnostics.push(previousStray);
-    }
-    return false;
-  });
+  const tokens = result.tokens.some((token) => token.tokenType === Stray) ? withoutStrays(result.tokens, file, diagnostics) : result.tokens;
   diagnostics.sort((a, b) => a.span!.start - b.span!.start);
   // An unterminated string swallows the rest of the input, so it can only be the last token.
   const last = tokens[tokens.length - 1];
@@ -299,6 +289,21 @@ export function tokenize(file: SourceFile): LexResult {
     });
   }
   return { tokens, comments: result.comments, diagnostics };
+}
+
+/** The tokens but the stray ones, each run of adjacent stray tokens reported as one error. */
+function withoutStrays(scanned: readonly IToken[], file: SourceFile, diagnostics: Diagnostic[]): IToken[] {
+  let previousStray: Diagnostic | undefined;
+  return scanned.filter((token) => {
+    if (token.tokenType !== Stray) return true;
+    if (previousStray && previousStray.span!.end === token.startOffset) {
+      previousStray.span!.end = tokenEnd(token);
+    } else {
+      previousStray = lexingErrorDiagnostic(file, token.startOffset, token.image.length);
+      diagnostics.push(previousStray);
+    }
+    return false;
+  });
 }
 
 /** Exclusive end offset of a token. */

@@ -9,8 +9,10 @@ import { forEachNode } from './ast-util';
 export function checkSingletons(clauses: readonly Clause[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const clause of clauses) {
+    const variables = clauseVariables(clause);
+    if (variables.length === 0) continue;
     const byName = new Map<string, Variable[]>();
-    for (const variable of clauseVariables(clause)) {
+    for (const variable of variables) {
       const list = byName.get(variable.name) ?? [];
       list.push(variable);
       byName.set(variable.name, list);
