@@ -2,11 +2,10 @@
  * Entry points of the grammar: source bytes → text, Modusfile text → AST, goal text → expression.
  * Every problem in the input is a Diagnostic; nothing here throws on user input.
  */
-import type { IToken } from 'chevrotain';
 import type { Clause, Comment, Expression, Modusfile } from './ast';
 import { createAstBuilder } from './ast-builder';
 import { commentsFromTokens } from './comments';
-import { Dot, tokenEnd, tokenize } from './lexer';
+import { tokenize, tokenizeClause } from './lexer';
 import { parseTokens } from './parser';
 import { SourceFile, type Diagnostic } from './source';
 import { append } from './source-util';
@@ -26,14 +25,6 @@ function internalError(file: SourceFile, error: unknown): Diagnostic {
   return { severity: 'error', message: `internal error in the parser: ${reason}`, file };
 }
 
-/** Where each clause ends in a token stream (exclusive): after every `.`, and at the end. */
-function clauseEnds(tokens: readonly IToken[]): number[] {
-  const ends: number[] = [];
-  for (let i = 0; i < tokens.length; i++) if (tokens[i]!.tokenType === Dot) ends.push(i + 1);
-  if (ends[ends.length - 1] !== tokens.length && tokens.length > 0) ends.push(tokens.length);
-  return ends;
-}
-
 /** Sorts by position (stable) and keeps the first MAX_REPORTED_ERRORS errors. */
 function capDiagnostics(diagnostics: Diagnostic[], file: SourceFile): Diagnostic[] {
   const sorted = diagnostics
@@ -48,53 +39,32 @@ function capDiagnostics(diagnostics: Diagnostic[], file: SourceFile): Diagnostic
   ];
 }
 
-/**
- * Answers "is there a lexing error in [from, to)?" for successive, increasing ranges: a clause
- * with one is not parsed (its syntax errors would only repeat the lexing error).
- */
-function lexingErrorFinder(diagnostics: Diagnostic[]): (from: number, to: number) => boolean {
-  const offsets = diagnostics.map((d) => d.span?.start ?? 0).sort((a, b) => a - b);
-  let next = 0;
-  return (from, to) => {
-    while (next < offsets.length && offsets[next]! < from) next++;
-    return next < offsets.length && offsets[next]! < to;
-  };
-}
-
 export function parseModusfile(file: SourceFile): { ast: Modusfile; diagnostics: Diagnostic[] } {
   const clauses: Clause[] = [];
-  let comments: Comment[] = [];
+  const comments: Comment[] = [];
   const diagnostics: Diagnostic[] = [];
   try {
-    const lexed = tokenize(file);
-    comments = commentsFromTokens(lexed.comments, file);
-    append(diagnostics, lexed.diagnostics);
-    const hasLexingErrorIn = lexingErrorFinder(lexed.diagnostics);
     const builder = createAstBuilder(file);
-    let previousEnd = 0;
     let syntaxErrors = 0;
     let detailTokensLeft = DETAIL_TOKEN_BUDGET;
-    let first = 0;
-    for (const next of clauseEnds(lexed.tokens)) {
-      const start = first;
-      first = next;
-      const last = lexed.tokens[next - 1]!;
-      const end = last.tokenType === Dot ? tokenEnd(last) : file.text.length + 1;
-      const from = previousEnd;
-      previousEnd = end;
-      if (hasLexingErrorIn(from, end)) continue;
-      const clause = builder.parseClause(lexed.tokens, start, next);
+    for (let from = 0; from < file.text.length; ) {
+      const lexed = tokenizeClause(file, from);
+      from = lexed.next;
+      append(comments, commentsFromTokens(lexed.comments, file));
+      append(diagnostics, lexed.diagnostics);
+      // A clause with a lexing error is not parsed: its syntax errors would only repeat it.
+      if (lexed.tokens.length === 0 || lexed.diagnostics.length > 0) continue;
+      const clause = builder.parseClause(lexed.tokens);
       if (clause) {
         clauses.push(clause);
         continue;
       }
-      const clauseTokens = lexed.tokens.slice(start, next);
       // Only the first errors are shown, so only they get the (costlier) detailed message.
-      const detailed = syntaxErrors < MAX_REPORTED_ERRORS && clauseTokens.length <= detailTokensLeft;
-      const outcome = parseTokens(clauseTokens, 'clause', file, detailed);
+      const detailed = syntaxErrors < MAX_REPORTED_ERRORS && lexed.tokens.length <= detailTokensLeft;
+      const outcome = parseTokens(lexed.tokens, 'clause', file, detailed);
       if (outcome.diagnostics.length > 0) {
         syntaxErrors += outcome.diagnostics.length;
-        if (detailed) detailTokensLeft -= clauseTokens.length;
+        if (detailed) detailTokensLeft -= lexed.tokens.length;
       }
       append(diagnostics, outcome.diagnostics);
       if (outcome.cst) clauses.push(builder.buildClause(outcome.cst));

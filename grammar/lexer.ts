@@ -162,12 +162,13 @@ const CH_BANG = 33; // !
 const CH_EQUALS = 61; // =
 const CH_MINUS = 45; // -
 const CH_F = 102; // f
+const CH_DOT = 46; // .
 
 const SINGLE_CHAR_TOKENS = new Map<number, TokenType>([
   [61, Equals],
   [44, Comma],
   [59, Semicolon],
-  [46, Dot],
+  [CH_DOT, Dot],
   [40, LParen],
   [41, RParen],
   [91, LBracket],
@@ -209,11 +210,22 @@ interface Scanned {
  */
 export function scanTokens(text: string): Scanned {
   const out: Scanned = { tokens: [], comments: [], errors: [] };
+  scanFrom(text, 0, out, false);
+  return out;
+}
+
+function pushToken(list: IToken[], text: string, type: TokenType, start: number, end: number): void {
+  list.push({ image: text.slice(start, end), startOffset: start, tokenTypeIdx: type.tokenTypeIdx!, tokenType: type } as IToken);
+}
+
+/**
+ * Scans `text` from `from` into `out`, to the end or (with `toDot`) just after the next `.`
+ * token; returns the offset where it stopped.
+ */
+function scanFrom(text: string, from: number, out: Scanned, toDot: boolean): number {
   const n = text.length;
-  const emit = (list: IToken[], type: TokenType, start: number, end: number): void => {
-    list.push({ image: text.slice(start, end), startOffset: start, tokenTypeIdx: type.tokenTypeIdx!, tokenType: type } as IToken);
-  };
-  let i = 0;
+  const emit = (list: IToken[], type: TokenType, start: number, end: number): void => pushToken(list, text, type, start, end);
+  let i = from;
   while (i < n) {
     const c = text.charCodeAt(i);
     let end = i + 1;
@@ -238,6 +250,7 @@ export function scanTokens(text: string): Scanned {
       emit(out.tokens, end === i + 2 ? NotEquals : Bang, i, end);
     } else if (SINGLE_CHAR_TOKENS.has(c)) {
       emit(out.tokens, SINGLE_CHAR_TOKENS.get(c)!, i, end);
+      if (toDot && c === CH_DOT) return end;
     } else if (c === CH_COLON || beginsStray(c)) {
       while (c !== CH_COLON && end < n && !TOKEN_START.test(text[end]!)) end++;
       emit(out.tokens, Stray, i, end);
@@ -246,7 +259,7 @@ export function scanTokens(text: string): Scanned {
     }
     i = end;
   }
-  return out;
+  return n;
 }
 
 interface LexResult {
@@ -273,7 +286,22 @@ function lexingErrorDiagnostic(file: SourceFile, start: number, length: number):
 
 /** Tokens of a Modusfile or goal; unterminated strings and stray characters become diagnostics. */
 export function tokenize(file: SourceFile): LexResult {
-  const result = scanTokens(file.text);
+  return lexResult(file, scanTokens(file.text));
+}
+
+/**
+ * The tokens of one clause (up to and including its `.`, or to the end of the file) from offset
+ * `from`, with the comments and lexing diagnostics met on the way, and where the next clause
+ * starts. Read clause after clause, a large file's tokens are never all held at once (holding
+ * them made the garbage collector copy them all, twice).
+ */
+export function tokenizeClause(file: SourceFile, from: number): LexResult & { next: number } {
+  const scanned: Scanned = { tokens: [], comments: [], errors: [] };
+  const next = scanFrom(file.text, from, scanned, true);
+  return { ...lexResult(file, scanned), next };
+}
+
+function lexResult(file: SourceFile, result: Scanned): LexResult {
   const diagnostics = result.errors.map((e) => lexingErrorDiagnostic(file, e.offset, e.length));
   const tokens = result.tokens.some((token) => token.tokenType === Stray) ? withoutStrays(result.tokens, file, diagnostics) : result.tokens;
   diagnostics.sort((a, b) => a.span!.start - b.span!.start);
