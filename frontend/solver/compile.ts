@@ -4,7 +4,7 @@
  * builtins looked up once, and each clause's operator scopes (for the layer count).
  */
 import type { IRClause, IRLiteral, IRProgram, IRTerm } from '../language/ir';
-import { parseOperatorMarker } from '../language';
+import { isFormatChainStep, isNegationHelper, parseOperatorMarker } from '../language';
 import { builtinNamed, lookupBuiltin, type Builtin } from './builtins';
 import { clausePositions, signatureKey } from './groundness';
 import { Interner, variableAt, type Term } from './terms';
@@ -43,7 +43,24 @@ export interface CClause {
   /** With `insideMerge`: the layers the body's own `::merge` and `::copy` scopes add, counted
    * plainly (index 0) and inside a merge (index 1). */
   scopeLayers: [number, number] | undefined;
+  /** Per body position where an f-string's chain of `string_concat` steps starts: the chain. */
+  chains: (FormatChain | undefined)[] | undefined;
   source: IRClause | undefined;
+}
+
+/**
+ * Consecutive steps `string_concat(P0, P1, $f1), string_concat($f1, P2, $f2), ...` of one f-string,
+ * whose intermediate texts are used nowhere else: the engine makes the whole text at once when
+ * every piece has a value, instead of one builtin call per piece.
+ */
+export interface FormatChain {
+  /** Body positions `start .. end` (inclusive). */
+  start: number;
+  end: number;
+  /** P0, P1, ...: the texts joined. */
+  pieces: Term[];
+  /** Each step's output (the last is the f-string's text). */
+  outputs: Term[];
 }
 
 export interface Predicate {
@@ -67,6 +84,12 @@ export interface Predicate {
 export interface CompiledProgram {
   interner: Interner;
   predicates: Map<string, Predicate>;
+  /**
+   * Negation helpers that stand for one plain literal (`_negate_N(X, Y) :- p(X, "c", Y).`), by name:
+   * a call `!_negate_N(a, b)` is compiled as `!p(a, "c", b)`, so a negated literal costs no table per
+   * call (the answer is the same: the helper has exactly one proof when the literal has one).
+   */
+  negatedLiterals: Map<string, IRClause>;
 }
 
 const INDEX_THRESHOLD = 4;
@@ -110,7 +133,7 @@ export function compileProgram(program: IRProgram, interner: Interner): Compiled
     if (clause.body.length > 0) pred.factsOnly = false;
     owners.push(pred);
   }
-  const compiled: CompiledProgram = { interner, predicates };
+  const compiled: CompiledProgram = { interner, predicates, negatedLiterals: negatedLiterals(program) };
   program.clauses.forEach((clause, i) => owners[i]!.clauses.push(compileClause(clause, compiled)));
   return compiled;
 }
@@ -184,7 +207,8 @@ function compileTerm(term: IRTerm, vars: VariableNumbering, interner: Interner):
   }
 }
 
-function compileLiteral(literal: IRLiteral, vars: VariableNumbering, program: CompiledProgram): CLiteral {
+function compileLiteral(written: IRLiteral, vars: VariableNumbering, program: CompiledProgram): CLiteral {
+  const literal = written.positive ? written : negatedLiteral(written, program);
   const arity = literal.args.length;
   return {
     positive: literal.positive,
@@ -195,6 +219,59 @@ function compileLiteral(literal: IRLiteral, vars: VariableNumbering, program: Co
     builtinName: builtinNamed(literal.predicate) !== undefined,
     source: literal,
   };
+}
+
+/** `!_negate_N(args)` as the negated literal its helper stands for, or the call itself. */
+function negatedLiteral(call: IRLiteral, program: CompiledProgram): IRLiteral {
+  const helper = program.negatedLiterals.get(call.predicate);
+  if (helper === undefined || helper.head.args.length !== call.args.length) return call;
+  const argumentOf = new Map<string, IRTerm>();
+  helper.head.args.forEach((param, i) => argumentOf.set((param as { name: string }).name, call.args[i]!));
+  const literal = helper.body[0]!;
+  const arity = literal.args.length;
+  // An unknown predicate is reported inside the helper, at the literal's own position.
+  if (!program.predicates.has(signatureKey(literal.predicate, arity)) && !lookupBuiltin(literal.predicate, arity)) return call;
+  const args = literal.args.map((arg) => (arg.kind === 'var' ? argumentOf.get(arg.name)! : arg));
+  return { ...call, predicate: literal.predicate, args };
+}
+
+/**
+ * The negation helpers with one clause whose body is one positive plain literal using every head
+ * variable and nothing else but constants (the translation of `!p(X, "c", Y)`).
+ */
+function negatedLiterals(program: IRProgram): Map<string, IRClause> {
+  const single = new Map<string, IRClause | null>();
+  for (const clause of program.clauses) {
+    const name = clause.head.predicate;
+    if (!isNegationHelper(name)) continue;
+    single.set(name, single.has(name) ? null : clause);
+  }
+  const found = new Map<string, IRClause>();
+  for (const [name, clause] of single) {
+    if (clause !== null && standsForOneLiteral(clause)) found.set(name, clause);
+  }
+  return found;
+}
+
+function standsForOneLiteral(clause: IRClause): boolean {
+  if (clause.body.length !== 1) return false;
+  const literal = clause.body[0]!;
+  if (!literal.positive || isNegationHelper(literal.predicate) || parseOperatorMarker(literal.predicate)) return false;
+  const params = new Set<string>();
+  for (const param of clause.head.args) {
+    if (param.kind !== 'var' || params.has(param.name)) return false;
+    params.add(param.name);
+  }
+  const used = new Set<string>();
+  for (const arg of literal.args) {
+    if (arg.kind === 'var') {
+      if (!params.has(arg.name)) return false;
+      used.add(arg.name);
+    } else if (!isConstList(arg)) {
+      return false;
+    }
+  }
+  return used.size === params.size;
 }
 
 const NO_LITERALS: CLiteral[] = [];
@@ -226,6 +303,7 @@ function compileConstantFact(clause: IRClause, program: CompiledProgram): CClaus
     groundHead: true,
     insideMerge: undefined,
     scopeLayers: undefined,
+    chains: undefined,
     source: clause,
   };
 }
@@ -257,8 +335,51 @@ function compileBody(
     groundHead: vars.names.length === 0 && head.every(isConst),
     insideMerge: layered ? [plain.flags, merged.flags] : undefined,
     scopeLayers: layered ? [plain.layers, merged.layers] : undefined,
+    chains: formatChains(head, body),
     source,
   };
+}
+
+function formatChains(head: Term[], body: CLiteral[]): (FormatChain | undefined)[] | undefined {
+  let chains: (FormatChain | undefined)[] | undefined;
+  let uses: Map<number, number> | undefined;
+  for (let start = 0; start < body.length; start++) {
+    if (!isChainStep(body[start]!)) continue;
+    uses ??= variableUses(head, body);
+    let end = start;
+    while (end + 1 < body.length && continuesChain(body[end]!, body[end + 1]!, uses)) end++;
+    if (end === start) continue;
+    const steps = body.slice(start, end + 1);
+    chains ??= new Array(body.length).fill(undefined);
+    chains[start] = { start, end, pieces: [steps[0]!.args[0]!, ...steps.map((step) => step.args[1]!)], outputs: steps.map((step) => step.args[2]!) };
+    start = end;
+  }
+  return chains;
+}
+
+function isChainStep(lit: CLiteral): boolean {
+  return lit.positive && lit.builtin?.name === 'string_concat' && lit.pred === undefined && isFormatChainStep(lit.source);
+}
+
+/** `next` reads `step`'s output as its first argument, and nothing else reads it. */
+function continuesChain(step: CLiteral, next: CLiteral, uses: Map<number, number>): boolean {
+  const output = step.args[2]!;
+  return isChainStep(next) && typeof output === 'number' && output < 0 && next.args[0] === output && uses.get(output) === 2;
+}
+
+/** How often each variable occurs in a clause. */
+function variableUses(head: Term[], body: CLiteral[]): Map<number, number> {
+  const uses = new Map<number, number>();
+  const count = (term: Term): void => {
+    if (typeof term === 'number') {
+      if (term < 0) uses.set(term, (uses.get(term) ?? 0) + 1);
+    } else {
+      term.items.forEach(count);
+    }
+  };
+  head.forEach(count);
+  for (const lit of body) lit.args.forEach(count);
+  return uses;
 }
 
 /** Nests body positions inside the operator scopes their begin/end markers delimit. */

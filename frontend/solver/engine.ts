@@ -22,8 +22,8 @@ import type { IRLiteral, IRTerm } from '../language/ir';
 import type { CostFunction } from './proof';
 import { diagnosticKey, type SolverDiagnostic } from './diagnostics';
 import { fittingMode, fittingModeBits, type Builtin, type BuiltinContext, type BuiltinValue } from './builtins';
-import { clausesWith, type CClause, type CLiteral, type CompiledProgram, type Predicate } from './compile';
-import { deref, groundId, isGroundTerm, shiftTerm, Trail, undo, unify, unifyGround, type Bindings, type Term } from './terms';
+import { clausesWith, type CClause, type CLiteral, type CompiledProgram, type FormatChain, type Predicate } from './compile';
+import { deref, groundId, isGroundTerm, shiftTerm, Trail, undo, unify, unifyGround, type Bindings, type Interner, type Term } from './terms';
 import { TupleSet } from './tuples';
 import { isUserPredicate } from '../language';
 import { closestMatch } from '../diagnostics/suggest';
@@ -46,11 +46,11 @@ type Child = Answer | CClause | Builtin | null;
 
 export class Answer {
   /** Figures of the best derivations: L = layers, M = layers when inside a merge, H = height. */
-  L = Infinity;
-  M = Infinity;
-  H = Infinity;
+  L = 0;
+  M = 0;
+  H = 0;
   /** Height of `bestM`. */
-  HM = Infinity;
+  HM = 0;
   best!: Derivation;
   /** The derivation with the fewest layers when used inside a `::merge` (layer costs only). */
   bestM!: Derivation;
@@ -127,6 +127,15 @@ const enum FrameKind {
   Evaluate,
 }
 
+const enum ChainOutcome {
+  /** Left to the steps one by one. */
+  NotResolved,
+  /** Resolved; the frame selects again. */
+  Selecting,
+  /** Resolved, and it completed the derivation: the frame has ended. */
+  Ended,
+}
+
 const enum NegationPhase {
   Start,
   Evaluated,
@@ -200,7 +209,7 @@ class Frame {
 const HOLDS: readonly string[][] = [[]];
 const NO_CLAUSES: CClause[] = [];
 const NO_RUN: Run = {
-  clause: { id: -1, head: [], body: [], nVars: 0, varNames: [], groundHead: true, insideMerge: undefined, scopeLayers: undefined, source: undefined },
+  clause: { id: -1, head: [], body: [], nVars: 0, varNames: [], groundHead: true, insideMerge: undefined, scopeLayers: undefined, chains: undefined, source: undefined },
   bind: [],
   trail: new Trail(),
   done: new Uint8Array(0),
@@ -268,6 +277,8 @@ export class Engine {
   private scratch = new Int32Array(16);
   /** Scratch value arrays for builtin calls, by arity (a builtin does not keep its arguments). */
   private readonly valueArrays: BuiltinValue[][] = [];
+  /** Scratch space for the texts of an f-string chain's steps. */
+  private readonly chainTexts: string[] = [];
   /** The machine's stack of frames, `frames[0 .. top]`; frames above `top` are kept for reuse. */
   private readonly frames: Frame[] = [];
   private top = -1;
@@ -384,6 +395,7 @@ export class Engine {
   private resumeSelect(frame: Frame): void {
     const run = frame.run;
     const body = run.clause.body;
+    const chains = run.clause.chains;
     scan: for (;;) {
       for (let i = frame.i; i < body.length; i++) {
         if (run.done[i]) continue;
@@ -392,6 +404,12 @@ export class Engine {
           if (lit.builtinName) continue; // a builtin's name with the wrong arity never fits a mode
           this.unknownPredicate(lit);
           return this.release(frame);
+        }
+        const chain = chains?.[i];
+        if (chain !== undefined) {
+          const outcome = this.resolveChain(frame, chain);
+          if (outcome === ChainOutcome.Selecting) continue scan;
+          if (outcome === ChainOutcome.Ended) return;
         }
         if (!this.selectable(lit, run.bind)) continue;
         const pred = lit.pred;
@@ -460,7 +478,8 @@ export class Engine {
       frame.phase = NegationPhase.Start;
       return this.resumeNegation(frame);
     }
-    if (lit.builtin !== undefined && this.modeFits(lit.builtin, lit.args, run.bind) && this.startBuiltin(frame)) {
+    // A literal with no user clauses was selected because its builtin's mode fits.
+    if (lit.builtin !== undefined && (lit.pred === undefined || this.modeFits(lit.builtin, lit.args, run.bind)) && this.startBuiltin(frame)) {
       return lit.pred === undefined && frame.tuples.length === 1 && this.settleBuiltin(frame);
     }
     this.startPredicate(frame, table);
@@ -474,10 +493,18 @@ export class Engine {
    * the frame ends, as it would be when a frame of its own ended just below this one.
    */
   private settle(frame: Frame, mark: number): boolean {
+    this.recordSettled(frame, frame.i, mark);
+    return this.selectAfterSettling(frame);
+  }
+
+  private recordSettled(frame: Frame, position: number, mark: number): void {
     const count = frame.settledCount++;
     if (count === 0) frame.settledMark = mark;
-    if (count < frame.settled.length) frame.settled[count] = frame.i;
-    else frame.settled.push(frame.i);
+    if (count < frame.settled.length) frame.settled[count] = position;
+    else frame.settled.push(position);
+  }
+
+  private selectAfterSettling(frame: Frame): boolean {
     const run = frame.run;
     if (frame.rest === 0) {
       if (run.owner) this.addAnswer(run.owner, run);
@@ -490,6 +517,56 @@ export class Engine {
     frame.table = undefined;
     frame.delayed = undefined;
     return true;
+  }
+
+  /**
+   * An f-string's whole chain of `string_concat` steps at once, when every piece has a value and no
+   * step has been resolved yet: the same bindings, children and step count as resolving the steps
+   * one by one, without a builtin call per piece. Anything else (a piece without a value, a text that
+   * differs from a given one) is left to the steps themselves, which also report the failure.
+   */
+  private resolveChain(frame: Frame, chain: FormatChain): ChainOutcome {
+    const run = frame.run;
+    const { bind, trail, done } = run;
+    for (let p = chain.start; p <= chain.end; p++) if (done[p]) return ChainOutcome.NotResolved;
+    const interner = this.program.interner;
+    const pieces = chain.pieces;
+    const texts = this.chainTexts;
+    let text = '';
+    let steps = pieces.length - 1;
+    for (let k = 0; k < pieces.length; k++) {
+      const value = deref(pieces[k]!, bind);
+      const piece = typeof value === 'number' && value >= 0 ? interner.text(value) : undefined;
+      if (piece === undefined) return ChainOutcome.NotResolved;
+      text += piece;
+      if (k === 0) continue;
+      texts[k - 1] = text;
+      if (text.length >= CHARS_PER_STEP) steps += Math.floor(text.length / CHARS_PER_STEP);
+    }
+    const outputs = chain.outputs;
+    const last = outputs.length - 1;
+    for (let k = 0; k < last; k++) if (deref(outputs[k]!, bind) !== outputs[k]) return ChainOutcome.NotResolved;
+    const given = deref(outputs[last]!, bind);
+    if (typeof given !== 'number') return ChainOutcome.NotResolved;
+    if (given >= 0) {
+      if (interner.text(given) !== text) return ChainOutcome.NotResolved;
+      // A last step given its text only checks it: it makes no string to charge for.
+      if (text.length >= CHARS_PER_STEP) steps -= Math.floor(text.length / CHARS_PER_STEP);
+    }
+    this.charge(steps);
+    const mark = trail.top;
+    for (let k = 0; k <= last; k++) {
+      const output = deref(outputs[k]!, bind);
+      if (typeof output === 'number' && output < 0) unifyGround(output, interner.loose(texts[k]!), bind, trail, interner);
+    }
+    const body = run.clause.body;
+    for (let p = chain.start; p <= chain.end; p++) {
+      done[p] = 1;
+      run.children[p] = body[p]!.builtin!;
+      this.recordSettled(frame, p, mark);
+    }
+    frame.rest -= chain.end - chain.start + 1;
+    return this.selectAfterSettling(frame) ? ChainOutcome.Selecting : ChainOutcome.Ended;
   }
 
   /** A builtin (and no user predicate of its name) that made one tuple: unified and settled. */
@@ -518,7 +595,7 @@ export class Engine {
     if (pred === undefined || !this.signatureHolds(pred, lit.args, run.bind)) return this.endLiteral(frame);
     if (pred.factsOnly) {
       frame.kind = FrameKind.Facts;
-      frame.clauses = candidatesFor(pred, lit.args, run.bind);
+      frame.clauses = candidatesFor(pred, lit.args, run.bind, this.program.interner);
       frame.next = 0;
       frame.matched = false;
       frame.offset = -1;
@@ -575,7 +652,7 @@ export class Engine {
       this.builtinFailed(lit, run);
       return false;
     }
-    if (builtin.name === 'from' && this.options.cost === 'available' && !this.isAvailable(values[0]!)) {
+    if (this.options.cost === 'available' && builtin.name === 'from' && !this.isAvailable(values[0]!)) {
       if (this.options.collectWarnings) {
         this.warn({ code: 'image-unavailable', image: values[0]!, span: lit.source.span });
       }
@@ -630,7 +707,7 @@ export class Engine {
       if (j < 31 && (given & (1 << j)) !== 0) continue;
       const value = tuple[j]!;
       if (value.length >= CHARS_PER_STEP) this.charge(Math.floor(value.length / CHARS_PER_STEP));
-      if (!unifyGround(lit.args[j]!, interner.string(value), run.bind, run.trail, interner)) return false;
+      if (!unifyGround(lit.args[j]!, interner.loose(value), run.bind, run.trail, interner)) return false;
     }
     return true;
   }
@@ -693,7 +770,7 @@ export class Engine {
       for (let k = 0; k < fact.nVars; k++) bind.push(undefined);
       for (let j = 0; j < fact.head.length && ok; j++) {
         const h = fact.head[j]!;
-        ok = unify(fact.nVars === 0 ? h : shiftTerm(h, offset), args[j]!, bind, trail);
+        ok = unify(fact.nVars === 0 ? h : shiftTerm(h, offset), args[j]!, bind, trail, interner);
       }
       if (ok) {
         frame.matched = true;
@@ -805,13 +882,13 @@ export class Engine {
     }
     const pred = lit.pred;
     if (pred === undefined || !pred.factsOnly) return false;
-    for (const fact of candidatesFor(pred, lit.args, bind)) {
+    for (const fact of candidatesFor(pred, lit.args, bind, this.program.interner)) {
       const mark = trail.top;
       const offset = bind.length;
       for (let k = 0; k < fact.nVars; k++) bind.push(undefined);
       let ok = true;
       for (let j = 0; j < fact.head.length && ok; j++) {
-        ok = unify(shiftTerm(fact.head[j]!, offset), lit.args[j]!, bind, trail);
+        ok = unify(shiftTerm(fact.head[j]!, offset), lit.args[j]!, bind, trail, this.program.interner);
       }
       undo(bind, trail, mark);
       bind.length = offset;
@@ -839,7 +916,7 @@ export class Engine {
   private tableFor(pred: Predicate, lit: CLiteral, bind: Bindings): Table {
     const slots: number[] = [];
     let key = '';
-    for (const arg of lit.args) key += callKeyPart(arg, bind, slots) + ',';
+    for (const arg of lit.args) key += callKeyPart(arg, bind, slots, this.program.interner) + ',';
     let tables = this.tables[pred.id];
     if (tables === undefined) this.tables[pred.id] = tables = new Map();
     let table = tables.get(key);
@@ -939,7 +1016,7 @@ export class Engine {
   private pushClauses(table: Table): void {
     const frame = this.push(FrameKind.Clauses);
     frame.table = table;
-    frame.clauses = candidatesFor(table.pred, table.pattern, NO_BINDINGS);
+    frame.clauses = candidatesFor(table.pred, table.pattern, NO_BINDINGS, this.program.interner);
     frame.next = 0;
     frame.matched = false;
   }
@@ -954,7 +1031,7 @@ export class Engine {
       const trail = new Trail();
       let ok = true;
       for (let j = 0; j < clause.head.length && ok; j++) {
-        ok = unify(clause.head[j]!, shiftTerm(table.pattern[j]!, clause.nVars), bind, trail);
+        ok = unify(clause.head[j]!, shiftTerm(table.pattern[j]!, clause.nVars), bind, trail, this.program.interner);
       }
       if (!ok) continue;
       frame.matched = true;
@@ -1227,10 +1304,10 @@ const NO_BINDINGS: Bindings = [];
 const NO_NAMES: readonly string[] = [];
 
 /** The clauses of `pred` worth trying for a call: the shortest index list over its constant arguments. */
-function candidatesFor(pred: Predicate, args: Term[], bind: Bindings): CClause[] {
+function candidatesFor(pred: Predicate, args: Term[], bind: Bindings, interner: Interner): CClause[] {
   let best = pred.clauses;
   for (let j = 0; j < args.length && best.length > 1; j++) {
-    const id = constantId(args[j]!, bind);
+    const id = constantId(args[j]!, bind, interner);
     if (id < 0) continue;
     const list = clausesWith(pred, j, id);
     if (list.length < best.length) best = list;
@@ -1238,9 +1315,9 @@ function candidatesFor(pred: Predicate, args: Term[], bind: Bindings): CClause[]
   return best;
 }
 
-function constantId(term: Term, bind: Bindings): number {
+function constantId(term: Term, bind: Bindings, interner: Interner): number {
   const t = deref(term, bind);
-  return typeof t === 'number' && t >= 0 ? t : -1;
+  return typeof t === 'number' && t >= 0 ? interner.canonical(t) : -1;
 }
 
 /** Layers a body position contributes (inside a merge, its own run/copy layers are squashed). */
@@ -1250,10 +1327,10 @@ function childLayers(child: Child, insideMerge: boolean): number {
   return child.layers;
 }
 
-function callKeyPart(arg: Term, bind: Bindings, slots: number[]): string {
+function callKeyPart(arg: Term, bind: Bindings, slots: number[], interner: Interner): string {
   const t = deref(arg, bind);
   if (typeof t === 'number') {
-    if (t >= 0) return String(t);
+    if (t >= 0) return String(interner.canonical(t));
     const slot = -1 - t;
     let k = slots.indexOf(slot);
     if (k < 0) {
@@ -1262,13 +1339,13 @@ function callKeyPart(arg: Term, bind: Bindings, slots: number[]): string {
     }
     return `v${k}`;
   }
-  return `[${t.items.map((item) => callKeyPart(item, bind, slots)).join(',')}]`;
+  return `[${t.items.map((item) => callKeyPart(item, bind, slots, interner)).join(',')}]`;
 }
 
 function patternTerm(arg: Term, bind: Bindings, slots: number[], program: CompiledProgram): Term {
   const t = deref(arg, bind);
   if (typeof t === 'number') {
-    if (t >= 0) return t;
+    if (t >= 0) return program.interner.canonical(t);
     const slot = -1 - t;
     let k = slots.indexOf(slot);
     if (k < 0) {

@@ -34,9 +34,49 @@ export class Interner {
   private readonly values: (string | number[])[] = [];
   /** id → its shared IR constant, made on first use (kept as long as `values`, so never holey). */
   private readonly constants: (IRTerm | undefined)[] = [];
+  /**
+   * id → 0 when the id is the one its value is interned as; for an id made by `loose`: -1 until
+   * its value is looked up, then 1 + the interned id.
+   */
+  private looseness = new Int32Array(1024);
 
   string(value: string): number {
     return this.strings.get(value) ?? this.add(this.strings, value, value);
+  }
+
+  /**
+   * An id for a string a builtin made, without looking it up: most such strings (f-string steps)
+   * are only read back, never compared, so hashing each into the map would be wasted. Two ids of
+   * one value are told equal by `same`, and `canonical` gives the interned id where one is needed
+   * (table keys, answers, indexes).
+   */
+  loose(value: string): number {
+    const id = this.push(value);
+    this.looseness[id] = -1;
+    return id;
+  }
+
+  /** The interned id of a ground id's value. */
+  canonical(id: number): number {
+    const state = this.looseness[id]!;
+    if (state === 0) return id;
+    if (state > 0) return state - 1;
+    const value = this.values[id] as string;
+    const found = this.strings.get(value);
+    if (found === undefined) {
+      this.strings.set(value, id);
+      this.looseness[id] = 0;
+      return id;
+    }
+    this.looseness[id] = found + 1;
+    return found;
+  }
+
+  /** Whether two ground ids stand for the same value. */
+  same(a: number, b: number): boolean {
+    if (a === b) return true;
+    if (this.looseness[a] === 0 && this.looseness[b] === 0) return false;
+    return this.canonical(a) === this.canonical(b);
   }
 
   list(items: number[]): number {
@@ -45,10 +85,20 @@ export class Interner {
   }
 
   private add(index: Map<string, number>, key: string, value: string | number[]): number {
+    const id = this.push(value);
+    index.set(key, id);
+    return id;
+  }
+
+  private push(value: string | number[]): number {
     const id = this.values.length;
     this.values.push(value);
     this.constants.push(undefined);
-    index.set(key, id);
+    if (id >= this.looseness.length) {
+      const grown = new Int32Array(this.looseness.length * 2);
+      grown.set(this.looseness);
+      this.looseness = grown;
+    }
     return id;
   }
 
@@ -87,17 +137,18 @@ export function deref(term: Term, bind: Bindings): Term {
 }
 
 /** Unifies two terms of one activation, recording every bound slot on `trail`. */
-export function unify(a: Term, b: Term, bind: Bindings, trail: Trail): boolean {
+export function unify(a: Term, b: Term, bind: Bindings, trail: Trail, interner: Interner): boolean {
   const x = deref(a, bind);
   const y = deref(b, bind);
   if (x === y) return true;
   if (typeof x === 'number' && x < 0) return bindVariable(x, y, bind, trail);
   if (typeof y === 'number' && y < 0) return bindVariable(y, x, bind, trail);
-  // Two different ground values, or a ground value against a list with variables (not that list).
+  if (typeof x === 'number' && typeof y === 'number') return interner.same(x, y);
+  // A ground value against a list with variables (not that list).
   if (typeof x === 'number' || typeof y === 'number') return false;
   if (x.items.length !== y.items.length) return false;
   for (let i = 0; i < x.items.length; i++) {
-    if (!unify(x.items[i]!, y.items[i]!, bind, trail)) return false;
+    if (!unify(x.items[i]!, y.items[i]!, bind, trail, interner)) return false;
   }
   return true;
 }
@@ -118,7 +169,7 @@ export function unifyGround(a: Term, id: number, bind: Bindings, trail: Trail, i
       trail.push(-1 - x);
       return true;
     }
-    return false;
+    return interner.same(x, id);
   }
   const items = interner.listItems(id);
   if (items === undefined || items.length !== x.items.length) return false;
@@ -144,7 +195,7 @@ export function isGroundTerm(term: Term, bind: Bindings): boolean {
 /** The interned id of a ground term, or -1 when it still contains an unbound variable. */
 export function groundId(term: Term, bind: Bindings, interner: Interner): number {
   const t = deref(term, bind);
-  if (typeof t === 'number') return t >= 0 ? t : -1;
+  if (typeof t === 'number') return t >= 0 ? interner.canonical(t) : -1;
   const ids: number[] = [];
   for (const item of t.items) {
     const id = groundId(item, bind, interner);
