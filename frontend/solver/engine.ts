@@ -527,38 +527,22 @@ export class Engine {
    */
   private resolveChain(frame: Frame, chain: FormatChain): ChainOutcome {
     const run = frame.run;
-    const { bind, trail, done } = run;
+    const { bind, done } = run;
     for (let p = chain.start; p <= chain.end; p++) if (done[p]) return ChainOutcome.NotResolved;
-    const interner = this.program.interner;
-    const pieces = chain.pieces;
-    const texts = this.chainTexts;
-    let text = '';
-    let steps = pieces.length - 1;
-    for (let k = 0; k < pieces.length; k++) {
-      const value = deref(pieces[k]!, bind);
-      const piece = typeof value === 'number' && value >= 0 ? interner.text(value) : undefined;
-      if (piece === undefined) return ChainOutcome.NotResolved;
-      text += piece;
-      if (k === 0) continue;
-      texts[k - 1] = text;
-      if (text.length >= CHARS_PER_STEP) steps += Math.floor(text.length / CHARS_PER_STEP);
-    }
+    const pieces = this.chainPieces(chain, bind);
+    if (pieces === undefined) return ChainOutcome.NotResolved;
     const outputs = chain.outputs;
     const last = outputs.length - 1;
     for (let k = 0; k < last; k++) if (deref(outputs[k]!, bind) !== outputs[k]) return ChainOutcome.NotResolved;
     const given = deref(outputs[last]!, bind);
     if (typeof given !== 'number') return ChainOutcome.NotResolved;
-    if (given >= 0) {
-      if (interner.text(given) !== text) return ChainOutcome.NotResolved;
-      // A last step given its text only checks it: it makes no string to charge for.
-      if (text.length >= CHARS_PER_STEP) steps -= Math.floor(text.length / CHARS_PER_STEP);
-    }
-    this.charge(steps);
-    const mark = trail.top;
-    for (let k = 0; k <= last; k++) {
-      const output = deref(outputs[k]!, bind);
-      if (typeof output === 'number' && output < 0) unifyGround(output, interner.loose(texts[k]!), bind, trail, interner);
-    }
+    const interner = this.program.interner;
+    const text = pieces.join('');
+    if (given >= 0 && interner.text(given) !== text) return ChainOutcome.NotResolved;
+    this.charge(chainSteps(pieces, given >= 0));
+    const mark = run.trail.top;
+    if (run.clause.id < 0) this.bindChainSteps(run, chain, pieces);
+    else if (given < 0) unifyGround(given, interner.loose(text), bind, run.trail, interner);
     const body = run.clause.body;
     for (let p = chain.start; p <= chain.end; p++) {
       done[p] = 1;
@@ -567,6 +551,36 @@ export class Engine {
     }
     frame.rest -= chain.end - chain.start + 1;
     return this.selectAfterSettling(frame) ? ChainOutcome.Selecting : ChainOutcome.Ended;
+  }
+
+  /** The texts of a chain's pieces (in a scratch array), or undefined when one has no value yet. */
+  private chainPieces(chain: FormatChain, bind: Bindings): string[] | undefined {
+    const interner = this.program.interner;
+    const pieces = this.chainTexts;
+    pieces.length = chain.pieces.length;
+    for (let k = 0; k < pieces.length; k++) {
+      const value = deref(chain.pieces[k]!, bind);
+      const piece = typeof value === 'number' && value >= 0 ? interner.text(value) : undefined;
+      if (piece === undefined) return undefined;
+      pieces[k] = piece;
+    }
+    return pieces;
+  }
+
+  /**
+   * The goal's own f-string steps get their texts so far, as one step at a time would give them: a
+   * proof shown without the goal's f-strings prints those steps. A clause's steps are never shown
+   * and nothing else reads their texts so far, so there only the whole text is made (flat, and
+   * without a string per step to keep).
+   */
+  private bindChainSteps(run: Run, chain: FormatChain, pieces: readonly string[]): void {
+    const interner = this.program.interner;
+    let text = pieces[0]!;
+    for (let k = 0; k < chain.outputs.length; k++) {
+      text += pieces[k + 1]!;
+      const output = deref(chain.outputs[k]!, run.bind);
+      if (typeof output === 'number' && output < 0) unifyGround(output, interner.loose(text), run.bind, run.trail, interner);
+    }
   }
 
   /** A builtin (and no user predicate of its name) that made one tuple: unified and settled. */
@@ -1318,6 +1332,20 @@ function candidatesFor(pred: Predicate, args: Term[], bind: Bindings, interner: 
 function constantId(term: Term, bind: Bindings, interner: Interner): number {
   const t = deref(term, bind);
   return typeof t === 'number' && t >= 0 ? interner.canonical(t) : -1;
+}
+
+/**
+ * Resolution steps of a chain's `string_concat` calls one by one: a step each, plus the charge for
+ * each text made (see CHARS_PER_STEP); a last step given its text only checks it and makes none.
+ */
+function chainSteps(pieces: readonly string[], lastGiven: boolean): number {
+  let steps = pieces.length - 1;
+  let length = pieces[0]!.length;
+  for (let k = 1; k < pieces.length; k++) {
+    length += pieces[k]!.length;
+    if (length >= CHARS_PER_STEP && !(lastGiven && k === pieces.length - 1)) steps += Math.floor(length / CHARS_PER_STEP);
+  }
+  return steps;
 }
 
 /** Layers a body position contributes (inside a merge, its own run/copy layers are squashed). */
