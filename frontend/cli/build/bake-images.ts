@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CliIO } from '../io';
 import { bakeFile, bakeJson, bakeTargetNames, type BakeRequest } from './bake-file';
-import { bakeArguments, bakeError, bakeFailures, CACHE_ONLY_OUTPUT, imageIdCandidates, type Builder } from './buildx';
+import { bakeArguments, bakeError, bakeFailures, CACHE_ONLY_OUTPUT, imageIdCandidates, localImageIds, type Builder } from './buildx';
 import { dockerEnv, runDocker, type BuildInputs } from './docker';
 import { BuildProgress, infoWriter, printQuietIds, progressOptions, seconds, type ProgressMode } from './progress';
 import { retryDroppedFrontend, runBuilds, type JobResult } from './runner';
@@ -135,8 +135,10 @@ async function runBake(
   const [result] = await runBuilds([{ literal: phase, args }], {
     command: req.command,
     // Without buildx's default provenance attestation (it records the session's IDs), an
-    // unchanged rebuild gives the same image ID, as \`docker build\` does.
-    env: { BUILDX_NO_DEFAULT_ATTESTATIONS: '1', ...dockerEnv(io.env) },
+    // unchanged rebuild gives the same image ID, as \`docker build\` does. The metadata file
+    // needs no provenance either (only the image digests are read): buildx would otherwise
+    // fetch it from the build history of every target after the bake.
+    env: { BUILDX_NO_DEFAULT_ATTESTATIONS: '1', BUILDX_METADATA_PROVENANCE: 'disabled', ...dockerEnv(io.env) },
     cwd: req.context,
     concurrency: 1,
     signal,
@@ -167,16 +169,17 @@ function imageResult(build: BakeOutcome, name: string, imageId: string | undefin
 }
 
 /**
- * The local image ID of each target: the first of its metadata's digests the local store knows
- * (one `docker image inspect` of them all; it prints the IDs it found).
+ * The local image ID of each target. Which of its metadata's digests that is depends only on the
+ * image store (the config digest in Docker's classic store, the manifest or index digest with the
+ * containerd store), so one `docker image inspect` of the first target's digests tells it for
+ * all: inspecting every image costs tens of milliseconds each with the containerd store.
  */
 async function loadedImageIds(req: BakeImagesRequest, names: readonly string[], metadata: Record<string, unknown>, io: CliIO): Promise<(string | undefined)[]> {
-  const candidates = names.map((name) => imageIdCandidates(metadata[name]));
-  const all = [...new Set(candidates.flat())];
-  if (all.length === 0) return names.map(() => undefined);
-  const inspected = await runDocker(req.command, ['image', 'inspect', '--format', '{{.Id}}', ...all], io.env);
+  const sample = names.find((name) => imageIdCandidates(metadata[name]).length > 0);
+  if (sample === undefined) return names.map(() => undefined);
+  const inspected = await runDocker(req.command, ['image', 'inspect', '--format', '{{.Id}}', ...imageIdCandidates(metadata[sample])], io.env);
   const known = new Set(inspected.stdout.split('\n').map((l) => l.trim()));
-  return candidates.map((list) => list.find((id) => known.has(id)));
+  return localImageIds(metadata, names, sample, known);
 }
 
 /** Which of `tags` name an image in the local store now. */

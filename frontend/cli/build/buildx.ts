@@ -103,13 +103,30 @@ export function bakeError(log: string): string | undefined {
   return line === undefined ? undefined : line.slice('ERROR:'.length).trim();
 }
 
+/** Where a target's metadata names its image: the config digest, then the manifest or index digest. */
+const IMAGE_ID_KEYS = ['containerimage.config.digest', 'containerimage.digest'] as const;
+
 /**
  * The IDs an image may go by in the local store after `--load`: the config digest (the image ID
  * of Docker's classic store) and the manifest or index digest (the ID with the containerd image
  * store), in that order.
  */
 export function imageIdCandidates(metadata: unknown): string[] {
-  if (typeof metadata !== 'object' || metadata === null) return [];
-  const entry = metadata as Record<string, unknown>;
-  return ['containerimage.config.digest', 'containerimage.digest'].flatMap((key) => (typeof entry[key] === 'string' ? [entry[key]] : []));
+  return IMAGE_ID_KEYS.flatMap((key) => digestUnder(metadata, key) ?? []);
+}
+
+/**
+ * Each target's local image ID: its digest under the metadata key whose digest of the target
+ * `sample` the local store knows (`known`: the IDs `docker image inspect` printed of
+ * `imageIdCandidates(sample)`). The key depends on the image store only, not on the image.
+ */
+export function localImageIds(metadata: Readonly<Record<string, unknown>>, names: readonly string[], sample: string, known: ReadonlySet<string>): (string | undefined)[] {
+  const key = IMAGE_ID_KEYS.find((k) => known.has(digestUnder(metadata[sample], k) ?? ''));
+  return names.map((name) => (key === undefined ? undefined : digestUnder(metadata[name], key)));
+}
+
+function digestUnder(metadata: unknown, key: string): string | undefined {
+  if (typeof metadata !== 'object' || metadata === null) return undefined;
+  const value = (metadata as Record<string, unknown>)[key];
+  return typeof value === 'string' ? value : undefined;
 }

@@ -174,11 +174,11 @@ function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
 /** The build with an interrupt source of the caller's choosing (tests abort it themselves). */
 export async function runBuild(argv: readonly string[], io: CliIO, signal: AbortSignal): Promise<number> {
   const req = request(parseArgs(argv, OPTIONS), io);
-  const found = await solveImages(req, io);
+  // The builder is asked about while the goal is solved: each takes a few hundred milliseconds.
+  const [found, builder] = await Promise.all([solveImages(req, io), wantsBake(req, io.env) ? inspectBuilder(req.docker, req.builder, io.env) : undefined]);
   if (!found) return 1;
   const tagPlan = planTags(req.tags, found);
   if ('error' in tagPlan) throw new UsageError(tagPlan.error);
-  const builder = wantsBake(req, io.env) ? await inspectBuilder(req.docker, req.builder, io.env) : undefined;
   const client = builder === undefined ? await detectClient(req.docker, io.env) : { command: req.docker, buildx: !('noBuildx' in builder) };
   const images = found.map((image, i) => ({ ...image, tags: tagPlan.tags[i]! }));
   const needBuildx = buildxOptions(req);

@@ -1,7 +1,7 @@
 /** `modus build` on a docker client with buildx: one bake of every image, builder, push, platforms, faults. */
 import * as path from 'node:path';
 import { main } from '../../../../frontend/cli/main';
-import { bakeFailures, builderFromInspect, imageIdCandidates } from '../../../../frontend/cli/build/buildx';
+import { bakeFailures, builderFromInspect, imageIdCandidates, localImageIds } from '../../../../frontend/cli/build/buildx';
 import { fakeDockerSuite, type FakeSetup } from '../../../support/fake-docker';
 
 const MODUSFILE = [
@@ -52,6 +52,16 @@ test('every image in one bake, untagged and loaded; tagged locally once all are 
   ]);
   expect(rec.stderr()).toContain('in one');
   expect(rec.stderr()).toContain('buildx bake on builder default (driver docker)');
+});
+
+test('after the bake, one docker image inspect of one image tells which digest is the local ID of all; no provenance in the metadata file', async () => {
+  const { s, rec } = setup();
+  expect(await main(['build', 'ctx', 'a(X)', '--json'], rec.io)).toBe(0);
+  const inspects = s.calls().filter((c) => c.cmd === 'image-inspect');
+  expect(inspects.map((c) => c.ids)).toEqual([[`${digest('a("1")').slice(0, -6)}config`, digest('a("1")')]]);
+  const report = JSON.parse(rec.stdout()) as { image_id: string }[];
+  expect(report.map((r) => r.image_id)).toEqual([digest('a("1")'), digest('a("2")'), digest('a("3")')]);
+  expect(bakeCalls(s)[0]!.metadataProvenance).toBe('disabled');
 });
 
 test('-q: the loaded image IDs on stdout, one per image in solution order, nothing on stderr', async () => {
@@ -169,6 +179,13 @@ test('an unknown or unreachable builder: one line naming it, exit 1, nothing bui
   expect(bakes(unknown.s).concat(bakes(down.s))).toEqual([]);
 });
 
+test('the builder is asked about while the goal is solved (so a goal without solution asked too), nothing built then', async () => {
+  const { s, rec } = setup();
+  expect(await main(['build', 'ctx', 'a("9")'], rec.io)).toBe(1);
+  expect(rec.stderr()).toContain('a("9")');
+  expect(s.calls().map((c) => c.cmd)).toEqual(['buildx-inspect']);
+});
+
 test('a client without buildx: buildx options are an error naming the client; without them, docker build per image', async () => {
   const { s, rec } = setup({}, { FAKE_DOCKER_BUILDX: '0' });
   expect(await main(['build', 'ctx', 'a(X)', '--push', '-t', 'r/a:{0}', '--platform', 'linux/arm64'], rec.io)).toBe(1);
@@ -194,4 +211,8 @@ test('pure parts: builder inspection, failed targets, image ID candidates', () =
   expect(bakeFailures('#1 x\nERROR: target a-1: failed to solve: boom\nother\n')).toEqual([{ target: 'a-1', message: 'boom' }]);
   expect(imageIdCandidates({ 'containerimage.digest': 'sha256:m', 'containerimage.config.digest': 'sha256:c' })).toEqual(['sha256:c', 'sha256:m']);
   expect(imageIdCandidates(undefined)).toEqual([]);
+  const metadata = { a: { 'containerimage.config.digest': 'sha256:ca', 'containerimage.digest': 'sha256:ma' }, b: { 'containerimage.config.digest': 'sha256:cb', 'containerimage.digest': 'sha256:mb' }, c: {} };
+  expect(localImageIds(metadata, ['a', 'b', 'c'], 'a', new Set(['sha256:ca']))).toEqual(['sha256:ca', 'sha256:cb', undefined]);
+  expect(localImageIds(metadata, ['a', 'b'], 'a', new Set(['sha256:ma']))).toEqual(['sha256:ma', 'sha256:mb']);
+  expect(localImageIds(metadata, ['a', 'b'], 'a', new Set())).toEqual([undefined, undefined]);
 });
