@@ -43,6 +43,13 @@ export interface CClause {
   /** With `insideMerge`: the layers the body's own `::merge` and `::copy` scopes add, counted
    * plainly (index 0) and inside a merge (index 1). */
   scopeLayers: [number, number] | undefined;
+  /**
+   * The body positions whose child a derivation keeps (see engine `Derivation`): those a user
+   * predicate may resolve. Any other position's child follows from its literal.
+   */
+  kept: number[];
+  /** Per body position, its index in `kept`, or -1. */
+  keptIndex: number[];
   /** Per body position where an f-string's chain of `string_concat` steps starts: the chain. */
   chains: (FormatChain | undefined)[] | undefined;
   source: IRClause | undefined;
@@ -275,6 +282,7 @@ function standsForOneLiteral(clause: IRClause): boolean {
 }
 
 const NO_LITERALS: CLiteral[] = [];
+const NO_POSITIONS: number[] = [];
 const NO_NAMES: string[] = [];
 
 function compileClause(clause: IRClause, program: CompiledProgram): CClause {
@@ -304,6 +312,8 @@ function compileConstantFact(clause: IRClause, program: CompiledProgram): CClaus
     insideMerge: undefined,
     scopeLayers: undefined,
     chains: undefined,
+    kept: NO_POSITIONS,
+    keptIndex: NO_POSITIONS,
     source: clause,
   };
 }
@@ -336,8 +346,15 @@ function compileBody(
     insideMerge: layered ? [plain.flags, merged.flags] : undefined,
     scopeLayers: layered ? [plain.layers, merged.layers] : undefined,
     chains: formatChains(head, body),
+    ...keptChildren(body),
     source,
   };
+}
+
+function keptChildren(body: CLiteral[]): { kept: number[]; keptIndex: number[] } {
+  const kept: number[] = [];
+  const keptIndex = body.map((lit, i) => (lit.positive && lit.pred !== undefined ? kept.push(i) - 1 : -1));
+  return { kept, keptIndex };
 }
 
 function formatChains(head: Term[], body: CLiteral[]): (FormatChain | undefined)[] | undefined {

@@ -37,12 +37,25 @@ const enum TableState {
 /** One way an answer (or a goal solution) was proved: a clause and what proved each body literal. */
 export interface Derivation {
   clause: CClause;
-  /** Per body position: the callee's answer, the fact used, the builtin, or null (negation). */
+  /**
+   * What proved the body positions `clause.kept` lists: the callee's answer, the fact used or the
+   * builtin. The other positions' are known from the literal (`childAt`): a derivation is kept
+   * per answer, so it holds no more than it must.
+   */
   children: Child[];
   bind: Bindings;
 }
 
-type Child = Answer | CClause | Builtin | null;
+export type Child = Answer | CClause | Builtin | null;
+
+/** What proved body position `i` of a derivation: an answer, a fact, a builtin, or null (negation). */
+export function childAt(derivation: Derivation, i: number): Child {
+  const clause = derivation.clause;
+  const k = clause.keptIndex[i]!;
+  if (k >= 0) return derivation.children[k]!;
+  const lit = clause.body[i]!;
+  return lit.positive ? lit.builtin! : null;
+}
 
 export class Answer {
   /** Figures of the best derivations: L = layers, M = layers when inside a merge, H = height. */
@@ -209,7 +222,7 @@ class Frame {
 const HOLDS: readonly string[][] = [[]];
 const NO_CLAUSES: CClause[] = [];
 const NO_RUN: Run = {
-  clause: { id: -1, head: [], body: [], nVars: 0, varNames: [], groundHead: true, insideMerge: undefined, scopeLayers: undefined, chains: undefined, source: undefined },
+  clause: { id: -1, head: [], body: [], nVars: 0, varNames: [], groundHead: true, insideMerge: undefined, scopeLayers: undefined, chains: undefined, kept: [], keptIndex: [], source: undefined },
   bind: [],
   trail: new Trail(),
   done: new Uint8Array(0),
@@ -1311,7 +1324,10 @@ export class Engine {
 }
 
 function snapshot(run: Run): Derivation {
-  return { clause: run.clause, children: run.children.slice(), bind: run.bind.slice() };
+  const kept = run.clause.kept;
+  const children = new Array<Child>(kept.length);
+  for (let k = 0; k < kept.length; k++) children[k] = run.children[kept[k]!]!;
+  return { clause: run.clause, children, bind: run.bind.slice() };
 }
 
 const NO_BINDINGS: Bindings = [];

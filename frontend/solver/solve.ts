@@ -18,7 +18,7 @@ import type { CostFunction, ProofNode, Solution } from './proof';
 import { toDiagnostic, type SolverDiagnostic } from './diagnostics';
 import { compileGoal, compileProgram } from './compile';
 import { getHeapStatistics } from 'node:v8';
-import { Answer, BudgetExceeded, Engine, MemoryExhausted, type Derivation, type RootSolution } from './engine';
+import { Answer, BudgetExceeded, childAt, Engine, MemoryExhausted, type Derivation, type RootSolution } from './engine';
 import { Interner } from './terms';
 import { SourceText } from './source-text';
 
@@ -190,9 +190,10 @@ class ProofExtractor {
   private missingChildren(derivation: Derivation, inside: boolean): [Derivation, boolean][] {
     const out: [Derivation, boolean][] = [];
     const flags = derivation.clause.insideMerge?.[inside ? 1 : 0];
-    derivation.children.forEach((child, i) => {
+    const kept = derivation.clause.kept;
+    derivation.children.forEach((child, k) => {
       if (!(child instanceof Answer)) return;
-      const childInside = flags ? flags[i]! : inside;
+      const childInside = flags ? flags[kept[k]!]! : inside;
       const chosen = this.choose(child, childInside);
       if (!this.memo[childInside ? 1 : 0].has(chosen)) out.push([chosen, childInside]);
     });
@@ -208,7 +209,7 @@ class ProofExtractor {
     const flags = clause.insideMerge?.[inside ? 1 : 0];
     return clause.body.map((lit, i) => {
       const literal = this.engine.instantiate(lit, derivation.bind, clause);
-      const child = derivation.children[i]!;
+      const child = childAt(derivation, i);
       if (child === null) return { literal, via: { kind: 'negation' }, children: [] };
       if (child instanceof Answer) {
         const childInside = flags ? flags[i]! : inside;
