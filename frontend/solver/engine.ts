@@ -107,10 +107,36 @@ interface Table {
 }
 
 export interface RootSolution {
-  best: Derivation;
-  L: number;
-  M: number;
-  H: number;
+  readonly best: Derivation;
+  readonly L: number;
+  readonly M: number;
+  readonly H: number;
+}
+
+/**
+ * A solution of a goal that is one call of a rule predicate with distinct variables and
+ * constants as its arguments: exactly one answer of that call's table. Its derivation is made
+ * when read, so a large goal keeps one small object per solution beside the answer.
+ */
+class AnswerRoot implements RootSolution {
+  constructor(
+    private readonly goal: CClause,
+    private readonly answer: Answer,
+    readonly L: number,
+    readonly M: number,
+    readonly H: number,
+  ) {}
+
+  get best(): Derivation {
+    const goal = this.goal;
+    const table = this.answer.table;
+    const args = goal.body[0]!.args;
+    const open = table.openPositions;
+    const values = table.tuples.data;
+    const bind: Bindings = new Array(goal.nVars);
+    for (let k = 0; k < open.length; k++) bind[-1 - (args[open[k]!] as number)] = values[this.answer.index * open.length + k]!;
+    return { clause: goal, children: [this.answer], bind };
+  }
 }
 
 interface Run {
@@ -311,6 +337,7 @@ export class Engine {
 
   /** All distinct solutions of the goal clause (its body), in order of discovery. */
   solveGoal(goal: CClause): RootSolution[] {
+    if (this.isOneCall(goal)) return this.solveOneCall(goal);
     const n = goal.body.length;
     const run: Run = {
       clause: goal,
@@ -322,6 +349,46 @@ export class Engine {
     };
     this.proceed(run, n);
     this.drive();
+    return this.roots;
+  }
+
+  /** A goal that is one selectable call of a rule predicate, its arguments constants or distinct variables. */
+  private isOneCall(goal: CClause): boolean {
+    if (goal.body.length !== 1 || goal.insideMerge !== undefined) return false;
+    const lit = goal.body[0]!;
+    const pred = lit.pred;
+    if (!lit.positive || pred === undefined || pred.factsOnly || lit.builtin !== undefined || lit.builtinName) return false;
+    let variables = 0;
+    for (const arg of lit.args) {
+      if (typeof arg !== 'number') return false;
+      if (arg < 0) variables++;
+    }
+    return variables === goal.nVars && this.signatureHolds(pred, lit.args, NO_BINDINGS);
+  }
+
+  /**
+   * The goal's call evaluated, and its answers as the solutions: what resolving the goal clause
+   * gives (each answer read once, one solution per distinct answer, the same figures and step
+   * count), without a derivation per solution.
+   */
+  private solveOneCall(goal: CClause): RootSolution[] {
+    const lit = goal.body[0]!;
+    const table = this.tableFor(lit.pred!, lit, new Array(goal.nVars));
+    if (table.state === TableState.New) {
+      this.pushEvaluate(table);
+      this.drive();
+    }
+    if (table.stuck !== undefined) {
+      this.error(table.stuck);
+      return this.roots;
+    }
+    table.read = true;
+    const answers = table.answers;
+    this.charge(answers.length);
+    for (let a = 0; a < answers.length; a++) {
+      const answer = answers[a]!;
+      this.roots.push(new AnswerRoot(goal, answer, answer.L, answer.M, 1 + answer.H));
+    }
     return this.roots;
   }
 
@@ -1148,7 +1215,8 @@ export class Engine {
       this.roots.push({ best: snapshot(run), L: this.fL, M: this.fM, H: this.fH });
       return;
     }
-    const existing = this.roots[number]!;
+    // Roots of a goal clause are plain objects (AnswerRoot is only for a goal of one call).
+    const existing = this.roots[number] as { -readonly [K in keyof RootSolution]: RootSolution[K] };
     if (mode === 'first') return;
     const better = mode === 'height' ? this.fH < existing.H : this.fL < existing.L;
     if (better) {

@@ -118,21 +118,21 @@ function memoryExhausted(answers: number): SolverDiagnostic {
 class LazySolution implements Solution {
   #proof: ProofNode | undefined;
   readonly #extractor: ProofExtractor;
-  readonly #best: Derivation;
+  readonly #root: RootSolution;
 
   constructor(
     readonly goal: IRLiteral[],
     readonly layers: number,
     readonly height: number,
     extractor: ProofExtractor,
-    best: Derivation,
+    root: RootSolution,
   ) {
     this.#extractor = extractor;
-    this.#best = best;
+    this.#root = root;
   }
 
   get proof(): ProofNode {
-    this.#proof ??= this.#extractor.rootProof(this.#best);
+    this.#proof ??= this.#extractor.rootProof(this.#root.best);
     return this.#proof;
   }
 }
@@ -155,7 +155,7 @@ class ProofExtractor {
     const body = best.clause.body;
     const goal = new Array<IRLiteral>(body.length);
     for (let i = 0; i < body.length; i++) goal[i] = this.engine.instantiate(body[i]!, best.bind, best.clause);
-    return new LazySolution(goal, root.L, root.H, this, best);
+    return new LazySolution(goal, root.L, root.H, this, root);
   }
 
   rootProof(best: Derivation): ProofNode {

@@ -8,6 +8,7 @@ import { compileProgram } from '../../../frontend/solver/compile';
 import { Interner } from '../../../frontend/solver/terms';
 import { translateProgram } from '../../../frontend/translate';
 import { parseModusfile } from '../../../grammar';
+import { literalText } from '../../../frontend/language';
 
 function solved(modusfile: string, goal: string, budget?: number): SolvedGoal {
   const loaded = loadProgramText(new SourceFile('Modusfile', modusfile));
@@ -83,5 +84,22 @@ describe('an f-string made in one go', () => {
     expect(texts(solved(program, 'name("app-1.2")'))).toEqual(['name("app-1.2")']);
     expect(solved(program, 'name("app-9")').solutions).toEqual([]);
     expect(texts(solved(program, 'split(V)'))).toEqual(['split("2.0")']);
+  });
+});
+
+describe('a goal of one call', () => {
+  const program = `${VERSIONS}base("alpine").\napp(V, M) :- v(V), base(B), from(B), run(f"install ${"${V}"}"), mode(M).\nmode("prod").\nmode("dev").\nyes.\n`;
+
+  test('gives the solutions, figures and proofs of the same call inside a longer goal', () => {
+    const alone = solved(program, 'app(V, "prod")');
+    const inGoal = solved(program, 'app(V, "prod"), yes');
+    expect(texts(alone)).toEqual(texts(inGoal));
+    expect(alone.solutions).toHaveLength(5);
+    alone.solutions.forEach((s, i) => {
+      const other = inGoal.solutions[i]!.solution;
+      expect([s.solution.layers, s.solution.height]).toEqual([other.layers, other.height]);
+      const [node, otherNode] = [s.solution.proof.children[0]!, other.proof.children[0]!];
+      expect([literalText(node.literal), node.via, node.children]).toEqual([literalText(otherNode.literal), otherNode.via, otherNode.children]);
+    });
   });
 });
