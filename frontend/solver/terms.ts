@@ -32,7 +32,10 @@ export class Interner {
   private readonly lists = new Map<string, number>();
   /** id → string value, or the item ids of a ground list. */
   private readonly values: (string | number[])[] = [];
-  /** id → its shared IR constant, made on first use (kept as long as `values`, so never holey). */
+  /**
+   * id → its shared IR constant, made on first use. Grown (with undefined, so never holey) only
+   * when an id past its end is asked for: most ids, such as an f-string's texts, never are.
+   */
   private readonly constants: (IRTerm | undefined)[] = [];
   /**
    * id → 0 when the id is the one its value is interned as; for an id made by `loose`: -1 until
@@ -93,7 +96,6 @@ export class Interner {
   private push(value: string | number[]): number {
     const id = this.values.length;
     this.values.push(value);
-    this.constants.push(undefined);
     if (id >= this.looseness.length) {
       const grown = new Int32Array(this.looseness.length * 2);
       grown.set(this.looseness);
@@ -117,7 +119,11 @@ export class Interner {
   /** The IR term of a ground id. Constants are made once per id and shared (IR terms are never changed). */
   toIR(id: number): IRTerm {
     const v = this.values[id]!;
-    if (typeof v === 'string') return (this.constants[id] ??= { kind: 'const', value: v });
+    if (typeof v === 'string') {
+      const constants = this.constants;
+      while (constants.length <= id) constants.push(undefined);
+      return (constants[id] ??= { kind: 'const', value: v });
+    }
     return { kind: 'list', items: v.map((item) => this.toIR(item)) };
   }
 }
