@@ -62,7 +62,7 @@ function docker(option: string | undefined): { docker?: string } {
 async function runProof(argv: readonly string[], io: CliIO): Promise<number> {
   const req = request(parseArgs(argv, OPTIONS));
   const noSolution = (): number => {
-    if (req.view === 'json') io.stdout(`${solutionsJson([])}\n`);
+    if (req.view === 'json') writeSolutionsJson([], io.stdout);
     return 1;
   };
   const program = loadRequestedProgram(req, io);
@@ -82,7 +82,7 @@ async function runProof(argv: readonly string[], io: CliIO): Promise<number> {
     if (!hasErrors(solved.diagnostics)) io.stderr(`modus proof: no proof found for goal \`${req.goal.trim()}\`\n`);
     return noSolution();
   }
-  if (req.view === 'json') io.stdout(`${solutionsJson(solved.solutions)}\n`);
+  if (req.view === 'json') writeSolutionsJson(solved.solutions, io.stdout);
   if (req.view === 'tree') io.stdout(proofTrees(req, program, solved));
   return 0;
 }
@@ -121,18 +121,25 @@ function proofTrees(req: ProofRequest, program: LoadedProgram, solved: SolvedGoa
   return `${solutions.length} proof(s) found for goal \`${req.goal.trim()}\`\n\n${blocks.join('\n')}`;
 }
 
+/** Characters of JSON written at once: one huge string costs more to build and encode than these pieces. */
+const JSON_PIECE = 1 << 16;
+
 /**
- * `{"solutions": [...]}` on one line, with the separators `", "` and `": "` (what Python's
- * json.dumps writes by default, so a byte comparison against it also holds).
+ * `{"solutions": [...]}` and a newline, on one line, with the separators `", "` and `": "`
+ * (what Python's json.dumps writes by default, so a byte comparison against it also holds).
  */
-function solutionsJson(solutions: readonly GoalSolution[]): string {
+function writeSolutionsJson(solutions: readonly GoalSolution[], write: (text: string) => void): void {
   let out = '{"solutions": [';
   for (let i = 0; i < solutions.length; i++) {
     const s = solutions[i]!;
     if (i > 0) out += ', ';
     out += plainSolutionJson(s) ?? solutionJson(s);
+    if (out.length >= JSON_PIECE) {
+      write(out);
+      out = '';
+    }
   }
-  return `${out}]}`;
+  write(`${out}]}\n`);
 }
 
 function solutionJson(s: GoalSolution): string {

@@ -64,3 +64,13 @@ test('two arguments, a negation-only goal and a multi-literal goal', async () =>
       '\n',
   );
 });
+
+test('an output of several hundred kilobytes (written in pieces) is the same one line', async () => {
+  const values = Array.from({ length: 3000 }, (_, i) => (i === 1500 ? 'a "quoted" value' : `value-${String(i).padStart(6, '0')}-of-a-long-list`));
+  ws.write('Modusfile', values.map((v) => `n(${JSON.stringify(v)}).\n`).join(''));
+  const entry = (v: string): string =>
+    `{"literal": ${JSON.stringify(`n(${JSON.stringify(v)})`)}, "predicate": "n", "args": [${JSON.stringify(v)}], "layers": 0}`;
+  const out = await json('n(X)');
+  expect(out.length).toBeGreaterThan(300_000);
+  expect(out).toBe(`{"solutions": [${values.map(entry).join(', ')}]}\n`);
+});
