@@ -50,8 +50,8 @@ export function parseModusfile(file: SourceFile): { ast: Modusfile; diagnostics:
     for (let from = 0; from < file.text.length; ) {
       const lexed = tokenizeClause(file, from);
       from = lexed.next;
-      append(comments, commentsFromTokens(lexed.comments, file));
-      append(diagnostics, lexed.diagnostics);
+      if (lexed.comments.length > 0) append(comments, commentsFromTokens(lexed.comments, file));
+      if (lexed.diagnostics.length > 0) append(diagnostics, lexed.diagnostics);
       // A clause with a lexing error is not parsed: its syntax errors would only repeat it.
       if (lexed.tokens.length === 0 || lexed.diagnostics.length > 0) continue;
       const clause = builder.parseClause(lexed.tokens);

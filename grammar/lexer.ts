@@ -224,7 +224,6 @@ function pushToken(list: IToken[], text: string, type: TokenType, start: number,
  */
 function scanFrom(text: string, from: number, out: Scanned, toDot: boolean): number {
   const n = text.length;
-  const emit = (list: IToken[], type: TokenType, start: number, end: number): void => pushToken(list, text, type, start, end);
   let i = from;
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -234,26 +233,26 @@ function scanFrom(text: string, from: number, out: Scanned, toDot: boolean): num
     } else if (c === CH_HASH) {
       end = text.indexOf('\n', i);
       if (end < 0) end = n;
-      emit(out.comments, Comment, i, end);
+      pushToken(out.comments, text, Comment, i, end);
     } else if (c === CH_QUOTE || (c === CH_F && text.charCodeAt(i + 1) === CH_QUOTE)) {
       const close = c === CH_QUOTE ? scanPlainString(text, i + 1) : scanFormatString(text, i + 2);
       end = close < 0 ? n : close;
-      emit(out.tokens, close < 0 ? UnterminatedString : c === CH_QUOTE ? StringLit : FString, i, end);
+      pushToken(out.tokens, text, close < 0 ? UnterminatedString : c === CH_QUOTE ? StringLit : FString, i, end);
     } else if (isIdentStart(c)) {
       while (end < n && isIdentPart(text.charCodeAt(end))) end++;
-      emit(out.tokens, Ident, i, end);
+      pushToken(out.tokens, text, Ident, i, end);
     } else if (c === CH_COLON && (text.charCodeAt(i + 1) === CH_MINUS || text.charCodeAt(i + 1) === CH_COLON)) {
       end = i + 2;
-      emit(out.tokens, text.charCodeAt(i + 1) === CH_MINUS ? Implies : ColonColon, i, end);
+      pushToken(out.tokens, text, text.charCodeAt(i + 1) === CH_MINUS ? Implies : ColonColon, i, end);
     } else if (c === CH_BANG) {
       if (text.charCodeAt(i + 1) === CH_EQUALS) end = i + 2;
-      emit(out.tokens, end === i + 2 ? NotEquals : Bang, i, end);
+      pushToken(out.tokens, text, end === i + 2 ? NotEquals : Bang, i, end);
     } else if (SINGLE_CHAR_TOKENS.has(c)) {
-      emit(out.tokens, SINGLE_CHAR_TOKENS.get(c)!, i, end);
+      pushToken(out.tokens, text, SINGLE_CHAR_TOKENS.get(c)!, i, end);
       if (toDot && c === CH_DOT) return end;
     } else if (c === CH_COLON || beginsStray(c)) {
       while (c !== CH_COLON && end < n && !TOKEN_START.test(text[end]!)) end++;
-      emit(out.tokens, Stray, i, end);
+      pushToken(out.tokens, text, Stray, i, end);
     } else {
       out.errors.push({ offset: i, length: 1 });
     }
@@ -298,10 +297,12 @@ export function tokenize(file: SourceFile): LexResult {
 export function tokenizeClause(file: SourceFile, from: number): LexResult & { next: number } {
   const scanned: Scanned = { tokens: [], comments: [], errors: [] };
   const next = scanFrom(file.text, from, scanned, true);
-  return { ...lexResult(file, scanned), next };
+  const { tokens, comments, diagnostics } = lexResult(file, scanned);
+  return { tokens, comments, diagnostics, next };
 }
 
 function lexResult(file: SourceFile, result: Scanned): LexResult {
+  if (result.errors.length === 0 && !hasStrayOrUnterminated(result.tokens)) return { tokens: result.tokens, comments: result.comments, diagnostics: [] };
   const diagnostics = result.errors.map((e) => lexingErrorDiagnostic(file, e.offset, e.length));
   const tokens = result.tokens.some((token) => token.tokenType === Stray) ? withoutStrays(result.tokens, file, diagnostics) : result.tokens;
   diagnostics.sort((a, b) => a.span!.start - b.span!.start);
@@ -317,6 +318,11 @@ function lexResult(file: SourceFile, result: Scanned): LexResult {
     });
   }
   return { tokens, comments: result.comments, diagnostics };
+}
+
+function hasStrayOrUnterminated(tokens: readonly IToken[]): boolean {
+  for (const token of tokens) if (token.tokenType === Stray || token.tokenType === UnterminatedString) return true;
+  return false;
 }
 
 /** The tokens but the stray ones, each run of adjacent stray tokens reported as one error. */
