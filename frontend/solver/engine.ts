@@ -46,7 +46,7 @@ export interface Derivation {
   bind: Bindings;
 }
 
-export type Child = Answer | CClause | Builtin | null;
+type Child = Answer | CClause | Builtin | null;
 
 /** What proved body position `i` of a derivation: an answer, a fact, a builtin, or null (negation). */
 export function childAt(derivation: Derivation, i: number): Child {
