@@ -103,7 +103,7 @@ export function solveGoal(program: LoadedProgram, goalText: string, options: Sol
     steps += result.steps;
     diagnostics.push(...result.diagnostics);
     const index = resultIndex(goal, translated.origins[alternative]!, program.kinds);
-    for (const solution of result.solutions) results.push(goalSolution(solution, index, sourceText));
+    for (const solution of result.solutions) results.push(goalSolution(solution, goal[index]!, index, sourceText));
   });
   if (hasErrors(diagnostics)) return { goalFile, goal: parsed.goal, solutions: [], diagnostics, steps };
   // One solve of a one-literal goal gives distinct ground literals already: nothing to merge.
@@ -134,34 +134,39 @@ class LazySourceText {
   }
 }
 
-function goalSolution(solution: Solution, index: number, sourceText: LazySourceText): GoalSolution {
+/** `written`: the goal's literal at `index` as translated, before any solution's values. */
+function goalSolution(solution: Solution, written: IRLiteral, index: number, sourceText: LazySourceText): GoalSolution {
+  if (written.positive) return new LiteralSolution(solution, written, index);
   const literal = solution.goal[index]!;
-  if (!literal.positive && isNegationHelper(literal.predicate)) {
-    // A goal of negations only: its result reads as the user wrote it (`!mode("x")`).
-    const text = sourceText.get().literal(literal);
-    const negated = sourceText.get().negatedCall(literal);
-    return { literal, text, predicate: negated?.predicate ?? '', args: negated?.args.map(argValue) ?? [], solution, index };
-  }
-  return new LiteralSolution(literal, solution, index);
+  if (!isNegationHelper(literal.predicate)) return new LiteralSolution(solution, literal, index);
+  // A goal of negations only: its result reads as the user wrote it (`!mode("x")`).
+  const text = sourceText.get().literal(literal);
+  const negated = sourceText.get().negatedCall(literal);
+  return { literal, text, predicate: negated?.predicate ?? '', args: negated?.args.map(argValue) ?? [], solution, index };
 }
 
 /**
- * A result that is its literal as written: its text and argument values are made when first
- * read (prototype getters), so a command that writes them straight from the literal
- * (`proof --json`) does not pay for them per solution.
+ * A result that is its literal as written: the literal, its text and argument values are made
+ * when read (prototype getters), so a command that writes them straight from the literal
+ * (`proof --json`) keeps nothing of them per solution.
  */
 class LiteralSolution implements GoalSolution {
   #text: string | undefined;
   #args: (string | string[])[] | undefined;
 
   constructor(
-    readonly literal: IRLiteral,
     readonly solution: Solution,
+    /** A literal of this result's predicate (the same for every solution of the goal). */
+    private readonly shape: IRLiteral,
     readonly index: number,
   ) {}
 
+  get literal(): IRLiteral {
+    return this.solution.goal[this.index]!;
+  }
+
   get predicate(): string {
-    return this.literal.predicate;
+    return this.shape.predicate;
   }
 
   get text(): string {

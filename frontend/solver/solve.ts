@@ -112,8 +112,10 @@ function memoryExhausted(answers: number): SolverDiagnostic {
 }
 
 /**
- * A solution whose proof tree is built when first read (a prototype getter: cheaper than an own
- * accessor per solution, so `proof` is not an own property for spreading or JSON).
+ * A solution whose ground goal and proof tree are made when read (prototype getters: cheaper than
+ * own accessors per solution, and not own properties for spreading or JSON). The goal is made
+ * again at each read rather than kept: a large goal's solutions are mostly read once (a JSON
+ * line), and each kept copy would stay for the whole command.
  */
 class LazySolution implements Solution {
   #proof: ProofNode | undefined;
@@ -121,7 +123,6 @@ class LazySolution implements Solution {
   readonly #root: RootSolution;
 
   constructor(
-    readonly goal: IRLiteral[],
     readonly layers: number,
     readonly height: number,
     extractor: ProofExtractor,
@@ -129,6 +130,10 @@ class LazySolution implements Solution {
   ) {
     this.#extractor = extractor;
     this.#root = root;
+  }
+
+  get goal(): IRLiteral[] {
+    return this.#extractor.goal(this.#root.best);
   }
 
   get proof(): ProofNode {
@@ -151,11 +156,14 @@ class ProofExtractor {
   ) {}
 
   solution(root: RootSolution): Solution {
-    const best = root.best;
+    return new LazySolution(root.L, root.H, this, root);
+  }
+
+  goal(best: Derivation): IRLiteral[] {
     const body = best.clause.body;
     const goal = new Array<IRLiteral>(body.length);
     for (let i = 0; i < body.length; i++) goal[i] = this.engine.instantiate(body[i]!, best.bind, best.clause);
-    return new LazySolution(goal, root.L, root.H, this, root);
+    return goal;
   }
 
   rootProof(best: Derivation): ProofNode {

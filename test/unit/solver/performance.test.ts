@@ -73,11 +73,14 @@ describe('indexing and step counts', () => {
     expect(texts(r.solutions.slice(0, 2))).toEqual(['reach("n0", "n1")', 'reach("n0", "n2")']);
   });
 
-  test('a lazily built proof is the same object on every read and not an own property', () => {
+  test('a lazily built proof is the same object on every read; it and the goal are not own properties', () => {
     const p = program(rule(lit('a', 'X'), lit('b', 'X')), fact('b', '1'));
     const [s] = solve(p, [lit('a', 'X')], { cost: 'layers' }).solutions;
     expect(s!.proof).toBe(s!.proof);
     expect(s!.proof.children[0]!.via).toEqual({ kind: 'clause', clauseId: 0 });
-    expect(Object.keys(s!)).toEqual(['goal', 'layers', 'height']);
+    expect(Object.keys(s!)).toEqual(['layers', 'height']);
+    // The goal is made at each read (nothing kept per solution): equal every time.
+    expect(texts([s!])).toEqual(['a("1")']);
+    expect(s!.goal).toEqual(s!.goal);
   });
 });
