@@ -6,6 +6,7 @@ import type { Clause, Comment, Expression, Modusfile } from './ast';
 import { createAstBuilder } from './ast-builder';
 import { commentsFromTokens } from './comments';
 import { tokenize, tokenizeClause } from './lexer';
+import { readPlainFact } from './plain-fact';
 import { parseTokens } from './parser';
 import { SourceFile, type Diagnostic } from './source';
 import { append } from './source-util';
@@ -48,6 +49,12 @@ export function parseModusfile(file: SourceFile): { ast: Modusfile; diagnostics:
     let syntaxErrors = 0;
     let detailTokensLeft = DETAIL_TOKEN_BUDGET;
     for (let from = 0; from < file.text.length; ) {
+      const fact = readPlainFact(file.text, from);
+      if (fact) {
+        clauses.push(fact.clause);
+        from = fact.next;
+        continue;
+      }
       const lexed = tokenizeClause(file, from);
       from = lexed.next;
       if (lexed.comments.length > 0) append(comments, commentsFromTokens(lexed.comments, file));

@@ -5,8 +5,8 @@
 import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
 import type { Diagnostic, SourceFile } from './source';
 
-const CH_QUOTE = 34; // "
-const CH_BACKSLASH = 92; // \
+export const CH_QUOTE = 34; // "
+export const CH_BACKSLASH = 92; // \
 const CH_DOLLAR = 36; // $
 const CH_LBRACE = 123; // {
 const CH_RBRACE = 125; // }
@@ -162,7 +162,7 @@ const CH_BANG = 33; // !
 const CH_EQUALS = 61; // =
 const CH_MINUS = 45; // -
 const CH_F = 102; // f
-const CH_DOT = 46; // .
+export const CH_DOT = 46; // .
 
 const SINGLE_CHAR_TOKENS = new Map<number, TokenType>([
   [61, Equals],
@@ -175,15 +175,15 @@ const SINGLE_CHAR_TOKENS = new Map<number, TokenType>([
   [93, RBracket],
 ]);
 
-function isSpace(c: number): boolean {
+export function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0xfeff;
 }
 
-function isIdentStart(c: number): boolean {
+export function isIdentStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
-function isIdentPart(c: number): boolean {
+export function isIdentPart(c: number): boolean {
   return isIdentStart(c) || (c >= 48 && c <= 57) || c === CH_MINUS;
 }
 
