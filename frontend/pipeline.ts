@@ -22,6 +22,17 @@ export interface LoadedProgram {
   warnings: Diagnostic[];
 }
 
+/** What solving a goal reads of a loaded program: everything but its syntax tree. */
+export type SolvableProgram = Omit<LoadedProgram, 'ast'>;
+
+/**
+ * The program without its syntax tree, for a command that only solves: the tree (several hundred
+ * bytes a fact) is then not held through the search, and the collector has that much less to mark.
+ */
+export function solvableProgram({ file, kinds, ir, warnings }: LoadedProgram): SolvableProgram {
+  return { file, kinds, ir, warnings };
+}
+
 interface Loaded {
   program?: LoadedProgram;
   diagnostics: Diagnostic[];
@@ -80,7 +91,7 @@ export interface SolvedGoal {
 
 const GOAL_FILE_NAME = 'goal';
 
-export function solveGoal(program: LoadedProgram, goalText: string, options: SolveGoalOptions): SolvedGoal {
+export function solveGoal(program: SolvableProgram, goalText: string, options: SolveGoalOptions): SolvedGoal {
   const goalFile = new SourceFile(GOAL_FILE_NAME, goalText);
   const parsed = parseGoal(goalFile);
   const inGoal = (ds: Diagnostic[]) => ds.map((d) => ({ ...d, file: d.file ?? goalFile }));

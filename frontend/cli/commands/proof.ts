@@ -5,7 +5,7 @@
  * Exit 1 when there is no solution, with the reasons on stderr.
  */
 import { hasErrors } from '../../../grammar/source';
-import { solveGoal, type GoalSolution, type LoadedProgram, type SolvedGoal } from '../../pipeline';
+import { solvableProgram, solveGoal, type GoalSolution, type SolvableProgram, type SolvedGoal } from '../../pipeline';
 import { explainSearch, proofTreeRenderer, searchGraphDot } from '../../solver/explain';
 import { translateGoal } from '../../translate';
 import { availabilityReport, ImageAvailability, solveWithAvailability } from '../../caching/availability';
@@ -65,7 +65,7 @@ async function runProof(argv: readonly string[], io: CliIO): Promise<number> {
     if (req.view === 'json') writeSolutionsJson([], io.stdout);
     return 1;
   };
-  const program = loadRequestedProgram(req, io);
+  const program = loadSolvableProgram(req, io);
   if (!program) return noSolution();
   const solveWith = (isAvailable?: (ref: string) => boolean | undefined): SolvedGoal =>
     solveGoal(program, req.goal, {
@@ -87,11 +87,17 @@ async function runProof(argv: readonly string[], io: CliIO): Promise<number> {
   return 0;
 }
 
+/** Read, checked and translated; its syntax tree is dropped here, in a frame of its own, so nothing keeps it. */
+function loadSolvableProgram(req: ProofRequest, io: CliIO): SolvableProgram | undefined {
+  const loaded = loadRequestedProgram(req, io);
+  return loaded && solvableProgram(loaded);
+}
+
 /**
  * Cost `available`: which `from(...)` images exist (local image store, or the registry a
  * reference names), constant or computed, listed on stderr so that --json output stays one object.
  */
-async function solveWithImages(req: ProofRequest, program: LoadedProgram, io: CliIO, solveWith: (isAvailable: (ref: string) => boolean | undefined) => SolvedGoal): Promise<SolvedGoal> {
+async function solveWithImages(req: ProofRequest, program: SolvableProgram, io: CliIO, solveWith: (isAvailable: (ref: string) => boolean | undefined) => SolvedGoal): Promise<SolvedGoal> {
   // Loaded here: it needs `docker` and the LLB image references, which no other view does.
   const { localImageResolver } = require('../image-resolver') as { localImageResolver: typeof import('../image-resolver').localImageResolver };
   const { clientCommand } = require('../build/docker') as { clientCommand: typeof import('../build/docker').clientCommand };
@@ -102,14 +108,14 @@ async function solveWithImages(req: ProofRequest, program: LoadedProgram, io: Cl
 }
 
 /** The --explain text or --graph DOT, one per alternative of a disjunctive goal. */
-function searchView(req: ProofRequest, program: LoadedProgram, solved: SolvedGoal): string {
+function searchView(req: ProofRequest, program: SolvableProgram, solved: SolvedGoal): string {
   if (!solved.goal) return req.view === 'graph' ? 'digraph SLD_Tree {\n}' : '';
   const translated = translateGoal(solved.goal, program.ir);
   const render = req.view === 'graph' ? searchGraphDot : explainSearch;
   return translated.goals.map((goal) => render(translated.program, goal, { buildArgs: solveArgs(req) })).join('\n\n');
 }
 
-function proofTrees(req: ProofRequest, program: LoadedProgram, solved: SolvedGoal): string {
+function proofTrees(req: ProofRequest, program: SolvableProgram, solved: SolvedGoal): string {
   const solutions = solved.solutions;
   const translated = solved.goal ? translateGoal(solved.goal, program.ir) : undefined;
   const options = { compact: req.compact, ...(translated ? { goals: translated.goals } : {}) };
