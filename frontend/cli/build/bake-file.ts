@@ -5,6 +5,7 @@
  * same bytes.
  */
 import { createHash } from 'node:crypto';
+import { CACHE_ONLY_OUTPUT } from './buildx';
 
 interface BakeImage {
   literal: string;
@@ -98,6 +99,19 @@ export function bakeFile(req: BakeRequest): BakeFile {
     };
   });
   return { group: { default: { targets: names } }, target };
+}
+
+/** The one target of `oneSolveBake`. */
+const ONE_SOLVE_TARGET = 'all';
+
+/**
+ * A bake of the whole goal in one solve (the frontend's MODUS_BUILD_ALL), with the settings of
+ * `file`'s first target, into the build cache only: every image's steps at once, nothing exported.
+ */
+export function oneSolveBake(file: BakeFile, goal: string): BakeFile {
+  const first = Object.values(file.target)[0]!;
+  const target: BakeTarget = { ...first, target: goal, args: sortedRecord({ ...first.args, MODUS_BUILD_ALL: '1' }), tags: [], output: [CACHE_ONLY_OUTPUT] };
+  return { group: { default: { targets: [ONE_SOLVE_TARGET] } }, target: { [ONE_SOLVE_TARGET]: target } };
 }
 
 function platformsOf(platforms: readonly string[] | undefined): { platforms?: string[] } {

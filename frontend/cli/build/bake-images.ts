@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CliIO } from '../io';
-import { bakeFile, bakeJson, bakeTargetNames, type BakeRequest } from './bake-file';
+import { bakeFile, bakeJson, bakeTargetNames, oneSolveBake, type BakeRequest } from './bake-file';
 import { bakeArguments, bakeError, bakeFailures, CACHE_ONLY_OUTPUT, imageIdCandidates, localImageIds, type Builder } from './buildx';
 import { dockerEnv, runDocker, type BuildInputs } from './docker';
 import { BuildProgress, infoWriter, printQuietIds, progressOptions, seconds, type ProgressMode } from './progress';
@@ -18,6 +18,8 @@ import { INTERRUPTED_EXIT_CODE, reportJson, tagImages, withSharedArgs, type Imag
 
 interface BakeImagesRequest extends BuildInputs {
   images: ImageToBuild[];
+  /** The goal as the user wrote it: with several images it is also baked whole, in one solve, first. */
+  goal?: string;
   command: string;
   builder: Builder;
   /** `--builder NAME` as given (the current builder when absent). */
@@ -58,8 +60,7 @@ export async function bakeImages(req: BakeImagesRequest, io: CliIO, signal: Abor
     req.images.forEach((_, index) => progress.onEvent({ kind: 'start', index }));
     // Untagged: a failing target leaves no name behind. Without --load, the results stay in the
     // build cache for the pushing bake.
-    const build = await runBake(
-      'build',
+    const build = await runBuildingBake(
       bakeFile({ ...setting, images: untagged(req.images), ...(req.load ? {} : { outputs: [CACHE_ONLY_OUTPUT] }) }),
       { load: req.load, push: false },
       req,
@@ -112,15 +113,58 @@ function untagged(images: readonly ImageToBuild[]): ImageToBuild[] {
   return images.map((image) => ({ ...image, tags: [] }));
 }
 
+type BakeFile = ReturnType<typeof bakeFile>;
+type BakeOutput = { load: boolean; push: boolean };
+
+/**
+ * A Modusfile step in a bake's progress (`#5 [target] common › run(…) Modusfile:1:9`): that
+ * target's frontend is past its own work and BuildKit has its graph.
+ */
+const FRONTEND_PAST_ITS_WORK = /^#\d+ .* › /;
+
+const NOT_STARTED: BakeOutcome = { ok: false, result: { state: 'cancelled', seconds: 0, log: '' } };
+
+/**
+ * The bake that builds the images. With several images (and no --platform), a bake of the whole
+ * goal in one solve goes first (MODUS_BUILD_ALL, into the build cache only), and the bake of the
+ * images starts once its frontend is past its own work (its progress shows a Modusfile step) or
+ * it has ended: bake starts one frontend container per target, and twenty starting at once on a
+ * small machine delayed the first step by seconds, while one frontend alone gets there at once.
+ * The images' builds join the one solve's steps (BuildKit solves an identical step once across
+ * builds), a step that ignores the cache included: the one solve holds it until every image's
+ * steps are built. The images' bake tells which images fail; if it fails, the one solve is stopped.
+ */
+async function runBuildingBake(file: BakeFile, output: BakeOutput, req: BakeImagesRequest, scratchDir: string, io: CliIO, signal: AbortSignal): Promise<BakeOutcome> {
+  if (req.goal === undefined || req.images.length < 2 || req.platforms.length > 0) return runBake('build', file, output, req, scratchDir, io, signal);
+  const stop = new AbortController();
+  const stopOneSolve = () => stop.abort();
+  signal.addEventListener('abort', stopOneSolve, { once: true });
+  try {
+    let pastFrontend = () => {};
+    const stepsStarted = new Promise<void>((resolve) => (pastFrontend = resolve));
+    const onLine = (line: string) => {
+      if (FRONTEND_PAST_ITS_WORK.test(line)) pastFrontend();
+    };
+    const oneSolve = runBake('build-all', oneSolveBake(file, req.goal), { load: false, push: false }, req, scratchDir, io, stop.signal, onLine).finally(pastFrontend);
+    const images = await stepsStarted.then(() => (signal.aborted ? NOT_STARTED : runBake('build', file, output, req, scratchDir, io, signal)));
+    if (!images.ok) stopOneSolve();
+    await oneSolve;
+    return images;
+  } finally {
+    signal.removeEventListener('abort', stopOneSolve);
+  }
+}
+
 /** Writes the bake file and runs one `docker buildx bake` of it; its metadata when it succeeds. */
 async function runBake(
   phase: string,
-  file: ReturnType<typeof bakeFile>,
-  output: { load: boolean; push: boolean },
+  file: BakeFile,
+  output: BakeOutput,
   req: BakeImagesRequest,
   scratchDir: string,
   io: CliIO,
   signal: AbortSignal,
+  onLine: (line: string) => void = () => {},
 ): Promise<BakeOutcome> {
   const bakePath = path.join(scratchDir, `${phase}.json`);
   const metadataFile = path.join(scratchDir, `${phase}-metadata.json`);
@@ -144,7 +188,9 @@ async function runBake(
     signal,
     retry: retryDroppedFrontend(() => `the ${phase} bake`, (text) => io.stderr(text)),
     onEvent: (event) => {
-      if (event.kind === 'output' && req.progress === 'plain') io.stderr(`[${phase}] ${event.line}\n`);
+      if (event.kind !== 'output') return;
+      onLine(event.line);
+      if (req.progress === 'plain') io.stderr(`[${phase}] ${event.line}\n`);
     },
   });
   if (result!.state !== 'done') return { ok: false, result: result! };

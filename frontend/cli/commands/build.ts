@@ -259,6 +259,7 @@ async function bake(req: BuildRequest, images: ImageToBuild[], answer: Exclude<B
   return bakeImages(
     {
       images,
+      goal: req.goal,
       command: req.docker,
       builder: answer.builder,
       ...(req.builder === undefined ? {} : { builderOption: req.builder }),

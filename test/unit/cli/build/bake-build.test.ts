@@ -19,20 +19,29 @@ const bakeCalls = (s: FakeSetup) => s.calls().filter((c) => c.cmd === 'bake');
 const tags = (s: FakeSetup) => s.calls().filter((c) => c.cmd === 'tag');
 const digest = (text: string) => `sha256:${require('node:crypto').createHash('sha256').update(text).digest('hex')}`;
 
-test('every image in one bake, untagged and loaded; tagged locally once all are built', async () => {
+test('the whole goal baked first in one solve; the images in one bake once its first step shows; untagged and loaded; tagged locally once all are built', async () => {
   const { s, rec } = setup();
   const code = await main(['build', 'ctx', 'a(X)', '-t', 'app:{0}', '--json', '--build-arg', 'V=1', '--network', 'none', '--no-cache'], rec.io);
   expect(rec.stderr()).toContain('3 images built');
   expect(code).toBe(0);
   expect(s.calls().filter((c) => c.cmd === 'build')).toEqual([]);
-  const [bake, ...more] = bakes(s);
+  const [all, bake, ...more] = bakes(s);
   expect(more).toEqual([]);
+  expect(all!.args).not.toContain('--load');
+  expect(all!.file.group.default.targets).toEqual(['all']);
+  const { target: goal, args: allArgs, ...allSettings } = all!.file.target.all!;
+  expect(goal).toBe('a(X)');
+  expect(allArgs).toEqual({ ...(bake!.file.target['a-1']!.args as Record<string, string>), MODUS_BUILD_ALL: '1' });
+  expect(allSettings).toEqual({ ...bake!.file.target['a-1']!, target: undefined, args: undefined, output: ['type=cacheonly'] });
+  // The fake prints the one solve's step line as it ends: the images' bake starts after that line.
+  const [oneSolveEnd] = s.calls().filter((c) => c.cmd === 'end');
+  expect(bakeCalls(s)[1]!.t).toBeGreaterThanOrEqual(oneSolveEnd!.t as number);
   expect(bake!.args.slice(0, 2)).toEqual(['buildx', 'bake']);
   expect(bake!.args).toEqual(expect.arrayContaining(['--load', '--progress=plain', '--metadata-file']));
   expect(bake!.file.group.default.targets).toEqual(['a-1', 'a-2', 'a-3']);
   const target = bake!.file.target['a-2']!;
   // Bake runs in the context, so that it reads nothing outside its working directory.
-  expect(bakeCalls(s)[0]!.cwd).toBe(path.join(s.dir, 'ctx'));
+  expect(bakeCalls(s).map((c) => c.cwd)).toEqual([path.join(s.dir, 'ctx'), path.join(s.dir, 'ctx')]);
   expect(target).toMatchObject({ context: '.', dockerfile: 'Modusfile', target: 'a("2")', tags: [], 'no-cache': true, network: 'none' });
   expect(bake!.args.some((a) => a.startsWith('--allow'))).toBe(false);
   expect(target.args).toMatchObject({ BUILDKIT_SYNTAX: 'modus-frontend:dev', V: '1' });
@@ -86,7 +95,7 @@ test('--secret and --ssh: every target of the bake has them (and so does the pus
   const argv = ['build', 'ctx', 'a(X)', '-t', 'reg.example/app:{0}', '--push', '--secret', 'id=npmrc,src=/home/me/.npmrc', '--secret', 'id=tok,env=TOKEN', '--ssh', 'default', '--ssh', 'gh=/run/agent.sock'];
   expect(await main(argv, rec.io)).toBe(0);
   const all = bakes(s);
-  expect(all).toHaveLength(2);
+  expect(all.map((b) => b.push)).toEqual([false, false, true]);
   for (const bake of all) {
     for (const target of Object.values(bake.file.target)) {
       expect(target.secret).toEqual(['id=npmrc,src=/home/me/.npmrc', 'id=tok,env=TOKEN']);
@@ -115,7 +124,9 @@ test('--builder and --platform reach the bake', async () => {
 test('--push: the first bake only builds (cache), the second pushes under the tags; nothing is tagged locally', async () => {
   const { s, rec } = setup();
   expect(await main(['build', 'ctx', 'a(X)', '--push', '-t', 'localhost:5000/app:{0}', '--json'], rec.io)).toBe(0);
-  const [build, push] = bakes(s);
+  const [all, build, push] = bakes(s);
+  expect(all!.push).toBe(false);
+  expect(all!.file.target.all!.output).toEqual(['type=cacheonly']);
   expect(build!.push).toBe(false);
   expect(build!.args).not.toContain('--load');
   expect(build!.file.target['a-1']!.output).toEqual(['type=cacheonly']);
@@ -131,7 +142,7 @@ test('--push: the first bake only builds (cache), the second pushes under the ta
 test('--push --no-cache: the pushing bake takes every step from the first (no no-cache, export only), so it pushes the bytes just built', async () => {
   const { s, rec } = setup();
   expect(await main(['build', 'ctx', 'a(X)', '--push', '--no-cache', '-t', 'localhost:5000/app:{0}'], rec.io)).toBe(0);
-  const [build, push] = bakes(s);
+  const [, build, push] = bakes(s);
   expect(build!.file.target['a-1']).toMatchObject({ 'no-cache': true });
   expect(build!.file.target['a-1']!.args).not.toHaveProperty('MODUS_EXPORT_ONLY');
   expect(push!.file.target['a-1']).not.toHaveProperty('no-cache');
@@ -151,12 +162,31 @@ test('--push --load: loaded and tagged locally too', async () => {
 test('a failing target: one line naming the image and the error, exit 1, nothing tagged or pushed', async () => {
   const { s, rec } = setup({ 'a("2")': { fail: true } });
   expect(await main(['build', 'ctx', 'a(X)', '-t', 'app:{0}', '--push', '--json'], rec.io)).toBe(1);
-  expect(bakes(s)).toHaveLength(1);
+  expect(bakes(s).map((b) => b.push)).toEqual([false, false]);
   expect(tags(s)).toEqual([]);
   expect(rec.stderr()).toContain('modus build: a("2") failed: step of a("2") failed: exit code 3\n');
   expect(rec.stderr()).toContain('1 of 3 images failed');
   const report = JSON.parse(rec.stdout()) as { image_id: string | null; tags: string[] }[];
   expect(report.every((r) => r.image_id === null && r.tags.length === 0)).toBe(true);
+});
+
+test('the images failing: the one solve is stopped; the failing image is named', async () => {
+  const { s, rec } = setup({ 'a(X)': { sleepMs: 20_000, stepLineAfterMs: 10 }, 'a("3")': { fail: true } });
+  const began = Date.now();
+  expect(await main(['build', 'ctx', 'a(X)', '-t', 'app:{0}'], rec.io)).toBe(1);
+  expect(Date.now() - began).toBeLessThan(15_000);
+  expect(rec.stderr()).toContain('modus build: a("3") failed: step of a("3") failed: exit code 3\n');
+  expect(rec.stderr()).toContain('1 of 3 images failed');
+  expect(s.calls().filter((c) => c.cmd === 'interrupted')).toHaveLength(1);
+  expect(tags(s)).toEqual([]);
+});
+
+test('one image, or --platform: no one-solve bake', async () => {
+  const one = setup();
+  expect(await main(['build', 'ctx', 'a("1")'], one.rec.io)).toBe(0);
+  const platforms = setup();
+  expect(await main(['build', 'ctx', 'a(X)', '--platform', 'linux/amd64'], platforms.rec.io)).toBe(0);
+  expect(bakes(one.s).concat(bakes(platforms.s)).map((b) => b.file.group.default.targets)).toEqual([['a-1'], ['a-1', 'a-2', 'a-3']]);
 });
 
 test('a registry refusing the push: one line naming the tag and the image, exit 1', async () => {
