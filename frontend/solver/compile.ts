@@ -50,6 +50,11 @@ export interface CClause {
   kept: number[];
   /** Per body position, its index in `kept`, or -1. */
   keptIndex: number[];
+  /**
+   * How many variable slots a derivation keeps: all but the texts so far of the clause's
+   * f-strings, which are numbered last (the goal's own keeps all: see engine bindChainSteps).
+   */
+  keptVars: number;
   /** Per body position where an f-string's chain of `string_concat` steps starts: the chain. */
   chains: (FormatChain | undefined)[] | undefined;
   source: IRClause | undefined;
@@ -288,8 +293,37 @@ const NO_NAMES: string[] = [];
 function compileClause(clause: IRClause, program: CompiledProgram): CClause {
   if (clause.body.length === 0 && allConstants(clause.head.args)) return compileConstantFact(clause, program);
   const vars = new VariableNumbering();
+  const keptVars = numberTextsSoFarLast(clause, vars);
   const head = clause.head.args.map((arg) => compileTerm(arg, vars, program.interner));
-  return compileBody(clause.id, head, clause.body, vars, program, clause);
+  return compileBody(clause.id, head, clause.body, vars, program, clause, keptVars);
+}
+
+/**
+ * Numbers the clause's variables so that the texts so far of its f-strings (`$fN` read only by the
+ * next `string_concat` step) come last, and returns how many come before them: what a
+ * derivation keeps (no proof shows a clause's f-string steps).
+ */
+function numberTextsSoFarLast(clause: IRClause, vars: VariableNumbering): number {
+  const uses = new Map<string, number>();
+  const count = (term: IRTerm): void => {
+    if (term.kind === 'var') uses.set(term.name, (uses.get(term.name) ?? 0) + 1);
+    else if (term.kind === 'list') term.items.forEach(count);
+  };
+  clause.head.args.forEach(count);
+  for (const literal of clause.body) literal.args.forEach(count);
+  const made = new Set<string>();
+  const read = new Set<string>();
+  for (const literal of clause.body) {
+    if (!isFormatChainStep(literal)) continue;
+    const [input, , output] = literal.args;
+    if (output?.kind === 'var') made.add(output.name);
+    if (input?.kind === 'var') read.add(input.name);
+  }
+  const soFar = [...made].filter((name) => read.has(name) && uses.get(name) === 2);
+  for (const name of uses.keys()) if (!soFar.includes(name)) vars.slot(name);
+  const kept = vars.names.length;
+  for (const name of soFar) vars.slot(name);
+  return kept;
 }
 
 function allConstants(args: readonly IRTerm[]): boolean {
@@ -307,6 +341,7 @@ function compileConstantFact(clause: IRClause, program: CompiledProgram): CClaus
     head,
     body: NO_LITERALS,
     nVars: 0,
+    keptVars: 0,
     varNames: NO_NAMES,
     groundHead: true,
     insideMerge: undefined,
@@ -330,6 +365,7 @@ function compileBody(
   vars: VariableNumbering,
   program: CompiledProgram,
   source: IRClause | undefined,
+  keptVars?: number,
 ): CClause {
   const body = literals.map((literal) => compileLiteral(literal, vars, program));
   const scopes = literals.length === 0 ? undefined : scopeTree(literals);
@@ -341,6 +377,7 @@ function compileBody(
     head,
     body,
     nVars: vars.names.length,
+    keptVars: keptVars ?? vars.names.length,
     varNames: vars.names,
     groundHead: vars.names.length === 0 && head.every(isConst),
     insideMerge: layered ? [plain.flags, merged.flags] : undefined,

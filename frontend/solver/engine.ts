@@ -248,7 +248,7 @@ class Frame {
 const HOLDS: readonly string[][] = [[]];
 const NO_CLAUSES: CClause[] = [];
 const NO_RUN: Run = {
-  clause: { id: -1, head: [], body: [], nVars: 0, varNames: [], groundHead: true, insideMerge: undefined, scopeLayers: undefined, chains: undefined, kept: [], keptIndex: [], source: undefined },
+  clause: { id: -1, head: [], body: [], nVars: 0, keptVars: 0, varNames: [], groundHead: true, insideMerge: undefined, scopeLayers: undefined, chains: undefined, kept: [], keptIndex: [], source: undefined },
   bind: [],
   trail: new Trail(),
   done: new Uint8Array(0),
@@ -1158,7 +1158,7 @@ export class Engine {
     if (existing === undefined) {
       this.figures(run);
       const answer = new Answer(table, table.answers.length);
-      const derivation = snapshot(run);
+      const derivation = snapshot(run, this.program.interner);
       answer.best = derivation;
       answer.L = this.fL;
       answer.H = this.fH;
@@ -1174,7 +1174,7 @@ export class Engine {
     let improved = false;
     if (mode === 'height') {
       if (this.fH < existing.H) {
-        existing.best = existing.bestM = snapshot(run);
+        existing.best = existing.bestM = snapshot(run, this.program.interner);
         existing.H = existing.HM = this.fH;
         existing.L = this.fL;
         existing.M = this.fM;
@@ -1183,14 +1183,14 @@ export class Engine {
     } else {
       let derivation: Derivation | undefined;
       if (this.fL < existing.L) {
-        derivation = snapshot(run);
+        derivation = snapshot(run, this.program.interner);
         existing.best = derivation;
         existing.L = this.fL;
         existing.H = this.fH;
         improved = true;
       }
       if (this.fM < existing.M) {
-        existing.bestM = derivation ?? snapshot(run);
+        existing.bestM = derivation ?? snapshot(run, this.program.interner);
         existing.M = this.fM;
         existing.HM = this.fHM;
         improved = true;
@@ -1212,7 +1212,7 @@ export class Engine {
     this.rootTuples ??= new TupleSet(width);
     const number = this.rootTuples.intern(key);
     if (number < 0) {
-      this.roots.push({ best: snapshot(run), L: this.fL, M: this.fM, H: this.fH });
+      this.roots.push({ best: snapshot(run, this.program.interner), L: this.fL, M: this.fM, H: this.fH });
       return;
     }
     // Roots of a goal clause are plain objects (AnswerRoot is only for a goal of one call).
@@ -1220,7 +1220,7 @@ export class Engine {
     if (mode === 'first') return;
     const better = mode === 'height' ? this.fH < existing.H : this.fL < existing.L;
     if (better) {
-      existing.best = snapshot(run);
+      existing.best = snapshot(run, this.program.interner);
       existing.L = this.fL;
       existing.M = this.fM;
       existing.H = this.fH;
@@ -1391,11 +1391,37 @@ export class Engine {
   }
 }
 
-function snapshot(run: Run): Derivation {
+function snapshot(run: Run, interner: Interner): Derivation {
   const kept = run.clause.kept;
   const children = new Array<Child>(kept.length);
   for (let k = 0; k < kept.length; k++) children[k] = run.children[kept[k]!]!;
-  return { clause: run.clause, children, bind: run.bind.slice() };
+  return { clause: run.clause, children, bind: keptBindings(run, interner) };
+}
+
+/**
+ * The values of the clause's kept variables (see CClause.keptVars), each resolved, so that
+ * neither the call's pattern variables nor the f-strings' texts so far need keeping; all the
+ * bindings as they are when a value still holds a variable from past the kept ones (rare: a
+ * fact's own variable, a list not ground).
+ */
+function keptBindings(run: Run, interner: Interner): Bindings {
+  const { bind, clause } = run;
+  const n = clause.keptVars;
+  const values: Bindings = new Array(n);
+  for (let slot = 0; slot < n; slot++) {
+    const value = bind[slot];
+    if (value === undefined) continue;
+    const resolved = deref(value, bind);
+    if (typeof resolved === 'number') {
+      if (resolved < 0 && -1 - resolved >= n) return bind.slice();
+      values[slot] = resolved;
+    } else {
+      const id = groundId(resolved, bind, interner);
+      if (id < 0) return bind.slice();
+      values[slot] = id;
+    }
+  }
+  return values;
 }
 
 const NO_BINDINGS: Bindings = [];

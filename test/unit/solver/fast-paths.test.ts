@@ -72,6 +72,12 @@ describe('an f-string made in one go', () => {
     expect(chains.map((c) => [c.end - c.start + 1, c.pieces.length])).toEqual([[3, 4]]);
   });
 
+  test("numbers its texts so far last, so that a derivation does not keep them", () => {
+    const clause = compileProgram(translateProgram(parseModusfile(new SourceFile('M', fString)).ast), new Interner()).predicates.get('img/1')!.clauses[0]!;
+    expect(clause.varNames.slice(0, clause.keptVars)).toEqual(['V', '$f2']);
+    expect(clause.varNames.slice(clause.keptVars)).toEqual(['$f0', '$f1']);
+  });
+
   test('takes as many resolution steps as its string_concat calls, so the budget stops at the same step', () => {
     const steps = solved(byHand, 'img(V)').steps;
     expect(solved(fString, 'img(V)').steps).toBe(steps);
