@@ -49,20 +49,32 @@ function readRetrying(fd: number, chunk: Buffer): number {
 /** What a command's module provides when its name and summary are listed elsewhere. */
 export type CommandBody = Pick<Command, 'usage' | 'run'>;
 
-/** A reader that stops early (`modus proof ... | head`) is not our failure: the rest of the output is dropped. */
-function dropOutputOnBrokenPipe(stream: NodeJS.WriteStream): void {
+/**
+ * A reader that stops early (`modus proof ... | head`) is not our failure: the rest of the output
+ * is dropped. Any other failure to write (a full disk, `> /dev/full`) ends the command at once with
+ * exit 1 and, for standard output, one line on standard error saying why.
+ */
+function handleWriteErrors(stream: NodeJS.WriteStream, name: string): void {
   stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+    if (stream !== process.stderr) process.stderr.write(`modus: cannot write ${name}: ${writeFailure(err)}\n`);
+    process.exit(1);
   });
 }
 
+/** `ENOSPC: no space left on device, write` as `no space left on device (ENOSPC)`. */
+function writeFailure(err: NodeJS.ErrnoException): string {
+  const reason = err.message.replace(/^[A-Z]+: /, '').replace(/, write$/, '');
+  return err.code ? `${reason} (${err.code})` : reason;
+}
+
 /** A standard stream, set up when first written (setting one up costs a little of every start). */
-function lazyStream(open: () => NodeJS.WriteStream): (text: string) => void {
+function lazyStream(open: () => NodeJS.WriteStream, name: string): (text: string) => void {
   let stream: NodeJS.WriteStream | undefined;
   return (text) => {
     if (!stream) {
       stream = open();
-      dropOutputOnBrokenPipe(stream);
+      handleWriteErrors(stream, name);
     }
     stream.write(text);
   };
@@ -70,8 +82,8 @@ function lazyStream(open: () => NodeJS.WriteStream): (text: string) => void {
 
 export function processIO(): CliIO {
   return {
-    stdout: lazyStream(() => process.stdout),
-    stderr: lazyStream(() => process.stderr),
+    stdout: lazyStream(() => process.stdout, 'standard output'),
+    stderr: lazyStream(() => process.stderr, 'standard error'),
     env: process.env,
     cwd: process.cwd(),
     isTTY: isatty(2),

@@ -112,6 +112,17 @@ describeBundle('node dist/modus.js', () => {
     expect({ status: r.stdout.trim(), stderr: r.stderr }).toEqual({ status: '0', stderr: '' });
   });
 
+  test('standard output on a full disk (`> /dev/full`): exit 1 and one line saying why, no stack trace', () => {
+    ws.write('one.mf', 'x("a").\n');
+    const r = spawnSync('bash', ['--norc', '-c', `"${process.execPath}" "${BUNDLE}" proof --json -f one.mf 'x(X)' >/dev/full`], {
+      cwd: ws.dir,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+      timeout: 60_000,
+    });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 1, stderr: 'modus: cannot write standard output: no space left on device (ENOSPC)\n' });
+  });
+
   test('binary input and deep nesting: diagnostics and exit 1, no stack trace', () => {
     for (const file of ['binary.mf', 'nested.mf']) {
       const r = modus('check', '-f', file);
