@@ -123,6 +123,17 @@ describeBundle('node dist/modus.js', () => {
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 1, stderr: 'modus: cannot write standard output: no space left on device (ENOSPC)\n' });
   });
 
+  test('an endless derivation of ever longer strings meets the default budget within a 1 GB heap', () => {
+    ws.write('endless.mf', 's("a").\ns(Y) :- s(X), string_concat(X, "a", Y).\nt("a").\nt(Y) :- t(X), Y = f"${X}a".\napp :- s("b"), from("x").\nf :- t("b"), from("x").\n');
+    for (const goal of ['app', 'f']) {
+      const r = modusWithHeap(1024, 'proof', '-f', 'endless.mf', goal);
+      expect({ status: r.status, stderr: r.stderr }).toEqual({
+        status: 1,
+        stderr: 'endless.mf: error: resolution budget of 10000000 steps exceeded (raise it with --budget or the MODUS_BUDGET build arg)\n',
+      });
+    }
+  });
+
   test('binary input and deep nesting: diagnostics and exit 1, no stack trace', () => {
     for (const file of ['binary.mf', 'nested.mf']) {
       const r = modus('check', '-f', file);

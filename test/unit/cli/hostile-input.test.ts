@@ -81,7 +81,7 @@ test('an endless derivation of ever longer strings meets the default budget quic
   expect(r.stderr).toContain('error: resolution budget of 10000000 steps exceeded (raise it with --budget or the MODUS_BUDGET build arg)');
   expect(r.stderr).not.toMatch(CRASH_PATTERN);
   expect(Date.now() - started).toBeLessThan(10_000);
-  expect(process.memoryUsage().rss).toBeLessThan(1 << 30);
+  // Within 1 GB: test/unit/cli/binary.test.ts runs it in a process of its own with a 1 GB heap.
 }, 30_000);
 
 test('a probe runs once per command, base image, working directory and env', () => {
