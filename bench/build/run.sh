@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Multi-image build benchmark: modus build vs transpiled Dockerfiles (parallel, sequential), and
 # the cost of exporting N images. Needs dockerd, `npm run image` and the busybox test image.
-# Usage: bench/build/run.sh [--runs N] [--concurrency J] [--versions 5] [--variants 4] [--json FILE] [--no-sequential]
+# Usage: bench/build/run.sh [--runs N] [--concurrency J] [--versions 5] [--variants 4] [--json FILE] [--no-sequential] [--dockerfile-bake]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build_dir=$(mktemp -d)

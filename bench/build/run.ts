@@ -29,14 +29,20 @@ interface Args {
   json?: string;
   /** Leave out (b), the one-after-another Dockerfile builds (the slowest part, in no target). */
   sequential: boolean;
+  /**
+   * Also (c): the transpiled Dockerfile's images in one `docker buildx bake --load` (buildx only):
+   * what getting the images out costs the daemon's own Dockerfile frontend, with no container frontend.
+   */
+  dockerfileBake: boolean;
 }
 
 function parse(argv: string[]): Args {
-  const args: Args = { runs: 1, concurrency: Math.max(4, 4 * os.cpus().length), versions: DEFAULT_MATRIX.versions, variants: DEFAULT_MATRIX.variants, sequential: true };
+  const args: Args = { runs: 1, concurrency: Math.max(4, 4 * os.cpus().length), versions: DEFAULT_MATRIX.versions, variants: DEFAULT_MATRIX.variants, sequential: true, dockerfileBake: false };
   for (let i = 0; i < argv.length; i += 2) {
     const [key, value] = [argv[i], argv[i + 1]];
-    if (key === '--no-sequential') {
-      args.sequential = false;
+    if (key === '--no-sequential' || key === '--dockerfile-bake') {
+      if (key === '--no-sequential') args.sequential = false;
+      else args.dockerfileBake = true;
       i--;
       continue;
     }
@@ -98,6 +104,7 @@ interface RunResult {
   modusOneSolve: number;
   modusWarm: number;
   parallelDockerfileWarm: number;
+  dockerfileBake: number;
 }
 
 async function once(root: string, args: Args, run: number): Promise<RunResult> {
@@ -107,6 +114,7 @@ async function once(root: string, args: Args, run: number): Promise<RunResult> {
   const sequentialCtx = await prepare(root, `${salt}-sequential`, args);
   const oneCtx = await prepare(root, `${salt}-one`, args);
   const modusOneCtx = await prepare(root, `${salt}-modus-one`, args);
+  const bakeCtx = args.dockerfileBake ? await prepare(root, `${salt}-bake`, args) : undefined;
   const n = modusCtx.stages.length;
   const j = Math.min(n, args.concurrency);
   process.stderr.write(`run ${run + 1}: ${n} images, ${j} builds at a time\n`);
@@ -135,11 +143,20 @@ async function once(root: string, args: Args, run: number): Promise<RunResult> {
   const oneSolveNoExport = await timed('all images in one solve, not exported', async () => {
     await dockerBuild(oneCtx.dir, 'all.Dockerfile', 'all');
   });
+  const dockerfileBake = args.dockerfileBake ? await timed('(c) transpiled, every image in one docker buildx bake --load', () => bakeDockerfile(bakeCtx!)) : NaN;
   const modusOneSolve = await timed('all images in one solve through the Modus frontend (MODUS_BUILD_ALL), one image exported', async () => {
     const buildArgs = ['--build-arg', `BUILDKIT_SYNTAX=${FRONTEND}`, '--build-arg', 'MODUS_BUILD_ALL=1'];
     await must(DOCKER, ['build', '-q', '--network=none', ...buildArgs, '-f', path.join(modusOneCtx.dir, 'Modusfile'), '--target', GOAL, modusOneCtx.dir], modusOneCtx.dir);
   });
-  return { modusCold, parallelDockerfile, sequentialDockerfile, oneSolveNoExport, modusOneSolve, modusWarm, parallelDockerfileWarm };
+  return { modusCold, parallelDockerfile, sequentialDockerfile, oneSolveNoExport, modusOneSolve, modusWarm, parallelDockerfileWarm, dockerfileBake };
+}
+
+/** (c): a bake file of one target per image stage of the transpiled Dockerfile, built and loaded at once. */
+async function bakeDockerfile(ctx: { dir: string; stages: string[] }): Promise<void> {
+  const target = Object.fromEntries(ctx.stages.map((s) => [s, { context: '.', dockerfile: 'Dockerfile', target: s, network: 'none' }]));
+  fs.writeFileSync(path.join(ctx.dir, 'bake.json'), JSON.stringify({ group: { default: { targets: ctx.stages } }, target }));
+  // As modus build bakes: without buildx's default provenance attestation.
+  await must('env', ['BUILDX_NO_DEFAULT_ATTESTATIONS=1', DOCKER, 'buildx', 'bake', '-f', path.join(ctx.dir, 'bake.json'), '--load'], ctx.dir);
 }
 
 /** Runs `work` on every item, at most `limit` at a time. */
@@ -179,6 +196,10 @@ async function main(): Promise<void> {
     process.stdout.write(lines.join('\n') + '\n');
     const perRun = runs.map((r) => (r.modusCold / r.parallelDockerfile).toFixed(2)).join(', ');
     process.stdout.write(`modus build cold / (a): ${(m('modusCold') / m('parallelDockerfile')).toFixed(2)} (medians; per run ${perRun})\n`);
+    if (args.dockerfileBake) {
+      const bakeCost = m('dockerfileBake') - m('oneSolveNoExport');
+      process.stdout.write(`(c) one bake of the Dockerfile's images: ${m('dockerfileBake').toFixed(2)} s; its export cost vs the Dockerfile one solve: ${bakeCost.toFixed(2)} s (${((100 * bakeCost) / m('dockerfileBake')).toFixed(1)} %)\n`);
+    }
     process.stdout.write(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
     if (args.json) fs.writeFileSync(args.json, JSON.stringify({ args, runs }, null, 2) + '\n');
   } finally {
