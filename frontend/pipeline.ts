@@ -68,6 +68,8 @@ interface SolveGoalOptions {
   isAvailable?: (imageRef: string) => boolean | undefined;
   /** Builds need exactly one image literal and no layer literal or operator in the goal. */
   forBuild: boolean;
+  /** False when no proof will be read (see SolveOptions.proofs). */
+  proofs?: boolean;
 }
 
 /** One distinct result of a goal: its image literal (or, for a logic goal, its first literal). */

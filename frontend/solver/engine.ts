@@ -262,6 +262,8 @@ interface EngineOptions {
   buildArgs: ReadonlyArray<readonly [string, string]>;
   isAvailable?: (imageRef: string) => boolean | undefined;
   collectWarnings: boolean;
+  /** Keep each answer's chosen derivations (for its proof); without, only its figures. */
+  keepDerivations: boolean;
   /**
    * Whether the heap still has room, asked every MEMORY_CHECK_INTERVAL steps: when it has not,
    * the search stops with MemoryExhausted instead of the process dying out of memory.
@@ -1158,7 +1160,7 @@ export class Engine {
     if (existing === undefined) {
       this.figures(run);
       const answer = new Answer(table, table.answers.length);
-      const derivation = snapshot(run, this.program.interner);
+      const derivation = this.keep(run);
       answer.best = derivation;
       answer.L = this.fL;
       answer.H = this.fH;
@@ -1174,7 +1176,7 @@ export class Engine {
     let improved = false;
     if (mode === 'height') {
       if (this.fH < existing.H) {
-        existing.best = existing.bestM = snapshot(run, this.program.interner);
+        existing.best = existing.bestM = this.keep(run);
         existing.H = existing.HM = this.fH;
         existing.L = this.fL;
         existing.M = this.fM;
@@ -1183,20 +1185,25 @@ export class Engine {
     } else {
       let derivation: Derivation | undefined;
       if (this.fL < existing.L) {
-        derivation = snapshot(run, this.program.interner);
+        derivation = this.keep(run);
         existing.best = derivation;
         existing.L = this.fL;
         existing.H = this.fH;
         improved = true;
       }
       if (this.fM < existing.M) {
-        existing.bestM = derivation ?? snapshot(run, this.program.interner);
+        existing.bestM = derivation ?? this.keep(run);
         existing.M = this.fM;
         existing.HM = this.fHM;
         improved = true;
       }
     }
     if (improved && existing.index <= table.consumedMax) table.dirty = true;
+  }
+
+  /** An answer's derivation as kept: its snapshot, or nothing when no proof will be read. */
+  private keep(run: Run): Derivation {
+    return this.options.keepDerivations ? snapshot(run, this.program.interner) : NOT_KEPT;
   }
 
   private addRoot(run: Run): void {
@@ -1425,6 +1432,8 @@ function keptBindings(run: Run, interner: Interner): Bindings {
 }
 
 const NO_BINDINGS: Bindings = [];
+/** Every answer's derivation when derivations are not kept (see EngineOptions.keepDerivations). */
+const NOT_KEPT: Derivation = { clause: NO_RUN.clause, children: [], bind: [] };
 const NO_NAMES: readonly string[] = [];
 
 /** The clauses of `pred` worth trying for a call: the shortest index list over its constant arguments. */

@@ -35,6 +35,11 @@ export interface SolveOptions {
    * using `from(ref)` unusable; undefined means unknown (treated as available).
    */
   isAvailable?: (imageRef: string) => boolean | undefined;
+  /**
+   * False when no solution's proof will be read (`proof --json`: the goal and figures only): the
+   * engine then keeps no derivation per answer, and reading a proof is an internal error.
+   */
+  proofs?: boolean;
 }
 
 export interface SolveResult {
@@ -77,6 +82,7 @@ function search(program: IRProgram, goal: IRLiteral[], options: SolveOptions, co
     buildArgs,
     ...(options.isAvailable ? { isAvailable: options.isAvailable } : {}),
     collectWarnings,
+    keepDerivations: options.proofs !== false,
     memoryLeft: heapHasRoom,
   });
   let roots: RootSolution[] = [];
@@ -167,6 +173,7 @@ class ProofExtractor {
   }
 
   rootProof(best: Derivation): ProofNode {
+    if (!this.engine.options.keepDerivations) throw new Error('internal error: a proof was read from a solve that kept none');
     return {
       literal: { positive: true, predicate: QUERY_PREDICATE, args: [] },
       via: { kind: 'clause', clauseId: -1 },

@@ -73,6 +73,8 @@ async function runProof(argv: readonly string[], io: CliIO): Promise<number> {
       budget: req.budget,
       buildArgs: solveArgs(req),
       forBuild: false,
+      // --json shows each solution's goal and layers, never a proof: the solver keeps none.
+      proofs: req.view !== 'json',
       ...(isAvailable ? { isAvailable } : {}),
     });
   const solved = req.cost === 'available' ? await solveWithImages(req, program, io, solveWith) : solveWith();

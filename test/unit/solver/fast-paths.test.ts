@@ -109,3 +109,21 @@ describe('a goal of one call', () => {
     });
   });
 });
+
+describe('a solve that keeps no proofs (proof --json)', () => {
+  const program = `${VERSIONS}base("alpine").\napp(V, M) :- v(V), base(B), from(B), run(f"install ${"${V}"}"), mode(M).\nmode("prod").\nmode("dev").\nprod(V) :- app(V, "prod").\n`;
+
+  test('gives the same solutions, goals and figures, and no proof', () => {
+    for (const goal of ['app(V, M)', 'prod(V)', 'app(V, "prod"), v(V)']) {
+      const loaded = loadProgramText(new SourceFile('Modusfile', program));
+      expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      const withProofs = solveGoal(loaded.program!, goal, { cost: 'layers', forBuild: false });
+      const without = solveGoal(loaded.program!, goal, { cost: 'layers', forBuild: false, proofs: false });
+      expect(without.solutions.map((s) => [s.text, s.solution.layers, s.solution.height])).toEqual(
+        withProofs.solutions.map((s) => [s.text, s.solution.layers, s.solution.height]),
+      );
+      expect(without.solutions.length).toBeGreaterThan(0);
+      expect(() => without.solutions[0]!.solution.proof).toThrow('internal error: a proof was read from a solve that kept none');
+    }
+  });
+});
