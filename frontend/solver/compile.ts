@@ -51,8 +51,8 @@ export interface CClause {
   /** Per body position, its index in `kept`, or -1. */
   keptIndex: number[];
   /**
-   * How many variable slots a derivation keeps: all but the texts so far of the clause's
-   * f-strings, which are numbered last (the goal's own keeps all: see engine bindChainSteps).
+   * How many variable slots a derivation keeps: a clause's, all but the texts so far of its
+   * f-strings, which are numbered last; the goal's, all of them.
    */
   keptVars: number;
   /** Per body position where an f-string's chain of `string_concat` steps starts: the chain. */
@@ -293,27 +293,27 @@ const NO_NAMES: string[] = [];
 function compileClause(clause: IRClause, program: CompiledProgram): CClause {
   if (clause.body.length === 0 && allConstants(clause.head.args)) return compileConstantFact(clause, program);
   const vars = new VariableNumbering();
-  const keptVars = numberTextsSoFarLast(clause, vars);
+  const firstTextSoFar = numberTextsSoFarLast(clause.head.args, clause.body, vars);
   const head = clause.head.args.map((arg) => compileTerm(arg, vars, program.interner));
-  return compileBody(clause.id, head, clause.body, vars, program, clause, keptVars);
+  // A clause's derivation keeps no texts so far: no proof shows a clause's f-string steps.
+  return compileBody(clause.id, head, clause.body, vars, program, clause, firstTextSoFar, firstTextSoFar);
 }
 
 /**
- * Numbers the clause's variables so that the texts so far of its f-strings (`$fN` read only by the
- * next `string_concat` step) come last, and returns how many come before them: what a
- * derivation keeps (no proof shows a clause's f-string steps).
+ * Numbers a clause's variables so that the texts so far of its f-strings (`$fN` made by one
+ * `string_concat` step and read only by the next) come last, and returns the first of their slots.
  */
-function numberTextsSoFarLast(clause: IRClause, vars: VariableNumbering): number {
+function numberTextsSoFarLast(head: readonly IRTerm[], body: readonly IRLiteral[], vars: VariableNumbering): number {
   const uses = new Map<string, number>();
   const count = (term: IRTerm): void => {
     if (term.kind === 'var') uses.set(term.name, (uses.get(term.name) ?? 0) + 1);
     else if (term.kind === 'list') term.items.forEach(count);
   };
-  clause.head.args.forEach(count);
-  for (const literal of clause.body) literal.args.forEach(count);
+  head.forEach(count);
+  for (const literal of body) literal.args.forEach(count);
   const made = new Set<string>();
   const read = new Set<string>();
-  for (const literal of clause.body) {
+  for (const literal of body) {
     if (!isFormatChainStep(literal)) continue;
     const [input, , output] = literal.args;
     if (output?.kind === 'var') made.add(output.name);
@@ -355,7 +355,10 @@ function compileConstantFact(clause: IRClause, program: CompiledProgram): CClaus
 
 /** The goal as a clause of its own (id -1) whose body is the goal's literals. */
 export function compileGoal(goal: IRLiteral[], program: CompiledProgram): CClause {
-  return compileBody(-1, [], goal, new VariableNumbering(), program, undefined);
+  const vars = new VariableNumbering();
+  const firstTextSoFar = numberTextsSoFarLast([], goal, vars);
+  // The goal's derivation keeps every variable: a proof shown without the goal's f-strings prints its steps.
+  return compileBody(-1, [], goal, vars, program, undefined, firstTextSoFar, vars.names.length);
 }
 
 function compileBody(
@@ -365,7 +368,8 @@ function compileBody(
   vars: VariableNumbering,
   program: CompiledProgram,
   source: IRClause | undefined,
-  keptVars?: number,
+  firstTextSoFar: number,
+  keptVars: number,
 ): CClause {
   const body = literals.map((literal) => compileLiteral(literal, vars, program));
   const scopes = literals.length === 0 ? undefined : scopeTree(literals);
@@ -377,12 +381,12 @@ function compileBody(
     head,
     body,
     nVars: vars.names.length,
-    keptVars: keptVars ?? vars.names.length,
+    keptVars,
     varNames: vars.names,
     groundHead: vars.names.length === 0 && head.every(isConst),
     insideMerge: layered ? [plain.flags, merged.flags] : undefined,
     scopeLayers: layered ? [plain.layers, merged.layers] : undefined,
-    chains: formatChains(head, body),
+    chains: formatChains(body, firstTextSoFar),
     ...keptChildren(body),
     source,
   };
@@ -394,14 +398,12 @@ function keptChildren(body: CLiteral[]): { kept: number[]; keptIndex: number[] }
   return { kept, keptIndex };
 }
 
-function formatChains(head: Term[], body: CLiteral[]): (FormatChain | undefined)[] | undefined {
+function formatChains(body: CLiteral[], firstTextSoFar: number): (FormatChain | undefined)[] | undefined {
   let chains: (FormatChain | undefined)[] | undefined;
-  let uses: Map<number, number> | undefined;
   for (let start = 0; start < body.length; start++) {
     if (!isChainStep(body[start]!)) continue;
-    uses ??= variableUses(head, body);
     let end = start;
-    while (end + 1 < body.length && continuesChain(body[end]!, body[end + 1]!, uses)) end++;
+    while (end + 1 < body.length && continuesChain(body[end]!, body[end + 1]!, firstTextSoFar)) end++;
     if (end === start) continue;
     const steps = body.slice(start, end + 1);
     chains ??= new Array(body.length).fill(undefined);
@@ -415,25 +417,10 @@ function isChainStep(lit: CLiteral): boolean {
   return lit.positive && lit.builtin?.name === 'string_concat' && lit.pred === undefined && isFormatChainStep(lit.source);
 }
 
-/** `next` reads `step`'s output as its first argument, and nothing else reads it. */
-function continuesChain(step: CLiteral, next: CLiteral, uses: Map<number, number>): boolean {
+/** `next` reads `step`'s output, a text so far (see numberTextsSoFarLast), as its first argument. */
+function continuesChain(step: CLiteral, next: CLiteral, firstTextSoFar: number): boolean {
   const output = step.args[2]!;
-  return isChainStep(next) && typeof output === 'number' && output < 0 && next.args[0] === output && uses.get(output) === 2;
-}
-
-/** How often each variable occurs in a clause. */
-function variableUses(head: Term[], body: CLiteral[]): Map<number, number> {
-  const uses = new Map<number, number>();
-  const count = (term: Term): void => {
-    if (typeof term === 'number') {
-      if (term < 0) uses.set(term, (uses.get(term) ?? 0) + 1);
-    } else {
-      term.items.forEach(count);
-    }
-  };
-  head.forEach(count);
-  for (const lit of body) lit.args.forEach(count);
-  return uses;
+  return isChainStep(next) && typeof output === 'number' && output < 0 && -1 - output >= firstTextSoFar && next.args[0] === output;
 }
 
 /** Nests body positions inside the operator scopes their begin/end markers delimit. */

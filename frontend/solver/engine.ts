@@ -623,7 +623,7 @@ export class Engine {
     if (given >= 0 && interner.text(given) !== text) return ChainOutcome.NotResolved;
     this.charge(chainSteps(pieces, given >= 0));
     const mark = run.trail.top;
-    if (run.clause.id < 0) this.bindChainSteps(run, chain, pieces);
+    if (-1 - (chain.outputs[0] as number) < run.clause.keptVars) this.bindChainSteps(run, chain, pieces);
     else if (given < 0) unifyGround(given, interner.loose(text), bind, run.trail, interner);
     const body = run.clause.body;
     for (let p = chain.start; p <= chain.end; p++) {
@@ -650,10 +650,9 @@ export class Engine {
   }
 
   /**
-   * The goal's own f-string steps get their texts so far, as one step at a time would give them: a
-   * proof shown without the goal's f-strings prints those steps. A clause's steps are never shown
-   * and nothing else reads their texts so far, so there only the whole text is made (flat, and
-   * without a string per step to keep).
+   * The texts so far of a chain whose clause keeps them (the goal's: see CClause.keptVars), as one
+   * step at a time would give them. Elsewhere only the whole text is made (flat, and without a
+   * string per step to keep).
    */
   private bindChainSteps(run: Run, chain: FormatChain, pieces: readonly string[]): void {
     const interner = this.program.interner;
