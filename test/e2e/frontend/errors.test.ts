@@ -4,8 +4,16 @@ import { randomBytes } from 'node:crypto';
 import { ON_CURRENT_DOCKER, describeE2e, makeContext } from '../support';
 import { FROM_BUSYBOX, FRONTEND_SUITE, buildFails, buildWithOutput, removeBuiltImages, stepNames } from './support';
 
-/** How docker introduces the frontend's error: 20.10's `docker build`, buildx, buildx 0.13 (Docker 26). */
-const ERROR_MARKERS = ['rpc error: code = Unknown desc = ', 'ERROR: failed to build: failed to solve: ', 'ERROR: failed to solve: '];
+/**
+ * How docker introduces the frontend's error: 20.10's `docker build`, buildx (which now and then
+ * wraps it as its own build function's error instead), buildx 0.13 (Docker 26).
+ */
+const ERROR_MARKERS = [
+  'rpc error: code = Unknown desc = ',
+  'ERROR: failed to build: failed to solve: ',
+  'ERROR: failed to build: failed to run Build function: ',
+  'ERROR: failed to solve: ',
+];
 /** Docker 26 names the frontend image before the message. */
 const SYNTAX_PREFIX = /^failed with build-arg:BUILDKIT_SYNTAX = \S+: /;
 
